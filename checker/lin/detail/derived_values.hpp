@@ -1,0 +1,44 @@
+// The values one search sees: the history's own (read-only, shared with other searches)
+// and the ones its appends derive, which it keeps to itself as rope nodes (left, right)
+// named by fingerprint, so that an append costs O(1) and takes no lock. Every distinct
+// text still has exactly one id: a derived value equal to a history value gets the
+// history's id, and fingerprint matches are confirmed by comparing texts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checker/lin/detail/flat_map.hpp"
+#include "spec/spec.hpp"
+
+namespace weir::lin::detail {
+
+class DerivedValues {
+ public:
+  explicit DerivedValues(const spec::ValueTable& history)
+      : h_(history), first_local_(static_cast<spec::ValueId>(history.size())) {}
+
+  spec::ValueId concat(spec::ValueId a, spec::ValueId b);
+  std::string text(spec::ValueId id) const;
+  std::size_t derived() const { return nodes_.size(); }
+
+ private:
+  struct Node {
+    spec::Fingerprint fp;
+    spec::ValueId left, right;
+    spec::ValueId same_fp_next;  // another local node with the same fingerprint key
+  };
+  const spec::Fingerprint& fp(spec::ValueId id) const {
+    return id < first_local_ ? h_.fingerprint_of(id) : nodes_[id - first_local_].fp;
+  }
+  void append_text(spec::ValueId id, std::string& out) const;
+
+  const spec::ValueTable& h_;
+  const spec::ValueId first_local_;
+  std::vector<Node> nodes_;
+  FlatMap64 pairs_;     // (a, b) -> concat(a, b)
+  FlatMap64 by_fp_;     // Fingerprint::key() -> newest local node with it
+  std::string scratch_, other_;
+};
+
+}  // namespace weir::lin::detail

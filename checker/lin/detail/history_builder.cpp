@@ -1,0 +1,162 @@
+#include "checker/lin/detail/history_builder.hpp"
+
+#include <algorithm>
+
+namespace weir::lin::detail {
+
+using spec::OpKind;
+using spec::SpecKind;
+
+std::optional<EventType> parse_event_type(std::string_view keyword) {
+  if (keyword == "invoke") return EventType::Invoke;
+  if (keyword == "ok") return EventType::Ok;
+  if (keyword == "fail") return EventType::Fail;
+  if (keyword == "info") return EventType::Info;
+  return std::nullopt;
+}
+
+HistoryBuilder::HistoryBuilder(History& history, std::string file, const ReadOptions& opts)
+    : h_(history), file_(std::move(file)) {
+  h_.spec = opts.spec;
+  if (!h_.values) h_.values = std::make_shared<spec::ValueTable>();
+}
+
+spec::ValueId HistoryBuilder::value_of(const Edn& v) const {
+  // kv values are raw strings, because append concatenates them; a nil reads as "".
+  if (h_.spec == SpecKind::Kv) {
+    if (v.kind == Edn::Kind::String || v.kind == Edn::Kind::Symbol) return h_.values->intern(v.text);
+    if (v.kind == Edn::Kind::Nil) return h_.values->intern("");
+    return h_.values->intern(v.print());
+  }
+  return h_.values->intern(v.print());
+}
+
+std::optional<ReadError> HistoryBuilder::fill_input(spec::Call& call, const Edn& value,
+                                                    const Edn* key, std::size_t line) {
+  const Edn* v = &value;
+  if (h_.spec == SpecKind::Kv) {
+    // Either a :key field, or Jepsen's independent tuple [key value].
+    if (!key) {
+      if (value.kind != Edn::Kind::Vector || value.items.size() != 2)
+        return error(line, "kv operation has no :key (and its value is not a [key value] tuple)");
+      key = &value.items[0];
+      v = &value.items[1];
+    }
+    call.key = value_of(*key);
+  }
+  switch (call.kind) {
+    case OpKind::Write:
+    case OpKind::Put:
+    case OpKind::Append:
+      if (v->kind == Edn::Kind::Nil && call.kind == OpKind::Append)
+        return error(line, "append needs a value");
+      call.arg = value_of(*v);
+      break;
+    case OpKind::Cas:
+      if ((v->kind != Edn::Kind::Vector && v->kind != Edn::Kind::List) || v->items.size() != 2)
+        return error(line, "cas value must be [expected new], got " + v->print());
+      call.arg = value_of(v->items[0]);
+      call.arg2 = value_of(v->items[1]);
+      break;
+    case OpKind::Read:
+    case OpKind::Get:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::optional<ReadError> HistoryBuilder::fill_output(spec::Call& call, const Edn& value,
+                                                     std::size_t line) {
+  if (!spec::op_reads(call.kind)) return std::nullopt;  // writes and cas return no value
+  const Edn* v = &value;
+  if (h_.spec == SpecKind::Kv && value.kind == Edn::Kind::Vector && value.items.size() == 2)
+    v = &value.items[1];  // Jepsen's independent [key value] tuple
+  else if (value.kind != Edn::Kind::Nil && value.kind != Edn::Kind::String &&
+           h_.spec == SpecKind::Kv)
+    return error(line, "get returned " + value.print() + ", not a string");
+  call.out = value_of(*v);
+  return std::nullopt;
+}
+
+std::optional<ReadError> HistoryBuilder::event(const std::string& process, EventType type,
+                                               const std::string& f, const Edn& value,
+                                               const Edn* key, std::size_t line) {
+  ++h_.events;
+  const std::uint64_t now = clock_++;
+  auto open = open_.find(process);
+  if (type == EventType::Invoke) {
+    if (open != open_.end())
+      return error(line, "process " + process + " invokes :" + f + " while its :" +
+                             std::string(spec::op_name(h_.ops[open->second].input.kind)) +
+                             " from line " + std::to_string(h_.ops[open->second].line) +
+                             " has not completed");
+    auto kind = spec::parse_op_kind(h_.spec, f);
+    if (!kind)
+      return error(line, "unknown operation :" + f + " for spec " +
+                             std::string(spec::spec_name(h_.spec)) + " (expected " +
+                             std::string(spec::spec_operations(h_.spec)) + ")");
+    Operation op;
+    op.client = process;
+    op.call = now;
+    op.line = line;
+    op.input.kind = *kind;
+    if (auto err = fill_input(op.input, value, key, line)) return err;
+    open_.emplace(process, h_.ops.size());
+    h_.ops.push_back(std::move(op));
+    return std::nullopt;
+  }
+  if (open == open_.end())
+    return error(line, "process " + process + " completes :" + f + " that it never invoked");
+  const std::size_t open_index = open->second;
+  Operation& op = h_.ops[open_index];
+  if (f != spec::op_name(op.input.kind))
+    return error(line, "process " + process + " completes :" + f + " but invoked :" +
+                           std::string(spec::op_name(op.input.kind)) + " on line " +
+                           std::to_string(op.line));
+  open_.erase(open);
+  op.return_line = line;
+  switch (type) {
+    case EventType::Ok:
+      op.ret = now;
+      op.input.known = true;
+      op.input.ok = true;
+      return fill_output(op.input, value, line);
+    case EventType::Fail:
+      op.ret = now;
+      failed_.push_back(open_index);  // removed in finish(): it did not happen
+      return std::nullopt;
+    case EventType::Info:
+      op.ret = kPending;
+      op.input.known = false;
+      return std::nullopt;
+    case EventType::Invoke:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::optional<ReadError> HistoryBuilder::finish() {
+  for (auto& [process, index] : open_) {
+    h_.ops[index].ret = kPending;
+    h_.ops[index].input.known = false;
+  }
+  open_.clear();
+  std::vector<bool> drop(h_.ops.size(), false);
+  for (std::size_t i : failed_) drop[i] = true;
+  h_.dropped_failed += failed_.size();
+  failed_.clear();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < h_.ops.size(); ++i) {
+    if (drop[i]) continue;
+    if (h_.ops[i].ret == kPending && spec::op_reads(h_.ops[i].input.kind)) {
+      ++h_.dropped_pending_reads;
+      continue;
+    }
+    if (kept != i) h_.ops[kept] = std::move(h_.ops[i]);
+    ++kept;
+  }
+  h_.ops.resize(kept);
+  return std::nullopt;
+}
+
+}  // namespace weir::lin::detail

@@ -1,0 +1,55 @@
+// Turns Jepsen-style events (invoke, then ok / fail / info per process) into operations.
+//
+// :ok completes the process's open invocation; :fail means it did not happen, so it is
+// dropped; :info, or an invocation never completed, may have happened at any time after
+// its call, or not at all: the operation stays pending. After :info Jepsen gives the
+// process a new id, so a process has at most one open invocation.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checker/lin/detail/edn.hpp"
+#include "checker/lin/lin.hpp"
+
+namespace weir::lin::detail {
+
+enum class EventType { Invoke, Ok, Fail, Info };
+std::optional<EventType> parse_event_type(std::string_view keyword);
+
+class HistoryBuilder {
+ public:
+  HistoryBuilder(History& history, std::string file, const ReadOptions& opts);
+
+  // `key` is the event's :key, when it has one. Returns an error for an event that
+  // cannot belong to a well-formed history.
+  std::optional<ReadError> event(const std::string& process, EventType type,
+                                 const std::string& f, const Edn& value, const Edn* key,
+                                 std::size_t line);
+  // Leaves open invocations pending and drops reads that never returned.
+  std::optional<ReadError> finish();
+
+  // Value conversions shared with the native reader.
+  spec::ValueId value_of(const Edn& v) const;
+  ReadError error(std::size_t line, std::string cause) const { return {file_, line, std::move(cause)}; }
+
+ private:
+  std::optional<ReadError> fill_input(spec::Call& call, const Edn& value, const Edn* key,
+                                      std::size_t line);
+  std::optional<ReadError> fill_output(spec::Call& call, const Edn& value, std::size_t line);
+
+  History& h_;
+  std::string file_;
+  std::uint64_t clock_ = 0;
+  std::unordered_map<std::string, std::size_t> open_;  // process -> index into h_.ops
+  std::vector<std::size_t> failed_;  // ops completed with :fail
+};
+
+// Readers, one per format: each appends to `builder`'s history.
+std::optional<ReadError> read_edn(std::string_view text, HistoryBuilder& builder);
+std::optional<ReadError> read_jepsen_log(std::string_view text, HistoryBuilder& builder);
+std::optional<ReadError> read_jsonl(std::string_view text, History& history, HistoryBuilder& builder);
+
+}  // namespace weir::lin::detail

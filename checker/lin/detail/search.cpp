@@ -1,0 +1,289 @@
+// Wing & Gong's search with Lowe's memoisation.
+//
+// The history is a list of call and return entries in time order. The search walks it
+// from the front: at a call entry it tries to linearize that operation next (the spec
+// must accept it, and the resulting configuration must be new); on success it lifts the
+// call and its return out of the list and starts again from the front. Reaching a return
+// entry means that operation should have been linearized already: backtrack, undoing
+// the last choice. The history is linearizable once no return entry is left; operations
+// whose return was never seen have no return entry, so they never block and are free to
+// take effect at the end, which is the same as not at all.
+#include "checker/lin/detail/search.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "checker/lin/detail/derived_values.hpp"
+#include "checker/lin/detail/memo.hpp"
+#include "checker/lin/lin.hpp"
+
+namespace weir::lin::detail {
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;
+
+inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64's finaliser
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// The set of linearized operations. Completed operations are numbered in call order,
+// so the set is nearly always "all of 0..lo, then a few": the memo stores only the words
+// from the first one that is not all ones (lo) to the last nonzero one (end), plus the
+// pending operations' words. That keeps keys a few words long on a million-op history.
+class LinearizedSet {
+ public:
+  LinearizedSet(std::uint32_t completed, std::uint32_t pending)
+      : completed_(completed),
+        cwords_((completed + 63) / 64),
+        words_(cwords_ + (pending + 63) / 64, 0),
+        zobrist_(completed + pending) {
+    for (std::uint32_t i = 0; i < zobrist_.size(); ++i) zobrist_[i] = mix64(i * 0x2545f4914f6cdd1dull + 1);
+    last_full_ = (completed % 64 == 0) ? ~0ull : ((1ull << (completed % 64)) - 1);
+  }
+
+  void set(std::uint32_t op) {
+    hash_ ^= zobrist_[op];
+    std::uint32_t w = word_of(op);
+    words_[w] |= bit_of(op);
+    if (op >= completed_) return;
+    end_ = std::max(end_, w + 1);
+    while (lo_ < cwords_ && words_[lo_] == full(lo_)) ++lo_;
+  }
+
+  void clear(std::uint32_t op) {
+    hash_ ^= zobrist_[op];
+    std::uint32_t w = word_of(op);
+    words_[w] &= ~bit_of(op);
+    if (op >= completed_) return;
+    lo_ = std::min(lo_, w);
+    while (end_ > 0 && words_[end_ - 1] == 0) --end_;
+  }
+
+  std::uint64_t hash() const { return hash_; }
+
+  // Appends the canonical key: (lo, end), words[lo, end), then the pending words.
+  void append_key(std::vector<std::uint64_t>& key) const {
+    std::uint32_t end = std::max(end_, lo_);
+    key.push_back((std::uint64_t{lo_} << 32) | end);
+    key.insert(key.end(), words_.begin() + lo_, words_.begin() + end);
+    key.insert(key.end(), words_.begin() + cwords_, words_.end());
+  }
+
+ private:
+  std::uint32_t word_of(std::uint32_t op) const {
+    return op < completed_ ? op / 64 : cwords_ + (op - completed_) / 64;
+  }
+  std::uint64_t bit_of(std::uint32_t op) const {
+    return 1ull << ((op < completed_ ? op : op - completed_) % 64);
+  }
+  std::uint64_t full(std::uint32_t w) const { return w + 1 == cwords_ ? last_full_ : ~0ull; }
+
+  std::uint32_t completed_;
+  std::uint32_t cwords_;
+  std::vector<std::uint64_t> words_;
+  std::vector<std::uint64_t> zobrist_;
+  std::uint64_t last_full_ = ~0ull;
+  std::uint64_t hash_ = 0;
+  std::uint32_t lo_ = 0;   // first completed word that is not all ones
+  std::uint32_t end_ = 0;  // one past the last nonzero completed word
+};
+
+// The spec state: one value per object (slot), with an incrementally kept hash.
+class State {
+ public:
+  State(std::uint32_t slots, spec::ValueId init) : values_(slots, init) {
+    for (std::uint32_t s = 0; s < slots; ++s) hash_ ^= term(s, init);
+  }
+  spec::ValueId get(std::uint32_t slot) const { return values_[slot]; }
+  void put(std::uint32_t slot, spec::ValueId v) {
+    hash_ ^= term(slot, values_[slot]) ^ term(slot, v);
+    values_[slot] = v;
+  }
+  std::uint64_t hash() const { return hash_; }
+  void append_key(std::vector<std::uint64_t>& key) const {
+    for (std::size_t i = 0; i < values_.size(); i += 2) {
+      std::uint64_t hi = i + 1 < values_.size() ? values_[i + 1] : 0;
+      key.push_back((hi << 32) | values_[i]);
+    }
+  }
+
+ private:
+  static std::uint64_t term(std::uint32_t slot, spec::ValueId v) {
+    return mix64((std::uint64_t{slot} << 32) | v);
+  }
+  std::vector<spec::ValueId> values_;
+  std::uint64_t hash_ = 0;
+};
+
+// The doubly linked list of call and return entries, as flat arrays.
+struct EntryList {
+  std::vector<std::uint32_t> next, prev, op;
+  std::vector<std::uint8_t> is_call;
+  std::vector<std::uint32_t> call_of, return_of;  // per op: its entries (kNone: no return)
+  std::uint32_t head = 0;
+
+  void lift(std::uint32_t call) {  // unlink the call and its return
+    unlink(call);
+    if (std::uint32_t r = return_of[op[call]]; r != kNone) unlink(r);
+  }
+  void unlift(std::uint32_t call) {  // relink in the reverse order (dancing links)
+    if (std::uint32_t r = return_of[op[call]]; r != kNone) relink(r);
+    relink(call);
+  }
+  void unlink(std::uint32_t e) {
+    next[prev[e]] = next[e];
+    prev[next[e]] = prev[e];
+  }
+  void relink(std::uint32_t e) {
+    next[prev[e]] = e;
+    prev[next[e]] = e;
+  }
+};
+
+EntryList build_entries(const std::vector<SearchOp>& ops) {
+  struct Raw {
+    std::uint64_t time;
+    std::uint32_t op;
+    std::uint8_t is_call;
+  };
+  std::vector<Raw> raw;
+  raw.reserve(ops.size() * 2);
+  for (std::uint32_t i = 0; i < ops.size(); ++i) {
+    raw.push_back({ops[i].call, i, 1});
+    if (ops[i].ret != kPending) raw.push_back({ops[i].ret, i, 0});
+  }
+  // At equal times a call comes first: the two operations overlap, which is the
+  // permissive reading when the clock cannot tell them apart.
+  std::sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) {
+    if (a.time != b.time) return a.time < b.time;
+    if (a.is_call != b.is_call) return a.is_call > b.is_call;
+    return a.op < b.op;
+  });
+  const auto n = static_cast<std::uint32_t>(raw.size());
+  EntryList l;
+  l.head = n;
+  l.next.resize(n + 1);
+  l.prev.resize(n + 1);
+  l.op.resize(n);
+  l.is_call.resize(n);
+  l.call_of.assign(ops.size(), kNone);
+  l.return_of.assign(ops.size(), kNone);
+  for (std::uint32_t e = 0; e < n; ++e) {
+    l.op[e] = raw[e].op;
+    l.is_call[e] = raw[e].is_call;
+    (raw[e].is_call ? l.call_of : l.return_of)[raw[e].op] = e;
+  }
+  for (std::uint32_t e = 0; e <= n; ++e) {
+    l.next[e] = (e + 1) % (n + 1);
+    l.prev[e] = (e + n) % (n + 1);
+  }
+  return l;
+}
+
+}  // namespace
+
+SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spec::ValueId init,
+                    const spec::ValueTable& values, const StopSignal& stop) {
+  // Number completed operations first, in call order, then pending ones.
+  std::vector<SearchOp> ops(input);
+  std::vector<std::uint32_t> order(ops.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    bool pa = input[a].ret == kPending, pb = input[b].ret == kPending;
+    if (pa != pb) return pb;
+    return input[a].call < input[b].call;
+  });
+  std::uint32_t completed = 0;
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    ops[i] = input[order[i]];
+    if (ops[i].ret != kPending) ++completed;
+  }
+
+  EntryList list = build_entries(ops);
+  LinearizedSet linearized(completed, static_cast<std::uint32_t>(ops.size()) - completed);
+  State state(slots, init);
+  DerivedValues derived(values);
+  auto concat = [&](spec::ValueId a, spec::ValueId b) { return derived.concat(a, b); };
+  Memo memo;
+
+  struct Frame {
+    std::uint32_t op;
+    spec::ValueId before;
+  };
+  std::vector<Frame> stack;
+  stack.reserve(ops.size());
+  std::vector<std::uint64_t> key;
+
+  SearchResult result;
+  std::vector<std::uint32_t>& best = result.best_prefix;
+  std::size_t common = 0;  // length of the prefix that `stack` and `best` share
+
+  std::uint32_t remaining = completed;  // completed ops not yet linearized
+  std::uint32_t e = list.next[list.head];
+  std::uint64_t iterations = 0;
+  while (remaining > 0) {
+    if ((++iterations & 0xfff) == 0) {
+      if (stop.cancel && stop.cancel->load(std::memory_order_relaxed)) {
+        result.outcome = SearchOutcome::Stopped;
+        return result;
+      }
+      if (std::chrono::steady_clock::now() >= stop.deadline) {
+        result.outcome = SearchOutcome::TimedOut;
+        return result;
+      }
+    }
+    if (e != list.head && list.is_call[e]) {
+      const std::uint32_t op = list.op[e];
+      const SearchOp& o = ops[op];
+      const spec::ValueId before = state.get(o.slot);
+      ++result.steps;
+      if (auto after = spec::step_with(concat, before, o.input)) {
+        linearized.set(op);
+        state.put(o.slot, *after);
+        key.clear();
+        linearized.append_key(key);
+        state.append_key(key);
+        if (memo.insert(linearized.hash() ^ (state.hash() * 0x9e3779b97f4a7c15ull), key.data(),
+                        static_cast<std::uint32_t>(key.size()))) {
+          stack.push_back({op, before});
+          list.lift(e);
+          if (o.ret != kPending) --remaining;
+          e = list.next[list.head];
+          continue;
+        }
+        state.put(o.slot, before);
+        linearized.clear(op);
+      }
+      e = list.next[e];
+      continue;
+    }
+    // A return entry: its operation should already be linearized. Undo the last choice.
+    if (stack.size() > best.size()) {
+      best.resize(stack.size());
+      for (std::size_t i = common; i < stack.size(); ++i) best[i] = stack[i].op;
+      common = stack.size();
+    }
+    if (stack.empty()) {
+      result.outcome = SearchOutcome::NotLinearizable;
+      for (std::uint32_t& b : best) b = order[b];
+      return result;
+    }
+    const Frame top = stack.back();
+    stack.pop_back();
+    common = std::min(common, stack.size());
+    linearized.clear(top.op);
+    state.put(ops[top.op].slot, top.before);
+    const std::uint32_t call = list.call_of[top.op];
+    list.unlift(call);
+    if (ops[top.op].ret != kPending) ++remaining;
+    e = list.next[call];
+  }
+  result.outcome = SearchOutcome::Linearizable;
+  best.clear();
+  return result;
+}
+
+}  // namespace weir::lin::detail

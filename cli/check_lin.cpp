@@ -1,0 +1,105 @@
+// weir check lin --spec SPEC [--init VALUE] [--no-partition] [--timeout S] [--json] FILE...
+#include <iostream>
+#include <thread>
+
+#include "checker/lin/lin.hpp"
+#include "cli/cli.hpp"
+#include "cli/lin_output.hpp"
+
+namespace weir::cli {
+namespace {
+
+struct LinArgs {
+  std::string spec;
+  std::string format = "auto";
+  std::optional<std::string> init;
+  bool no_partition = false;
+  double timeout = 0;
+  unsigned jobs = 0;
+  bool json = false;
+  std::vector<std::string> files;
+};
+
+int run(const LinArgs& a) {
+  lin::ReadOptions ropts;
+  ropts.spec = *spec::parse_spec_kind(a.spec);  // CLI11 checked it
+  ropts.format = *lin::parse_format(a.format);
+  ropts.init = a.init;
+
+  // Read every file (in parallel: a suite is many small files), then check them all on
+  // one pool of workers.
+  std::vector<std::variant<lin::History, lin::ReadError>> read(a.files.size());
+  {
+    std::atomic<std::size_t> next{0};
+    auto reader = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < a.files.size();)
+        read[i] = lin::read_history(a.files[i], ropts);
+    };
+    unsigned n = std::min<std::size_t>(a.files.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < n; ++i) pool.emplace_back(reader);
+    reader();
+    for (auto& t : pool) t.join();
+  }
+  std::vector<const lin::History*> histories;
+  for (auto& r : read)
+    if (auto* h = std::get_if<lin::History>(&r)) histories.push_back(h);
+
+  lin::CheckOptions copts;
+  copts.partition = !a.no_partition;
+  copts.timeout_seconds = a.timeout;
+  copts.jobs = a.jobs;
+  std::vector<lin::Result> results = lin::check_all(histories, copts);
+
+  int exit = kHolds;
+  std::size_t next_result = 0;
+  for (std::size_t i = 0; i < a.files.size(); ++i) {
+    if (auto* err = std::get_if<lin::ReadError>(&read[i])) {
+      std::cerr << err->message() << "\n";
+      if (a.json)
+        std::cout << nlohmann::json{{"file", a.files[i]}, {"verdict", "error"},
+                                    {"error", {{"line", err->line}, {"cause", err->cause}}}}
+                         .dump()
+                  << "\n";
+      exit = worst(exit, kBadInput);
+      continue;
+    }
+    const lin::History& h = std::get<lin::History>(read[i]);
+    const lin::Result& r = results[next_result++];
+    if (a.json) {
+      std::cout << lin_json(a.files[i], h, r).dump() << "\n";
+    } else {
+      print_lin_human(std::cout, a.files[i], h, r);
+    }
+    exit = worst(exit, r.verdict == lin::Verdict::Ok          ? kHolds
+                       : r.verdict == lin::Verdict::Violation ? kViolation
+                                                              : kUnknown);
+  }
+  return exit;
+}
+
+}  // namespace
+
+Runner add_check_lin(CLI::App& check) {
+  auto args = std::make_shared<LinArgs>();
+  CLI::App* cmd = check.add_subcommand("lin", "linearizability of client histories");
+  cmd->add_option("--spec", args->spec, "sequential spec: register, cas-register, kv")
+      ->required()
+      ->check(CLI::IsMember({"register", "cas-register", "kv"}));
+  cmd->add_option("--format", args->format, "history format (default: by content)")
+      ->check(CLI::IsMember({"auto", "jsonl", "edn", "jepsen-log"}));
+  cmd->add_option("--init", args->init,
+                  "initial value: an EDN value for registers (default nil), a string for kv "
+                  "(default \"\")");
+  cmd->add_flag("--no-partition", args->no_partition,
+                "check a kv history as one object instead of per key");
+  cmd->add_option("--timeout", args->timeout, "give up after SECONDS (exit 3)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs", args->jobs, "worker threads (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
+  cmd->add_option("FILE", args->files, "history files")->required()->check(CLI::ExistingFile);
+  return [args] { return run(*args); };
+}
+
+}  // namespace weir::cli

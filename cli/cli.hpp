@@ -1,0 +1,18 @@
+// The `weir` command: each subcommand registers itself on the CLI11 app and returns the
+// function that runs it. Exit codes are the same everywhere.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace weir::cli {
+
+enum Exit : int { kHolds = 0, kViolation = 1, kBadInput = 2, kUnknown = 3 };
+
+// Of several verdicts, the one to exit with: bad input over a violation over unknown.
+int worst(int a, int b);
+
+using Runner = std::function<int()>;
+Runner add_check_lin(CLI::App& check);
+
+}  // namespace weir::cli

@@ -1,0 +1,49 @@
+#include <iostream>
+
+#include "cli/cli.hpp"
+
+namespace weir::cli {
+
+int worst(int a, int b) {
+  auto rank = [](int code) {
+    switch (code) {
+      case kBadInput: return 3;
+      case kViolation: return 2;
+      case kUnknown: return 1;
+      default: return 0;
+    }
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+}  // namespace weir::cli
+
+int main(int argc, char** argv) {
+  using namespace weir::cli;
+  CLI::App app{"weir: verification and testing for load-balancer-assisted distributed protocols"};
+  app.require_subcommand(1);
+  CLI::App* check = app.add_subcommand("check", "judge a recorded history or execution");
+  check->require_subcommand(1);
+  Runner run_lin = add_check_lin(*check);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "weir: " << e.what() << "\n";
+    std::cerr << "run 'weir --help' for usage\n";
+    return kBadInput;
+  }
+  try {
+    if (check->got_subcommand("lin")) return run_lin();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
+    return kUnknown;
+  } catch (const std::exception& e) {
+    std::cerr << "weir: internal error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  return kBadInput;
+}

@@ -1,0 +1,130 @@
+// Sequential specifications: what a single correct object does, one operation at a time.
+//
+// A linearizability checker asks whether the concurrent history can be ordered so that
+// this specification accepts every operation in turn. Values are interned (every distinct
+// value is a small integer) so that a state is a handful of 32-bit words that hash and
+// compare in a few instructions: that is where a fast checker starts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spec/fingerprint.hpp"
+
+namespace weir::spec {
+
+// An interned value. Equal ids mean equal values: the table never holds a value twice.
+using ValueId = std::uint32_t;
+inline constexpr ValueId kNoValue = 0xffffffffu;  // an output nobody saw (pending op)
+
+// Interns values by their canonical text. Register values are EDN-ish tokens ("nil",
+// "3", "\"a\""); kv values are the raw strings, because append concatenates them.
+// Interning is single-threaded; once a history is read, any number of threads may look
+// values up at once while nobody interns (checkers keep the values their appends derive
+// to themselves).
+class ValueTable {
+ public:
+  ValueTable();
+  ~ValueTable();
+  ValueTable(const ValueTable&) = delete;
+  ValueTable& operator=(const ValueTable&) = delete;
+
+  ValueId intern(std::string_view text);
+  std::optional<ValueId> find(std::string_view text) const;
+  // `intern(text(a) + text(b))`, memoised.
+  ValueId concat(ValueId a, ValueId b);
+  // Stable for the table's lifetime.
+  std::string_view text(ValueId id) const;
+  const Fingerprint& fingerprint_of(ValueId id) const;
+  // Ids whose text has fingerprint f: first_with(f), then next_with_same_fingerprint(id)
+  // until kNoValue. Almost always at most one.
+  ValueId first_with(const Fingerprint& f) const;
+  ValueId next_with_same_fingerprint(ValueId id) const;
+  std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+enum class SpecKind : std::uint8_t { Register, CasRegister, Kv };
+
+std::optional<SpecKind> parse_spec_kind(std::string_view name);
+std::string_view spec_name(SpecKind kind);
+// Operation names a spec accepts, for messages ("read, write, cas").
+std::string_view spec_operations(SpecKind kind);
+// Only kv is a set of independent objects (one per key), so only kv splits by key.
+bool spec_partitions_by_key(SpecKind kind);
+
+enum class OpKind : std::uint8_t { Read, Write, Cas, Get, Put, Append };
+
+std::optional<OpKind> parse_op_kind(SpecKind spec, std::string_view name);
+std::string_view op_name(OpKind kind);
+bool op_reads(OpKind kind);  // read and get: the output is a value
+
+// The input and observed output of one operation, as the spec sees it.
+struct Call {
+  OpKind kind = OpKind::Read;
+  ValueId key = kNoValue;   // kv only
+  ValueId arg = kNoValue;   // write/put/append value; cas: expected value
+  ValueId arg2 = kNoValue;  // cas: new value
+  // read/get: the value returned, kNoValue when the op is pending.
+  ValueId out = kNoValue;
+  // cas: whether it swapped; meaningless when `known` is false.
+  bool ok = true;
+  bool known = true;  // false for an op whose completion was never seen
+};
+
+// One sequential step on the object the call touches. `cur` is that object's value
+// (a register, or one key of the kv store). Returns its value afterwards, or nullopt
+// when the spec forbids the call with its observed output in this state.
+//
+// register:     read -> v returns the last value written (initially --init).
+// cas-register: adds cas(a, b): if the value is a, it becomes b and cas succeeds;
+//               otherwise nothing changes and cas fails.
+// kv:           one register of strings per key, each starting as ""; get, put, and
+//               append(k, s), which concatenates s to the value of k.
+// An operation whose completion was never seen (`known == false`) may have returned
+// anything, so only its effect on the state is modelled.
+//
+// `concat(a, b)` interns the concatenation; the checker passes a cached one because
+// appends recur along every search path.
+template <class Concat>
+std::optional<ValueId> step_with(Concat&& concat, ValueId cur, const Call& call) {
+  switch (call.kind) {
+    case OpKind::Read:
+    case OpKind::Get:
+      if (call.known && call.out != cur) return std::nullopt;
+      return cur;
+    case OpKind::Write:
+    case OpKind::Put:
+      return call.arg;
+    case OpKind::Append:
+      return concat(cur, call.arg);
+    case OpKind::Cas:
+      if (cur == call.arg) {
+        if (call.known && !call.ok) return std::nullopt;
+        return call.arg2;
+      }
+      if (call.known && call.ok) return std::nullopt;
+      return cur;
+  }
+  return std::nullopt;
+}
+
+inline std::optional<ValueId> step(ValueTable& values, ValueId cur, const Call& call) {
+  return step_with([&](ValueId a, ValueId b) { return values.concat(a, b); }, cur, call);
+}
+
+// Why `step` refused, in the protocol's words ("read returned 3 but the register holds 1").
+std::string explain_refusal(const ValueTable& values, SpecKind spec, ValueId cur,
+                            const Call& call);
+
+// Human-readable description of a call ("cas 1 -> 4 ok", "get \"k\" -> \"x\"").
+std::string describe(const ValueTable& values, const Call& call);
+
+}  // namespace weir::spec

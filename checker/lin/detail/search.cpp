@@ -183,6 +183,49 @@ EntryList build_entries(const std::vector<SearchOp>& ops) {
   return l;
 }
 
+// Sleep sets (Godefroid's partial-order reduction) for states of several objects.
+// Operations on different objects commute: linearizing x then B reaches the same
+// configuration as B then x. So once x has been tried from configuration C, it sleeps in
+// C·B for every B independent of it: C·B·x is C·x·B, which the search already explored
+// (it is in the memo, or x was refused, which B cannot change). This removes the memo
+// hits that commuting orders cause without changing any verdict: whatever configuration a
+// sleeping op would lead to is already known to fail.
+class SleepSets {
+ public:
+  explicit SleepSets(std::size_t ops) : asleep_(ops, 0) { begin_.push_back(0); }
+
+  bool asleep(std::uint32_t op) const { return asleep_[op] != 0; }
+
+  // Linearizing `op` (touching `slot`) from the current configuration: `tried` are the
+  // call entries the scan passed before reaching it.
+  template <class Slot, class Tried>
+  void push(std::uint32_t slot, const Slot& slot_of, Tried&& for_each_tried) {
+    const std::size_t from = begin_.back(), to = ops_.size();
+    for (std::size_t i = from; i < to; ++i)
+      if (slot_of(ops_[i]) != slot) ops_.push_back(ops_[i]);
+    for_each_tried([&](std::uint32_t x) {
+      if (!asleep_[x] && slot_of(x) != slot) ops_.push_back(x);
+    });
+    for (std::size_t i = from; i < to; ++i) asleep_[ops_[i]] = 0;
+    // Erase the parent's segment from `asleep_` only; it stays in `ops_` for pop().
+    begin_.push_back(to);
+    for (std::size_t i = to; i < ops_.size(); ++i) asleep_[ops_[i]] = 1;
+  }
+
+  void pop() {
+    const std::size_t top = begin_.back();
+    for (std::size_t i = top; i < ops_.size(); ++i) asleep_[ops_[i]] = 0;
+    ops_.resize(top);
+    begin_.pop_back();
+    for (std::size_t i = begin_.back(); i < ops_.size(); ++i) asleep_[ops_[i]] = 1;
+  }
+
+ private:
+  std::vector<std::uint8_t> asleep_;
+  std::vector<std::uint32_t> ops_;     // the segments of every frame, back to back
+  std::vector<std::size_t> begin_;     // where each frame's segment starts
+};
+
 }  // namespace
 
 SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spec::ValueId init,
@@ -216,6 +259,9 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   std::vector<Frame> stack;
   stack.reserve(ops.size());
   std::vector<std::uint64_t> key;
+  const bool reduce = slots > 1;  // one object: every pair of operations conflicts
+  SleepSets sleep(reduce ? ops.size() : 0);
+  auto slot_of = [&](std::uint32_t op) { return ops[op].slot; };
 
   SearchResult result;
   std::vector<std::uint32_t>& best = result.best_prefix;
@@ -237,18 +283,27 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     }
     if (e != list.head && list.is_call[e]) {
       const std::uint32_t op = list.op[e];
+      if (reduce && sleep.asleep(op)) {
+        e = list.next[e];
+        continue;
+      }
       const SearchOp& o = ops[op];
       const spec::ValueId before = state.get(o.slot);
       ++result.steps;
       if (auto after = spec::step_with(concat, before, o.input)) {
         linearized.set(op);
         state.put(o.slot, *after);
+        const std::uint64_t hash = linearized.hash() ^ (state.hash() * 0x9e3779b97f4a7c15ull);
+        memo.prefetch(hash);
         key.clear();
         linearized.append_key(key);
         state.append_key(key);
-        if (memo.insert(linearized.hash() ^ (state.hash() * 0x9e3779b97f4a7c15ull), key.data(),
-                        static_cast<std::uint32_t>(key.size()))) {
+        if (memo.insert(hash, key.data(), static_cast<std::uint32_t>(key.size()))) {
           stack.push_back({op, before});
+          if (reduce)
+            sleep.push(o.slot, slot_of, [&](auto&& add) {
+              for (std::uint32_t t = list.next[list.head]; t != e; t = list.next[t]) add(list.op[t]);
+            });
           list.lift(e);
           if (o.ret != kPending) --remaining;
           e = list.next[list.head];
@@ -273,6 +328,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     }
     const Frame top = stack.back();
     stack.pop_back();
+    if (reduce) sleep.pop();
     common = std::min(common, stack.size());
     linearized.clear(top.op);
     state.put(ops[top.op].slot, top.before);

@@ -75,7 +75,8 @@ std::variant<History, ReadError> parse_history(std::string_view text, const std:
   if (opts.spec == spec::SpecKind::Kv) {
     h.init = h.values->intern(opts.init.value_or(""));
   } else {
-    detail::EdnReader reader(opts.init.value_or("nil"));
+    const std::string init = opts.init.value_or("nil");
+    detail::EdnReader reader(init);
     auto v = reader.next();
     if (!v || reader.failed() || reader.next())
       return ReadError{name, 0, "--init '" + opts.init.value_or("") + "' is not a single value"};

@@ -55,10 +55,12 @@ std::string Edn::print() const {
   return "";
 }
 
-bool EdnReader::fail(std::string msg) {
+bool EdnReader::fail(std::string msg) { return fail_at(line_, std::move(msg)); }
+
+bool EdnReader::fail_at(std::size_t line, std::string msg) {
   if (error_.empty()) {
     error_ = std::move(msg);
-    error_line_ = line_;
+    error_line_ = line;
   }
   return false;
 }
@@ -93,7 +95,7 @@ bool EdnReader::read_seq(Edn& out, char close, int depth) {
   for (;;) {
     skip_space();
     if (pos_ >= s_.size())
-      return fail("unterminated collection opened on line " + std::to_string(open_line));
+      return fail_at(open_line, "unterminated collection (reached the end of input)");
     if (s_[pos_] == close) {
       ++pos_;
       if (out.kind == Edn::Kind::Map && out.items.size() % 2 != 0)
@@ -141,7 +143,7 @@ bool EdnReader::read(Edn& out, int depth) {
         out.text += ch;
       }
       if (pos_ >= s_.size())
-        return fail("unterminated string opened on line " + std::to_string(open_line));
+        return fail_at(open_line, "unterminated string (reached the end of input)");
       ++pos_;
       return true;
     }

@@ -38,6 +38,7 @@ class EdnReader {
   bool read_seq(Edn& out, char close, int depth);
   void skip_space();
   bool fail(std::string msg);
+  bool fail_at(std::size_t line, std::string msg);  // for what opened on an earlier line
 
   std::string_view s_;
   std::size_t pos_ = 0;

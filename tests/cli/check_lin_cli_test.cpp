@@ -1,0 +1,98 @@
+// `weir check lin` end to end: exit codes, messages, JSON, several files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit = -1;
+  std::string out, err;
+};
+
+CliRun weir(const std::string& args) {
+  static const fs::path dir = fs::temp_directory_path() / ("weir-cli-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path out = dir / "out", err = dir / "err";
+  const std::string cmd = std::string(WEIR_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  CliRun r;
+  int status = std::system(cmd.c_str());
+  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const fs::path p = fs::temp_directory_path() / ("weir-cli-in-" + std::to_string(getpid()));
+  fs::create_directories(p);
+  std::ofstream(p / name) << text;
+  return (p / name).string();
+}
+
+const std::string kData = std::string(WEIR_SHARED_DIR) + "/data/porcupine-kv/";
+
+TEST(CheckLinCli, OkExitsZero) {
+  CliRun r = weir("check lin --spec kv " + kData + "c10-ok.txt");
+  EXPECT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("ok, linearizable"), std::string::npos) << r.out;
+}
+
+TEST(CheckLinCli, ViolationExitsOneWithWitness) {
+  CliRun r = weir("check lin --spec kv " + kData + "c01-bad.txt");
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.out.find("VIOLATION"), std::string::npos);
+  EXPECT_NE(r.out.find("longest linearizable prefix"), std::string::npos);
+  EXPECT_NE(r.out.find("refused: get returned"), std::string::npos) << r.out;
+}
+
+TEST(CheckLinCli, JsonPerFileAndWorstExit) {
+  CliRun r = weir("check lin --spec kv --json " + kData + "c01-ok.txt " + kData + "c01-bad.txt");
+  EXPECT_EQ(r.exit, 1);
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<nlohmann::json> docs;
+  while (std::getline(lines, line)) docs.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0]["verdict"], "ok");
+  EXPECT_EQ(docs[1]["verdict"], "violation");
+  EXPECT_EQ(docs[1]["witness"]["partition"], "7");
+  EXPECT_FALSE(docs[1]["witness"]["candidates"].empty());
+}
+
+TEST(CheckLinCli, BadInputExitsTwoWithFileAndLine) {
+  const std::string f = write_file("bad.edn", "{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0 :type :ok");
+  CliRun r = weir("check lin --spec register " + f);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find(f + ":2: "), std::string::npos) << r.err;
+  // Bad input wins over a violation in another file.
+  CliRun both = weir("check lin --spec kv " + kData + "c01-bad.txt " + f);
+  EXPECT_EQ(both.exit, 2);
+}
+
+TEST(CheckLinCli, UsageErrorsExitTwo) {
+  EXPECT_EQ(weir("check lin --spec nosuch " + kData + "c01-ok.txt").exit, 2);
+  EXPECT_EQ(weir("check lin " + kData + "c01-ok.txt").exit, 2);  // --spec is required
+  EXPECT_EQ(weir("check lin --spec kv --frobnicate " + kData + "c01-ok.txt").exit, 2);
+  EXPECT_EQ(weir("check lin --spec kv /nonexistent/file").exit, 2);
+  EXPECT_EQ(weir("launch").exit, 2);
+  EXPECT_EQ(weir("--help").exit, 0);
+}
+
+TEST(CheckLinCli, TimeoutExitsThree) {
+  CliRun r = weir("check lin --spec kv --no-partition --timeout 0.2 " + kData + "c50-bad.txt");
+  EXPECT_EQ(r.exit, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("unknown"), std::string::npos);
+}
+
+}  // namespace

@@ -116,6 +116,14 @@ std::optional<ValueId> step_with(Concat&& concat, ValueId cur, const Call& call)
   return std::nullopt;
 }
 
+// A call that leaves the state as it found it whenever the spec accepts it: a read, or
+// a cas known to have failed. Such a call can be moved to any earlier point where it is
+// legal, which the checker uses to prune.
+inline bool observes_only(const Call& call) {
+  return call.kind == OpKind::Read || call.kind == OpKind::Get ||
+         (call.kind == OpKind::Cas && call.known && !call.ok);
+}
+
 inline std::optional<ValueId> step(ValueTable& values, ValueId cur, const Call& call) {
   return step_with([&](ValueId a, ValueId b) { return values.concat(a, b); }, cur, call);
 }

@@ -255,6 +255,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   struct Frame {
     std::uint32_t op;
     spec::ValueId before;
+    bool observes_only;
   };
   std::vector<Frame> stack;
   stack.reserve(ops.size());
@@ -268,8 +269,24 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   std::size_t common = 0;  // length of the prefix that `stack` and `best` share
 
   std::uint32_t remaining = completed;  // completed ops not yet linearized
-  std::uint32_t e = list.next[list.head];
+  std::uint32_t e = list.head;
+  // Where to start in a new configuration: an enabled op that changes nothing and is
+  // legal here, if there is one, since trying it first decides the configuration;
+  // otherwise the front of the list.
+  // The entries it skips are not tried here, so they must not fall asleep below it.
+  std::uint32_t jumped_to = kNone;
+  auto first_choice = [&]() -> std::uint32_t {
+    jumped_to = kNone;
+    for (std::uint32_t t = list.next[list.head]; t != list.head && list.is_call[t]; t = list.next[t]) {
+      const SearchOp& o = ops[list.op[t]];
+      if (!spec::observes_only(o.input) || (reduce && sleep.asleep(list.op[t]))) continue;
+      if (spec::step_with(concat, state.get(o.slot), o.input)) return jumped_to = t;
+    }
+    return list.next[list.head];
+  };
+  e = first_choice();
   std::uint64_t iterations = 0;
+  bool backtrack = false;  // the current configuration is known to fail: undo
   while (remaining > 0) {
     if ((++iterations & 0xfff) == 0) {
       if (stop.cancel && stop.cancel->load(std::memory_order_relaxed)) {
@@ -281,7 +298,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
         return result;
       }
     }
-    if (e != list.head && list.is_call[e]) {
+    if (!backtrack && e != list.head && list.is_call[e]) {
       const std::uint32_t op = list.op[e];
       if (reduce && sleep.asleep(op)) {
         e = list.next[e];
@@ -298,24 +315,33 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
         key.clear();
         linearized.append_key(key);
         state.append_key(key);
-        if (memo.insert(hash, key.data(), static_cast<std::uint32_t>(key.size()))) {
-          stack.push_back({op, before});
+        const bool fresh = memo.insert(hash, key.data(), static_cast<std::uint32_t>(key.size()));
+        if (fresh) {
+          stack.push_back({op, before, spec::observes_only(o.input)});
           if (reduce)
             sleep.push(o.slot, slot_of, [&](auto&& add) {
+              if (e == jumped_to) return;  // nothing was tried before it
               for (std::uint32_t t = list.next[list.head]; t != e; t = list.next[t]) add(list.op[t]);
             });
           list.lift(e);
           if (o.ret != kPending) --remaining;
-          e = list.next[list.head];
+          e = first_choice();
           continue;
         }
         state.put(o.slot, before);
         linearized.clear(op);
+        // An enabled, legal op that changes nothing can go first in any linearization
+        // from here; its configuration is known to fail, so this one fails too.
+        if (spec::observes_only(o.input)) {
+          backtrack = true;
+          continue;
+        }
       }
       e = list.next[e];
       continue;
     }
     // A return entry: its operation should already be linearized. Undo the last choice.
+    backtrack = false;
     if (stack.size() > best.size()) {
       best.resize(stack.size());
       for (std::size_t i = common; i < stack.size(); ++i) best[i] = stack[i].op;
@@ -336,6 +362,9 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     list.unlift(call);
     if (ops[top.op].ret != kPending) ++remaining;
     e = list.next[call];
+    // Same reason: the failed branch began with an op that could have gone first in any
+    // linearization from here, so there is none; keep undoing.
+    backtrack = top.observes_only;
   }
   result.outcome = SearchOutcome::Linearizable;
   best.clear();

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -36,8 +37,16 @@ int main(int argc, char** argv) {
     std::cerr << "run 'weir --help' for usage\n";
     return kBadInput;
   }
+  // Leave without freeing: a million-operation history takes longer to free than to
+  // check, and the process is ending anyway.
+  auto finish = [](int code) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(code);
+    return code;
+  };
   try {
-    if (check->got_subcommand("lin")) return run_lin();
+    if (check->got_subcommand("lin")) return finish(run_lin());
   } catch (const std::bad_alloc&) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
     return kUnknown;

@@ -8,6 +8,7 @@
 // `return` is an operation whose outcome is unknown. Blank lines and lines starting with
 // '#' are skipped. An operation that failed (did not happen) is simply not written.
 #include <algorithm>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "checker/lin/detail/history_builder.hpp"
@@ -17,36 +18,89 @@ namespace {
 
 using nlohmann::json;
 
-// Values go through the same conversion as EDN ones, so that 3 in JSON and 3 in EDN intern
-// to the same value.
-Edn to_edn(const json& j) {
-  Edn e;
-  switch (j.type()) {
-    case json::value_t::null: e.kind = Edn::Kind::Nil; break;
-    case json::value_t::boolean: e.kind = Edn::Kind::Bool; e.text = j.get<bool>() ? "true" : "false"; break;
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: e.kind = Edn::Kind::Int; e.text = j.dump(); break;
-    case json::value_t::number_float: e.kind = Edn::Kind::Float; e.text = j.dump(); break;
-    case json::value_t::string: e.kind = Edn::Kind::String; e.text = j.get<std::string>(); break;
-    case json::value_t::array:
-      e.kind = Edn::Kind::Vector;
-      for (const json& item : j) e.items.push_back(to_edn(item));
-      break;
-    default: e.kind = Edn::Kind::Symbol; e.text = j.dump(); break;
-  }
-  return e;
-}
+// One scalar as it appeared: its JSON type and text.
+struct Scalar {
+  enum class Type { Missing, Null, Bool, Int, Uint, Float, String, Array, Object } type = Type::Missing;
+  std::string text;                 // number digits, string contents, "true"/"false"
+  std::vector<Scalar> items;        // arrays of scalars (cas values)
+  bool is_time() const { return type == Type::Uint || (type == Type::Int && text[0] != '-'); }
+};
 
-std::optional<std::uint64_t> time_of(const json& j) {
-  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
-  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return j.get<std::uint64_t>();
-  return std::nullopt;
-}
+// nlohmann's SAX interface: one operation's fields, without building a DOM (a
+// million-line history spends most of its time here otherwise).
+struct OpFields {
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+  Scalar client, call, ret, f, key_field, value, output;
+  int depth = 0;
+  Scalar* field = nullptr;  // the top-level field being read
+  bool top_is_object = false;
+
+  void reset() {
+    for (Scalar* s : {&client, &call, &ret, &f, &key_field, &value, &output}) {
+      s->type = Scalar::Type::Missing;
+      s->items.clear();
+    }
+    depth = 0;
+    field = nullptr;
+    top_is_object = false;
+  }
+  bool put(Scalar::Type t, std::string text) {
+    if (depth == 2 && field && field->type == Scalar::Type::Array) {
+      field->items.push_back({t, std::move(text), {}});
+    } else if (depth == 1 && field) {
+      field->type = t;
+      field->text = std::move(text);
+    }
+    return true;
+  }
+  bool null() { return put(Scalar::Type::Null, "nil"); }
+  bool boolean(bool v) { return put(Scalar::Type::Bool, v ? "true" : "false"); }
+  bool number_integer(number_integer_t v) { return put(Scalar::Type::Int, std::to_string(v)); }
+  bool number_unsigned(number_unsigned_t v) { return put(Scalar::Type::Uint, std::to_string(v)); }
+  bool number_float(number_float_t, const string_t& s) { return put(Scalar::Type::Float, s); }
+  bool string(string_t& v) { return put(Scalar::Type::String, std::move(v)); }
+  bool binary(binary_t&) { return put(Scalar::Type::Object, "?"); }
+  bool start_object(std::size_t) {
+    if (depth == 0) top_is_object = true;
+    else if (depth == 1 && field) field->type = Scalar::Type::Object;
+    ++depth;
+    return true;
+  }
+  bool end_object() {
+    --depth;
+    return true;
+  }
+  bool start_array(std::size_t) {
+    if (depth == 1 && field) field->type = Scalar::Type::Array;
+    ++depth;
+    return true;
+  }
+  bool end_array() {
+    --depth;
+    return true;
+  }
+  bool key(string_t& k) {
+    if (depth != 1) return true;
+    field = k == "client" ? &client : k == "call" ? &call : k == "return" ? &ret : k == "f" ? &f
+          : k == "key" ? &key_field : k == "value" ? &value : k == "output" ? &output : nullptr;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+};
+
+std::uint64_t to_u64(const Scalar& s) { return std::stoull(s.text); }
 
 }  // namespace
 
 std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBuilder& builder) {
   std::size_t line_no = 0;
+  OpFields fields;
   while (!text.empty()) {
     std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -54,81 +108,92 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
     ++line_no;
     std::size_t first = line.find_first_not_of(" \t\r");
     if (first == std::string_view::npos || line[first] == '#') continue;
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return builder.error(line_no, "not valid JSON");
-    if (!j.is_object()) return builder.error(line_no, "expected a JSON object (one operation)");
+    fields.reset();
+    if (!json::sax_parse(line, &fields)) return builder.error(line_no, "not valid JSON");
+    if (!fields.top_is_object) return builder.error(line_no, "expected a JSON object (one operation)");
     ++h.events;
+    using T = Scalar::Type;
+    // Values intern exactly as the same value written in EDN would.
+    auto value_id = [&](const Scalar& v) -> spec::ValueId {
+      if (h.spec == spec::SpecKind::Kv) return h.values->intern(v.type == T::Null ? std::string_view() : v.text);
+      if (v.type == T::String) {
+        std::string quoted = "\"";
+        for (char c : v.text) {
+          if (c == '"' || c == '\\') quoted += '\\';
+          quoted += c;
+        }
+        return h.values->intern(quoted.append("\""));
+      }
+      return h.values->intern(v.text);
+    };
 
     Operation op;
     op.line = op.return_line = line_no;
-    auto client = j.find("client");
-    if (client == j.end()) return builder.error(line_no, "missing \"client\"");
-    if (client->is_string()) op.client = client->get<std::string>();
-    else if (client->is_number_integer()) op.client = client->dump();
-    else return builder.error(line_no, "\"client\" must be an integer or a string");
-
-    auto call = j.find("call");
-    if (call == j.end()) return builder.error(line_no, "missing \"call\" time");
-    auto call_time = time_of(*call);
-    if (!call_time) return builder.error(line_no, "\"call\" must be a non-negative integer");
-    op.call = *call_time;
-    auto ret = j.find("return");
-    if (ret != j.end() && !ret->is_null()) {
-      auto ret_time = time_of(*ret);
-      if (!ret_time) return builder.error(line_no, "\"return\" must be a non-negative integer or null");
-      if (*ret_time < op.call)
-        return builder.error(line_no, "returns at " + std::to_string(*ret_time) +
-                                          ", before its call at " + std::to_string(op.call));
-      op.ret = *ret_time;
+    if (fields.client.type == T::Missing) return builder.error(line_no, "missing \"client\"");
+    if (fields.client.type != T::String && fields.client.type != T::Int && fields.client.type != T::Uint)
+      return builder.error(line_no, "\"client\" must be an integer or a string");
+    op.client = fields.client.text;
+    if (fields.call.type == T::Missing) return builder.error(line_no, "missing \"call\" time");
+    if (!fields.call.is_time()) return builder.error(line_no, "\"call\" must be a non-negative integer");
+    op.call = to_u64(fields.call);
+    if (fields.ret.type != T::Missing && fields.ret.type != T::Null) {
+      if (!fields.ret.is_time()) return builder.error(line_no, "\"return\" must be a non-negative integer or null");
+      op.ret = to_u64(fields.ret);
+      if (op.ret < op.call)
+        return builder.error(line_no, "returns at " + std::to_string(op.ret) + ", before its call at " +
+                                          std::to_string(op.call));
     }
     op.input.known = op.ret != kPending;
 
-    auto f = j.find("f");
-    if (f == j.end() || !f->is_string()) return builder.error(line_no, "missing \"f\" (operation name)");
-    auto kind = spec::parse_op_kind(h.spec, f->get_ref<const std::string&>());
+    if (fields.f.type != T::String) return builder.error(line_no, "missing \"f\" (operation name)");
+    const std::string& fname = fields.f.text;
+    auto kind = spec::parse_op_kind(h.spec, fname);
     if (!kind)
-      return builder.error(line_no, "unknown operation \"" + f->get<std::string>() + "\" for spec " +
+      return builder.error(line_no, "unknown operation \"" + fname + "\" for spec " +
                                         std::string(spec::spec_name(h.spec)) + " (expected " +
                                         std::string(spec::spec_operations(h.spec)) + ")");
     op.input.kind = *kind;
     if (h.spec == spec::SpecKind::Kv) {
-      auto key = j.find("key");
-      if (key == j.end() || !(key->is_string() || key->is_number_integer()))
+      if (fields.key_field.type != T::String && fields.key_field.type != T::Int && fields.key_field.type != T::Uint)
         return builder.error(line_no, "kv operation needs a \"key\" (string)");
-      op.input.key = builder.value_of(to_edn(*key));
+      op.input.key = h.values->intern(fields.key_field.text);
     }
-    auto value = j.find("value");
+    const Scalar& value = fields.value;
     switch (*kind) {
       case spec::OpKind::Write:
       case spec::OpKind::Put:
       case spec::OpKind::Append:
-        if (value == j.end()) return builder.error(line_no, f->get<std::string>() + " needs a \"value\"");
-        if (*kind != spec::OpKind::Write && !value->is_string())
-          return builder.error(line_no, f->get<std::string>() + " \"value\" must be a string");
-        op.input.arg = builder.value_of(to_edn(*value));
+        if (value.type == T::Missing) return builder.error(line_no, fname + " needs a \"value\"");
+        if (*kind != spec::OpKind::Write && value.type != T::String)
+          return builder.error(line_no, fname + " \"value\" must be a string");
+        if (value.type == T::Array || value.type == T::Object)
+          return builder.error(line_no, fname + " \"value\" must be a single value");
+        op.input.arg = value_id(value);
         break;
       case spec::OpKind::Cas:
-        if (value == j.end() || !value->is_array() || value->size() != 2)
+        if (value.type != T::Array || value.items.size() != 2)
           return builder.error(line_no, "cas needs \"value\": [expected, new]");
-        op.input.arg = builder.value_of(to_edn((*value)[0]));
-        op.input.arg2 = builder.value_of(to_edn((*value)[1]));
+        op.input.arg = value_id(value.items[0]);
+        op.input.arg2 = value_id(value.items[1]);
         break;
       case spec::OpKind::Read:
       case spec::OpKind::Get:
         break;
     }
-    auto output = j.find("output");
+    const Scalar& output = fields.output;
     if (op.input.known) {
       if (spec::op_reads(*kind)) {
-        if (output == j.end())
-          return builder.error(line_no, f->get<std::string>() + " returned but has no \"output\"");
-        if (h.spec == spec::SpecKind::Kv && !output->is_string() && !output->is_null())
+        if (output.type == T::Missing)
+          return builder.error(line_no, fname + " returned but has no \"output\"");
+        if (output.type == T::Array || output.type == T::Object)
+          return builder.error(line_no, fname + " \"output\" must be a single value");
+        if (h.spec == spec::SpecKind::Kv && output.type != T::String && output.type != T::Null)
           return builder.error(line_no, "get \"output\" must be a string");
-        op.input.out = builder.value_of(to_edn(*output));
+        op.input.out = value_id(output);
       } else if (*kind == spec::OpKind::Cas) {
-        if (output != j.end() && !output->is_boolean())
+        if (output.type != T::Missing && output.type != T::Bool)
           return builder.error(line_no, "cas \"output\" must be true or false");
-        op.input.ok = output == j.end() || output->get<bool>();
+        op.input.ok = output.type == T::Missing || output.text == "true";
       }
     }
     if (!op.input.known && spec::op_reads(*kind)) {
@@ -139,16 +204,23 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
   }
 
   // A client is one sequential process: its operations must not overlap in time.
-  std::vector<std::size_t> order(h.ops.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (h.ops[a].client != h.ops[b].client) return h.ops[a].client < h.ops[b].client;
-    return h.ops[a].call < h.ops[b].call;
+  std::unordered_map<std::string_view, std::uint32_t> client_ids;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (client, call), index
+  order.reserve(h.ops.size());
+  std::vector<std::uint32_t> index(h.ops.size());
+  for (std::size_t i = 0; i < h.ops.size(); ++i) {
+    auto id = client_ids.emplace(h.ops[i].client, static_cast<std::uint32_t>(client_ids.size())).first->second;
+    order.emplace_back((std::uint64_t{id} << 32) | i, h.ops[i].call);
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    if ((a.first >> 32) != (b.first >> 32)) return (a.first >> 32) < (b.first >> 32);
+    return a.second < b.second;
   });
   for (std::size_t i = 1; i < order.size(); ++i) {
-    const Operation& prev = h.ops[order[i - 1]];
-    const Operation& cur = h.ops[order[i]];
-    if (prev.client != cur.client || prev.ret <= cur.call) continue;
+    if ((order[i - 1].first >> 32) != (order[i].first >> 32)) continue;
+    const Operation& prev = h.ops[order[i - 1].first & 0xffffffffu];
+    const Operation& cur = h.ops[order[i].first & 0xffffffffu];
+    if (prev.ret <= cur.call) continue;
     std::size_t line = std::max(prev.line, cur.line);
     return builder.error(line, "client " + cur.client + " has overlapping operations (lines " +
                                    std::to_string(std::min(prev.line, cur.line)) + " and " +

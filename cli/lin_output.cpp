@@ -39,8 +39,6 @@ nlohmann::json op_json(const lin::History& h, std::size_t i) {
   return j;
 }
 
-std::size_t partition_count(const lin::Result& r) { return r.partitions.size(); }
-
 }  // namespace
 
 void print_lin_human(std::ostream& out, const std::string& file, const lin::History& h,
@@ -50,7 +48,7 @@ void print_lin_human(std::ostream& out, const std::string& file, const lin::Hist
   switch (r.verdict) {
     case lin::Verdict::Ok:
       out << "ok, linearizable (" << spec << ", " << h.ops.size() << " ops";
-      if (partition_count(r) > 1) out << " in " << partition_count(r) << " keys";
+      if (r.partitions.size() > 1) out << " in " << r.partitions.size() << " keys";
       out << ") [" << ms(r.seconds) << "]\n";
       return;
     case lin::Verdict::Unknown:

@@ -18,12 +18,6 @@ void DerivedValues::append_text(spec::ValueId id, std::string& out) const {
   }
 }
 
-std::string DerivedValues::text(spec::ValueId id) const {
-  std::string s;
-  append_text(id, s);
-  return s;
-}
-
 spec::ValueId DerivedValues::concat(spec::ValueId a, spec::ValueId b) {
   const std::uint64_t pair = (std::uint64_t{a} << 32) | b;
   if (std::uint32_t hit = pairs_.find(pair); hit != FlatMap64::kMissing) return hit;

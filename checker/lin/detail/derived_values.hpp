@@ -19,8 +19,6 @@ class DerivedValues {
       : h_(history), first_local_(static_cast<spec::ValueId>(history.size())) {}
 
   spec::ValueId concat(spec::ValueId a, spec::ValueId b);
-  std::string text(spec::ValueId id) const;
-  std::size_t derived() const { return nodes_.size(); }
 
  private:
   struct Node {

@@ -82,7 +82,8 @@ void print_lin_human(std::ostream& out, const std::string& file, const lin::Hist
   out << "  from the state " << w.state << ", every operation that could go next fails:\n";
   for (const lin::Witness::Candidate& c : w.candidates)
     out << "    " << where(h.ops[c.op]) << describe(h, h.ops[c.op]) << "\n      "
-        << (c.refused ? "refused: " : "") << c.why << "\n";
+        << (c.refused ? "refused: " : "") << c.why
+        << (c.dooms ? ", at line " + std::to_string(h.ops[*c.dooms].line) : std::string()) << "\n";
   out << "  concurrent with the failure point: " << w.concurrent.size() << " operations (lines";
   for (std::size_t i : w.concurrent) out << " " << h.ops[i].line;
   out << ")\n";
@@ -127,6 +128,7 @@ nlohmann::json lin_json(const std::string& file, const lin::History& h, const li
       nlohmann::json cj = op_json(h, c.op);
       cj["refused"] = c.refused;
       cj["why"] = c.why;
+      if (c.dooms) cj["dooms"] = op_json(h, *c.dooms);
       cands.push_back(std::move(cj));
     }
     wj["candidates"] = std::move(cands);

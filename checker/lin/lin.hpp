@@ -87,6 +87,8 @@ struct Witness {
     std::size_t op = 0;
     bool refused = false;  // the spec refuses it in the reached state
     std::string why;
+    // When the spec allows it: a read that could never see its value after it.
+    std::optional<std::size_t> dooms;  // index into History::ops
   };
   std::vector<Candidate> candidates;  // every op that could have come next
   std::vector<std::size_t> concurrent;  // ops whose interval contains the blocking return

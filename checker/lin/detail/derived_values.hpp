@@ -19,6 +19,7 @@ class DerivedValues {
       : h_(history), first_local_(static_cast<spec::ValueId>(history.size())) {}
 
   spec::ValueId concat(spec::ValueId a, spec::ValueId b);
+  std::uint64_t length(spec::ValueId id) const { return fp(id).len; }
 
  private:
   struct Node {

@@ -14,6 +14,7 @@
 #include <numeric>
 
 #include "checker/lin/detail/derived_values.hpp"
+#include "checker/lin/detail/future_reads.hpp"
 #include "checker/lin/detail/memo.hpp"
 #include "checker/lin/lin.hpp"
 
@@ -63,6 +64,7 @@ class LinearizedSet {
   }
 
   std::uint64_t hash() const { return hash_; }
+  bool contains(std::uint32_t op) const { return (words_[word_of(op)] & bit_of(op)) != 0; }
 
   // Appends the canonical key: (lo, end), words[lo, end), then the pending words.
   void append_key(std::vector<std::uint64_t>& key) const {
@@ -251,6 +253,25 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   DerivedValues derived(values);
   auto concat = [&](spec::ValueId a, spec::ValueId b) { return derived.concat(a, b); };
   Memo memo;
+  const FutureReads future(ops, values);
+  auto is_linearized = [&](std::uint32_t op) { return linearized.contains(op); };
+  // After `op` changed its object to `after`: can every read still to come that the scan
+  // reaches see its value? The reads nearest the front are the ones that refute a wrong
+  // order soonest; looking further costs more than it prunes.
+  constexpr int kLookahead = 64;
+  auto dead_end = [&](std::uint32_t op, spec::ValueId after) {
+    const std::uint32_t slot = ops[op].slot;
+    const std::uint64_t len = derived.length(after);
+    int seen = 0;
+    for (std::uint32_t t = list.next[list.head]; t != list.head && seen < kLookahead;
+         t = list.next[t], ++seen) {
+      const std::uint32_t r = list.op[t];
+      if (list.is_call[t] && ops[r].slot == slot && future.is_reader(r) &&
+          !future.may_see(op, after, len, r, is_linearized))
+        return true;
+    }
+    return false;
+  };
 
   struct Frame {
     std::uint32_t op;
@@ -267,6 +288,15 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   SearchResult result;
   std::vector<std::uint32_t>& best = result.best_prefix;
   std::size_t common = 0;  // length of the prefix that `stack` and `best` share
+  // Keeps `best` the longest linearizable prefix seen: the stack, and `extra` after it.
+  auto note_best = [&](const std::uint32_t* extra) {
+    const std::size_t len = stack.size() + (extra ? 1 : 0);
+    if (len <= best.size()) return;
+    best.resize(len);
+    for (std::size_t i = common; i < stack.size(); ++i) best[i] = stack[i].op;
+    common = stack.size();
+    if (extra) best.back() = *extra;
+  };
 
   std::uint32_t remaining = completed;  // completed ops not yet linearized
   std::uint32_t e = list.head;
@@ -307,7 +337,14 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
       const SearchOp& o = ops[op];
       const spec::ValueId before = state.get(o.slot);
       ++result.steps;
-      if (auto after = spec::step_with(concat, before, o.input)) {
+      auto after = spec::step_with(concat, before, o.input);
+      if (after && *after != before && dead_end(op, *after)) {
+        // The spec accepts the step, so the stack plus it is still a linearizable
+        // prefix: the witness starts from the longest one, and shows the read it dooms.
+        note_best(&op);
+        after.reset();
+      }
+      if (after) {
         linearized.set(op);
         state.put(o.slot, *after);
         const std::uint64_t hash = linearized.hash() ^ (state.hash() * 0x9e3779b97f4a7c15ull);
@@ -342,11 +379,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     }
     // A return entry: its operation should already be linearized. Undo the last choice.
     backtrack = false;
-    if (stack.size() > best.size()) {
-      best.resize(stack.size());
-      for (std::size_t i = common; i < stack.size(); ++i) best[i] = stack[i].op;
-      common = stack.size();
-    }
+    note_best(nullptr);
     if (stack.empty()) {
       result.outcome = SearchOutcome::NotLinearizable;
       for (std::uint32_t& b : best) b = order[b];

@@ -1,8 +1,28 @@
 #include "checker/lin/detail/witness.hpp"
 
 #include <algorithm>
+#include <optional>
+
+#include "checker/lin/detail/future_reads.hpp"
 
 namespace weir::lin::detail {
+namespace {
+
+// After linearizing op `i` (which leaves its object holding `after`), a completed read
+// on that object that no order of the remaining operations lets see its value.
+std::optional<std::uint32_t> doomed_read(const std::vector<SearchOp>& ops, const FutureReads& future,
+                                         const std::vector<bool>& linearized, std::uint32_t i,
+                                         spec::ValueId after, const spec::ValueTable& values) {
+  auto used = [&](std::uint32_t op) { return op == i || linearized[op]; };
+  const std::uint64_t len = values.text(after).size();
+  for (std::uint32_t r = 0; r < ops.size(); ++r)
+    if (r != i && !linearized[r] && ops[r].slot == ops[i].slot && future.is_reader(r) &&
+        !future.may_see(i, after, len, r, used))
+      return r;
+  return std::nullopt;
+}
+
+}  // namespace
 
 Witness build_witness(const History& h, const std::vector<SearchOp>& ops, std::uint32_t slots,
                       const std::vector<std::uint32_t>& best_prefix) {
@@ -35,6 +55,7 @@ Witness build_witness(const History& h, const std::vector<SearchOp>& ops, std::u
   w.blocked = ops[blocked].origin;
   const std::uint64_t t = ops[blocked].ret;
 
+  const FutureReads future(ops, values);
   std::vector<spec::ValueId> touched;  // objects the candidates touch, to describe the state
   for (std::uint32_t i = 0; i < ops.size(); ++i) {
     const SearchOp& o = ops[i];
@@ -42,8 +63,13 @@ Witness build_witness(const History& h, const std::vector<SearchOp>& ops, std::u
     if (linearized[i] || o.call > t) continue;
     Witness::Candidate c;
     c.op = o.origin;
-    if (spec::step(values, state[o.slot], o.input)) {
+    if (auto after = spec::step(values, state[o.slot], o.input)) {
       c.why = "the spec allows it here, but no order of the remaining operations works after it";
+      if (auto r = doomed_read(ops, future, linearized, i, *after, values)) {
+        c.dooms = ops[*r].origin;
+        c.why = "the spec allows it here, but afterwards no order lets this read see its value: " +
+                spec::describe(values, ops[*r].input);
+      }
     } else {
       c.refused = true;
       c.why = spec::explain_refusal(values, h.spec, state[o.slot], o.input);

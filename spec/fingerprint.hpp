@@ -32,13 +32,16 @@ inline std::uint64_t addmod(std::uint64_t a, std::uint64_t b) {
 }
 }  // namespace detail
 
+// The fingerprint of s + c, from s's.
+inline void push_back(Fingerprint& f, unsigned char c) {
+  f.hash = detail::addmod(detail::mulmod(f.hash, detail::kBase), c + 1u);
+  f.pow = detail::mulmod(f.pow, detail::kBase);
+  ++f.len;
+}
+
 inline Fingerprint fingerprint(std::string_view s) {
   Fingerprint f;
-  for (unsigned char c : s) {
-    f.hash = detail::addmod(detail::mulmod(f.hash, detail::kBase), c + 1u);
-    f.pow = detail::mulmod(f.pow, detail::kBase);
-  }
-  f.len = s.size();
+  for (unsigned char c : s) push_back(f, c);
   return f;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "spec/fingerprint.hpp"
+#include "spec/flat_map.hpp"
 
 namespace weir::spec {
 
@@ -26,10 +27,13 @@ inline constexpr ValueId kNoValue = 0xffffffffu;  // an output nobody saw (pendi
 // Interning is single-threaded; once a history is read, any number of threads may look
 // values up at once while nobody interns (checkers keep the values their appends derive
 // to themselves).
+//
+// Texts live back to back in large chunks, and the index is keyed by each text's
+// fingerprint, which the checkers need anyway: a million-value history interns with one
+// hash per value and no allocation per value.
 class ValueTable {
  public:
   ValueTable();
-  ~ValueTable();
   ValueTable(const ValueTable&) = delete;
   ValueTable& operator=(const ValueTable&) = delete;
 
@@ -38,17 +42,25 @@ class ValueTable {
   // `intern(text(a) + text(b))`, memoised.
   ValueId concat(ValueId a, ValueId b);
   // Stable for the table's lifetime.
-  std::string_view text(ValueId id) const;
-  const Fingerprint& fingerprint_of(ValueId id) const;
+  std::string_view text(ValueId id) const { return texts_[id]; }
+  const Fingerprint& fingerprint_of(ValueId id) const { return fps_[id]; }
   // Ids whose text has fingerprint f: first_with(f), then next_with_same_fingerprint(id)
   // until kNoValue. Almost always at most one.
   ValueId first_with(const Fingerprint& f) const;
-  ValueId next_with_same_fingerprint(ValueId id) const;
-  std::size_t size() const;
+  ValueId next_with_same_fingerprint(ValueId id) const { return same_fp_next_[id]; }
+  std::size_t size() const { return texts_.size(); }
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  ValueId find(std::string_view text, const Fingerprint& f) const;
+  std::string_view store(std::string_view text);
+
+  std::vector<std::string_view> texts_;
+  std::vector<Fingerprint> fps_;
+  std::vector<ValueId> same_fp_next_;  // an older id with the same fingerprint (a collision)
+  FlatMap64 by_fp_;  // Fingerprint::key() -> newest id with that fingerprint
+  FlatMap64 concats_;  // (a, b) -> concat(a, b)
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t chunk_used_ = 0, chunk_size_ = 0;
 };
 
 enum class SpecKind : std::uint8_t { Register, CasRegister, Kv };

@@ -1,66 +1,72 @@
 // The interning table behind every spec state.
-#include <deque>
-#include <unordered_map>
+#include <cstring>
 
 #include "spec/spec.hpp"
 
 namespace weir::spec {
+namespace {
+constexpr std::size_t kChunk = std::size_t{1} << 20;
+}
 
-struct ValueTable::Impl {
-  std::deque<std::string> texts;  // deque: references stay valid as it grows
-  std::vector<Fingerprint> fps;
-  std::vector<ValueId> same_fp_next;  // chain of ids sharing a fingerprint (a collision)
-  std::unordered_map<std::string_view, ValueId> ids;
-  std::unordered_map<std::uint64_t, ValueId> by_fp;  // Fingerprint::key() -> first id
-  std::unordered_map<std::uint64_t, ValueId> concats;
+ValueTable::ValueTable() = default;
 
-  ValueId intern(std::string_view text) {
-    auto it = ids.find(text);
-    if (it != ids.end()) return it->second;
-    auto id = static_cast<ValueId>(texts.size());
-    texts.emplace_back(text);
-    ids.emplace(texts.back(), id);
-    Fingerprint f = fingerprint(text);
-    fps.push_back(f);
-    auto [slot, fresh] = by_fp.emplace(f.key(), id);
-    same_fp_next.push_back(fresh ? kNoValue : slot->second);
-    if (!fresh) slot->second = id;
-    return id;
+std::string_view ValueTable::store(std::string_view text) {
+  if (text.empty()) return {};
+  if (text.size() > kChunk / 4) {
+    // A long text gets a chunk of its own, kept behind the one still being filled.
+    auto own = std::make_unique_for_overwrite<char[]>(text.size());
+    std::memcpy(own.get(), text.data(), text.size());
+    const std::string_view stored{own.get(), text.size()};
+    chunks_.insert(chunks_.empty() ? chunks_.end() : chunks_.end() - 1, std::move(own));
+    return stored;
   }
-};
+  if (chunks_.empty() || chunk_used_ + text.size() > chunk_size_) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunk));
+    chunk_used_ = 0;
+    chunk_size_ = kChunk;
+  }
+  char* dst = chunks_.back().get() + chunk_used_;
+  std::memcpy(dst, text.data(), text.size());
+  chunk_used_ += text.size();
+  return {dst, text.size()};
+}
 
-ValueTable::ValueTable() : impl_(std::make_unique<Impl>()) {}
-ValueTable::~ValueTable() = default;
+ValueId ValueTable::find(std::string_view text, const Fingerprint& f) const {
+  for (ValueId id = first_with(f); id != kNoValue; id = same_fp_next_[id])
+    if (fps_[id] == f && texts_[id] == text) return id;
+  return kNoValue;
+}
 
-ValueId ValueTable::intern(std::string_view text) { return impl_->intern(text); }
+ValueId ValueTable::intern(std::string_view text) {
+  const Fingerprint f = fingerprint(text);
+  if (ValueId id = find(text, f); id != kNoValue) return id;
+  const auto id = static_cast<ValueId>(texts_.size());
+  texts_.push_back(store(text));
+  fps_.push_back(f);
+  same_fp_next_.push_back(first_with(f));
+  by_fp_.put(f.key(), id);
+  return id;
+}
 
 std::optional<ValueId> ValueTable::find(std::string_view text) const {
-  auto it = impl_->ids.find(text);
-  if (it == impl_->ids.end()) return std::nullopt;
-  return it->second;
+  if (ValueId id = find(text, fingerprint(text)); id != kNoValue) return id;
+  return std::nullopt;
 }
 
 ValueId ValueTable::concat(ValueId a, ValueId b) {
   const std::uint64_t key = (std::uint64_t{a} << 32) | b;
-  auto it = impl_->concats.find(key);
-  if (it != impl_->concats.end()) return it->second;
+  if (std::uint32_t hit = concats_.find(key); hit != FlatMap64::kMissing) return hit;
   std::string joined;
-  joined.reserve(impl_->texts[a].size() + impl_->texts[b].size());
-  joined.append(impl_->texts[a]).append(impl_->texts[b]);
-  ValueId id = impl_->intern(joined);
-  impl_->concats.emplace(key, id);
+  joined.reserve(texts_[a].size() + texts_[b].size());
+  joined.append(texts_[a]).append(texts_[b]);
+  const ValueId id = intern(joined);
+  concats_.put(key, id);
   return id;
 }
 
-std::string_view ValueTable::text(ValueId id) const { return impl_->texts[id]; }
-const Fingerprint& ValueTable::fingerprint_of(ValueId id) const { return impl_->fps[id]; }
-
 ValueId ValueTable::first_with(const Fingerprint& f) const {
-  auto it = impl_->by_fp.find(f.key());
-  return it == impl_->by_fp.end() ? kNoValue : it->second;
+  const std::uint32_t id = by_fp_.find(f.key());
+  return id == FlatMap64::kMissing ? kNoValue : id;
 }
-ValueId ValueTable::next_with_same_fingerprint(ValueId id) const { return impl_->same_fp_next[id]; }
-
-std::size_t ValueTable::size() const { return impl_->texts.size(); }
 
 }  // namespace weir::spec

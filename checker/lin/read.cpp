@@ -113,10 +113,23 @@ std::variant<History, ReadError> parse_history(std::string_view text, const std:
 std::variant<History, ReadError> read_history(const std::string& path, const ReadOptions& opts) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return ReadError{path, 0, "cannot open file"};
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  // One read into a buffer of the file's size (a stringstream would copy it twice).
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  } else {  // a pipe or a special file: read until the end
+    in.clear();
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    text = std::move(buf).str();
+  }
   if (in.bad()) return ReadError{path, 0, "read error"};
-  return parse_history(buf.str(), path, opts);
+  return parse_history(text, path, opts);
 }
 
 }  // namespace weir::lin

@@ -20,7 +20,7 @@ void DerivedValues::append_text(spec::ValueId id, std::string& out) const {
 
 spec::ValueId DerivedValues::concat(spec::ValueId a, spec::ValueId b) {
   const std::uint64_t pair = (std::uint64_t{a} << 32) | b;
-  if (std::uint32_t hit = pairs_.find(pair); hit != FlatMap64::kMissing) return hit;
+  if (std::uint32_t hit = pairs_.find(pair); hit != spec::FlatMap64::kMissing) return hit;
 
   const spec::Fingerprint f = spec::concat(fp(a), fp(b));
   spec::ValueId result = spec::kNoValue;
@@ -40,14 +40,14 @@ spec::ValueId DerivedValues::concat(spec::ValueId a, spec::ValueId b) {
        c = h_.next_with_same_fingerprint(c))
     if (same_text(c)) result = c;
   const std::uint32_t newest = by_fp_.find(f.key());
-  for (spec::ValueId c = newest; c != FlatMap64::kMissing && c != spec::kNoValue &&
+  for (spec::ValueId c = newest; c != spec::FlatMap64::kMissing && c != spec::kNoValue &&
                                  result == spec::kNoValue;
        c = nodes_[c - first_local_].same_fp_next)
     if (same_text(c)) result = c;
 
   if (result == spec::kNoValue) {
     result = first_local_ + static_cast<spec::ValueId>(nodes_.size());
-    nodes_.push_back({f, a, b, newest == FlatMap64::kMissing ? spec::kNoValue : newest});
+    nodes_.push_back({f, a, b, newest == spec::FlatMap64::kMissing ? spec::kNoValue : newest});
     by_fp_.put(f.key(), result);
   }
   pairs_.put(pair, result);

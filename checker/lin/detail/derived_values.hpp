@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/lin/detail/flat_map.hpp"
+#include "spec/flat_map.hpp"
 #include "spec/spec.hpp"
 
 namespace weir::lin::detail {
@@ -35,8 +35,8 @@ class DerivedValues {
   const spec::ValueTable& h_;
   const spec::ValueId first_local_;
   std::vector<Node> nodes_;
-  FlatMap64 pairs_;     // (a, b) -> concat(a, b)
-  FlatMap64 by_fp_;     // Fingerprint::key() -> newest local node with it
+  spec::FlatMap64 pairs_;     // (a, b) -> concat(a, b)
+  spec::FlatMap64 by_fp_;     // Fingerprint::key() -> newest local node with it
   std::string scratch_, other_;
 };
 

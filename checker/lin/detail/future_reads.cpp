@@ -1,8 +1,8 @@
 #include "checker/lin/detail/future_reads.hpp"
 
-#include <set>
+#include <algorithm>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 
 #include "checker/lin/lin.hpp"
 
@@ -22,46 +22,67 @@ spec::ValueId register_result(const spec::Call& c) {
   return spec::kNoValue;
 }
 
+std::uint64_t register_key(std::uint32_t slot, spec::ValueId v) { return (std::uint64_t{slot} << 32) | v; }
+std::uint64_t put_key(std::uint32_t slot, const spec::Fingerprint& f) {
+  return f.key() ^ (std::uint64_t{slot} * 0x9e3779b97f4a7c15ull) ^ (std::uint64_t{1} << 63);
+}
+
 }  // namespace
 
 FutureReads::FutureReads(const std::vector<SearchOp>& ops, const spec::ValueTable& values)
-    : ops_(ops), values_(values), is_reader_(ops.size(), 0), producer_begin_(ops.size() + 1, 0) {
-  // Producers by object: registers by the exact value written, kv puts by their text
-  // (a get's candidates are its value's prefixes at the lengths some put has).
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> writes;  // (slot, value)
-  std::unordered_map<std::uint32_t, std::unordered_map<std::string_view, std::vector<std::uint32_t>>> puts;
-  std::unordered_map<std::uint32_t, std::set<std::size_t>> put_lengths;
+    : ops_(ops), values_(values), role_(ops.size(), 0), range_(ops.size()) {
   for (std::uint32_t i = 0; i < ops.size(); ++i) {
     const spec::Call& c = ops[i].input;
+    if (c.kind == OpKind::Put || register_result(c) != spec::kNoValue) role_[i] |= kResets;
+    if (ops[i].ret != kPending && known_read(c)) role_[i] |= kReader;
+  }
+}
+
+void FutureReads::index_producers() {
+  indexed_ = true;
+  for (std::uint32_t i = 0; i < ops_.size(); ++i) {
+    const spec::Call& c = ops_[i].input;
     if (c.kind == OpKind::Put) {
-      std::string_view text = values.text(c.arg);
-      puts[ops[i].slot][text].push_back(i);
-      put_lengths[ops[i].slot].insert(text.size());
+      produced_.emplace_back(put_key(ops_[i].slot, values_.fingerprint_of(c.arg)), i);
+      put_lengths_.emplace_back(ops_[i].slot, values_.text(c.arg).size());
     } else if (spec::ValueId v = register_result(c); v != spec::kNoValue) {
-      writes[(std::uint64_t{ops[i].slot} << 32) | v].push_back(i);
+      produced_.emplace_back(register_key(ops_[i].slot, v), i);
     }
   }
-  for (std::uint32_t i = 0; i < ops.size(); ++i) {
-    producer_begin_[i] = static_cast<std::uint32_t>(producers_.size());
-    const SearchOp& op = ops[i];
-    if (op.ret == kPending || !known_read(op.input)) continue;
-    is_reader_[i] = 1;
-    if (op.input.kind == OpKind::Read) {
-      auto it = writes.find((std::uint64_t{op.slot} << 32) | op.input.out);
-      if (it != writes.end()) producers_.insert(producers_.end(), it->second.begin(), it->second.end());
-      continue;
-    }
-    auto by_text = puts.find(op.slot);
-    if (by_text == puts.end()) continue;
-    const std::string_view v = values.text(op.input.out);
-    for (std::size_t len : put_lengths[op.slot]) {
-      if (len > v.size()) break;  // the set is ordered
-      auto it = by_text->second.find(v.substr(0, len));
-      if (it != by_text->second.end())
-        producers_.insert(producers_.end(), it->second.begin(), it->second.end());
+  std::sort(produced_.begin(), produced_.end());
+  std::sort(put_lengths_.begin(), put_lengths_.end());
+  put_lengths_.erase(std::unique(put_lengths_.begin(), put_lengths_.end()), put_lengths_.end());
+}
+
+const FutureReads::Range& FutureReads::producers_of(std::uint32_t reader) {
+  Range& range = range_[reader];
+  if (role_[reader] & kProducersKnown) return range;
+  role_[reader] |= kProducersKnown;
+  if (!indexed_) index_producers();
+  range.begin = static_cast<std::uint32_t>(producers_.size());
+  auto add = [&](std::uint64_t k, auto&& accept) {
+    auto it = std::lower_bound(produced_.begin(), produced_.end(), std::make_pair(k, std::uint32_t{0}));
+    for (; it != produced_.end() && it->first == k; ++it)
+      if (accept(it->second)) producers_.push_back(it->second);
+  };
+  const SearchOp& op = ops_[reader];
+  if (op.input.kind == OpKind::Read) {
+    add(register_key(op.slot, op.input.out), [](std::uint32_t) { return true; });
+  } else {
+    // The get's value's prefixes at the lengths puts have, by fingerprint: one pass
+    // over the value, confirmed by comparing texts.
+    const std::string_view v = values_.text(op.input.out);
+    auto len = std::lower_bound(put_lengths_.begin(), put_lengths_.end(), std::make_pair(op.slot, std::size_t{0}));
+    spec::Fingerprint prefix;
+    for (; len != put_lengths_.end() && len->first == op.slot && len->second <= v.size(); ++len) {
+      while (prefix.len < len->second) spec::push_back(prefix, static_cast<unsigned char>(v[prefix.len]));
+      add(put_key(op.slot, prefix), [&](std::uint32_t put) {
+        return values_.text(ops_[put].input.arg) == v.substr(0, prefix.len);
+      });
     }
   }
-  producer_begin_[ops.size()] = static_cast<std::uint32_t>(producers_.size());
+  range.end = static_cast<std::uint32_t>(producers_.size());
+  return range;
 }
 
 bool FutureReads::holds_prefix(std::uint32_t writer, spec::ValueId cur, std::uint64_t cur_len,

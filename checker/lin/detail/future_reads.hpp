@@ -35,28 +35,44 @@ class FutureReads {
   // when the answer is yes.
   template <class Linearized>
   bool may_see(std::uint32_t writer, spec::ValueId cur, std::uint64_t cur_len,
-               std::uint32_t reader, const Linearized& linearized) const {
+               std::uint32_t reader, const Linearized& linearized) {
     if (holds_prefix(writer, cur, cur_len, reader)) return true;
-    for (std::uint32_t i = producer_begin_[reader]; i < producer_begin_[reader + 1]; ++i)
+    const Range& r = producers_of(reader);
+    for (std::uint32_t i = r.begin; i < r.end; ++i)
       if (!linearized(producers_[i])) return true;
     return false;
   }
 
   // A completed read whose value these rules constrain.
-  bool is_reader(std::uint32_t op) const { return is_reader_[op] != 0; }
+  bool is_reader(std::uint32_t op) const { return (role_[op] & kReader) != 0; }
+  // An op that may give its object a value unrelated to the one before (put, write, cas).
+  bool resets(std::uint32_t op) const { return (role_[op] & kResets) != 0; }
 
  private:
   // Can the object holding `cur` (just made by `writer`) grow into reader's value?
   bool holds_prefix(std::uint32_t writer, spec::ValueId cur, std::uint64_t cur_len,
                     std::uint32_t reader) const;
 
+  struct Range {
+    std::uint32_t begin = 0, end = 0;
+  };
+  // Found when first asked: most reads never are (their prefix test passes), and on a
+  // million-op history finding them all up front costs more than the search.
+  const Range& producers_of(std::uint32_t reader);
+  void index_producers();
+
   const std::vector<SearchOp>& ops_;
   const spec::ValueTable& values_;
+  static constexpr std::uint8_t kReader = 1, kResets = 2, kProducersKnown = 4;
+  std::vector<std::uint8_t> role_;
   // Per reader, the ops that could give its object the value it read (or, for kv, a
-  // prefix of it): producers_[producer_begin_[op] .. producer_begin_[op + 1]).
-  std::vector<std::uint8_t> is_reader_;
-  std::vector<std::uint32_t> producer_begin_;
+  // prefix of it): producers_[range_[op].begin .. range_[op].end).
+  std::vector<Range> range_;
   std::vector<std::uint32_t> producers_;
+  // The index they are found in: registers by (slot, value), kv puts by fingerprint.
+  bool indexed_ = false;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> produced_;  // (key, op), sorted
+  std::vector<std::pair<std::uint32_t, std::size_t>> put_lengths_;  // (slot, length), sorted
 };
 
 }  // namespace weir::lin::detail

@@ -8,26 +8,40 @@
 // `return` is an operation whose outcome is unknown. Blank lines and lines starting with
 // '#' are skipped. An operation that failed (did not happen) is simply not written.
 #include <algorithm>
+#include <thread>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "checker/lin/detail/history_builder.hpp"
+#include "checker/lin/detail/jsonl_stream.hpp"
 
 namespace weir::lin::detail {
 namespace {
 
 using nlohmann::json;
 
-// One scalar as it appeared: its JSON type and text.
+// One scalar as it appeared: its JSON type and value. Numbers keep their value; their
+// text is made only when the number is a register value.
 struct Scalar {
   enum class Type { Missing, Null, Bool, Int, Uint, Float, String, Array, Object } type = Type::Missing;
-  std::string text;                 // number digits, string contents, "true"/"false"
+  std::string text;                 // string contents, float text, "true"/"false"
+  std::uint64_t u = 0;              // Uint
+  std::int64_t i = 0;               // Int
   std::vector<Scalar> items;        // arrays of scalars (cas values)
-  bool is_time() const { return type == Type::Uint || (type == Type::Int && text[0] != '-'); }
+  bool is_time() const { return type == Type::Uint || (type == Type::Int && i >= 0); }
+  std::uint64_t time() const { return type == Type::Uint ? u : static_cast<std::uint64_t>(i); }
+  std::string as_text() const {
+    if (type == Type::Uint) return std::to_string(u);
+    if (type == Type::Int) return std::to_string(i);
+    if (type == Type::Null) return "nil";
+    return text;
+  }
 };
 
-// nlohmann's SAX interface: one operation's fields, without building a DOM (a
-// million-line history spends most of its time here otherwise).
+// nlohmann's SAX interface over the whole file at once (see jsonl_stream.hpp): the
+// array's elements are operations; each one's fields are collected without building a
+// DOM, and `on_op` is called when its object closes.
+template <class OnOp>
 struct OpFields {
   using number_integer_t = json::number_integer_t;
   using number_unsigned_t = json::number_unsigned_t;
@@ -35,47 +49,74 @@ struct OpFields {
   using string_t = json::string_t;
   using binary_t = json::binary_t;
   Scalar client, call, ret, f, key_field, value, output;
-  int depth = 0;
-  Scalar* field = nullptr;  // the top-level field being read
-  bool top_is_object = false;
+  const JsonlCursor& cursor;
+  OnOp on_op;
+  std::size_t line = 0;  // of the operation being read
+  int depth = 0;         // 1: in the array of operations; 2: in an operation
+  Scalar* field = nullptr;  // the operation's field being read
+  std::optional<ReadError> error;  // why on_op or the parser stopped
+  std::string bad_shape;  // a non-object where an operation should be
 
-  void reset() {
+  OpFields(const JsonlCursor& c, OnOp f) : cursor(c), on_op(std::move(f)) {}
+
+  void begin_op() {
     for (Scalar* s : {&client, &call, &ret, &f, &key_field, &value, &output}) {
       s->type = Scalar::Type::Missing;
       s->items.clear();
     }
-    depth = 0;
     field = nullptr;
-    top_is_object = false;
+    line = cursor.line();
+  }
+  bool not_an_object() {
+    line = cursor.line();
+    bad_shape = "expected a JSON object (one operation)";
+    return false;
+  }
+  Scalar* target(Scalar::Type t) {
+    if (depth == 3 && field && field->type == Scalar::Type::Array) {
+      field->items.emplace_back().type = t;
+      return &field->items.back();
+    }
+    if (depth == 2 && field) {
+      field->type = t;
+      return field;
+    }
+    return nullptr;
   }
   bool put(Scalar::Type t, std::string text) {
-    if (depth == 2 && field && field->type == Scalar::Type::Array) {
-      field->items.push_back({t, std::move(text), {}});
-    } else if (depth == 1 && field) {
-      field->type = t;
-      field->text = std::move(text);
-    }
+    if (depth == 1) return not_an_object();
+    if (Scalar* s = target(t)) s->text = std::move(text);
     return true;
   }
-  bool null() { return put(Scalar::Type::Null, "nil"); }
+  bool null() { return put(Scalar::Type::Null, {}); }
   bool boolean(bool v) { return put(Scalar::Type::Bool, v ? "true" : "false"); }
-  bool number_integer(number_integer_t v) { return put(Scalar::Type::Int, std::to_string(v)); }
-  bool number_unsigned(number_unsigned_t v) { return put(Scalar::Type::Uint, std::to_string(v)); }
+  bool number_integer(number_integer_t v) {
+    if (depth == 1) return not_an_object();
+    if (Scalar* s = target(Scalar::Type::Int)) s->i = v;
+    return true;
+  }
+  bool number_unsigned(number_unsigned_t v) {
+    if (depth == 1) return not_an_object();
+    if (Scalar* s = target(Scalar::Type::Uint)) s->u = v;
+    return true;
+  }
   bool number_float(number_float_t, const string_t& s) { return put(Scalar::Type::Float, s); }
   bool string(string_t& v) { return put(Scalar::Type::String, std::move(v)); }
   bool binary(binary_t&) { return put(Scalar::Type::Object, "?"); }
   bool start_object(std::size_t) {
-    if (depth == 0) top_is_object = true;
-    else if (depth == 1 && field) field->type = Scalar::Type::Object;
+    if (depth == 1) begin_op();
+    else if (depth == 2 && field) field->type = Scalar::Type::Object;
     ++depth;
     return true;
   }
   bool end_object() {
-    --depth;
-    return true;
+    if (--depth != 1) return true;
+    error = on_op(*this);
+    return !error;
   }
   bool start_array(std::size_t) {
-    if (depth == 1 && field) field->type = Scalar::Type::Array;
+    if (depth == 1) return not_an_object();
+    if (depth == 2 && field) field->type = Scalar::Type::Array;
     ++depth;
     return true;
   }
@@ -84,61 +125,54 @@ struct OpFields {
     return true;
   }
   bool key(string_t& k) {
-    if (depth != 1) return true;
+    if (depth != 2) return true;
     field = k == "client" ? &client : k == "call" ? &call : k == "return" ? &ret : k == "f" ? &f
           : k == "key" ? &key_field : k == "value" ? &value : k == "output" ? &output : nullptr;
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    // Inside an operation that began on an earlier line, that line is the one not
+    // closed: a line break ends an operation, and the parser saw it as a ','.
+    if (depth >= 2 && cursor.line() != line) unclosed = true;
+    else line = cursor.line();
     return false;
   }
+  bool unclosed = false;
 };
 
-std::uint64_t to_u64(const Scalar& s) { return std::stoull(s.text); }
-
-}  // namespace
-
-std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBuilder& builder) {
-  std::size_t line_no = 0;
-  OpFields fields;
-  while (!text.empty()) {
-    std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    ++line_no;
-    std::size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos || line[first] == '#') continue;
-    fields.reset();
-    if (!json::sax_parse(line, &fields)) return builder.error(line_no, "not valid JSON");
-    if (!fields.top_is_object) return builder.error(line_no, "expected a JSON object (one operation)");
-    ++h.events;
-    using T = Scalar::Type;
-    // Values intern exactly as the same value written in EDN would.
-    auto value_id = [&](const Scalar& v) -> spec::ValueId {
-      if (h.spec == spec::SpecKind::Kv) return h.values->intern(v.type == T::Null ? std::string_view() : v.text);
-      if (v.type == T::String) {
-        std::string quoted = "\"";
-        for (char c : v.text) {
-          if (c == '"' || c == '\\') quoted += '\\';
-          quoted += c;
-        }
-        return h.values->intern(quoted.append("\""));
+// Reads the operations of `text` (whole lines) into `h`, numbering lines from 1. Uses
+// `builder` only to name the file in errors, so chunks can be read in parallel.
+std::optional<ReadError> read_chunk(std::string_view text, History& h, const HistoryBuilder& builder) {
+  using T = Scalar::Type;
+  // Values intern exactly as the same value written in EDN would.
+  auto value_id = [&](const Scalar& v) -> spec::ValueId {
+    if (h.spec == spec::SpecKind::Kv) return h.values->intern(v.type == T::Null ? std::string_view() : v.text);
+    if (v.type == T::String) {
+      std::string quoted = "\"";
+      for (char c : v.text) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
       }
-      return h.values->intern(v.text);
-    };
+      return h.values->intern(quoted.append("\""));
+    }
+    return h.values->intern(v.as_text());
+  };
 
+  auto on_op = [&](const auto& fields) -> std::optional<ReadError> {
+    const std::size_t line_no = fields.line;
+    ++h.events;
     Operation op;
     op.line = op.return_line = line_no;
     if (fields.client.type == T::Missing) return builder.error(line_no, "missing \"client\"");
     if (fields.client.type != T::String && fields.client.type != T::Int && fields.client.type != T::Uint)
       return builder.error(line_no, "\"client\" must be an integer or a string");
-    op.client = fields.client.text;
+    op.client = fields.client.as_text();
     if (fields.call.type == T::Missing) return builder.error(line_no, "missing \"call\" time");
     if (!fields.call.is_time()) return builder.error(line_no, "\"call\" must be a non-negative integer");
-    op.call = to_u64(fields.call);
+    op.call = fields.call.time();
     if (fields.ret.type != T::Missing && fields.ret.type != T::Null) {
       if (!fields.ret.is_time()) return builder.error(line_no, "\"return\" must be a non-negative integer or null");
-      op.ret = to_u64(fields.ret);
+      op.ret = fields.ret.time();
       if (op.ret < op.call)
         return builder.error(line_no, "returns at " + std::to_string(op.ret) + ", before its call at " +
                                           std::to_string(op.call));
@@ -156,7 +190,7 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
     if (h.spec == spec::SpecKind::Kv) {
       if (fields.key_field.type != T::String && fields.key_field.type != T::Int && fields.key_field.type != T::Uint)
         return builder.error(line_no, "kv operation needs a \"key\" (string)");
-      op.input.key = h.values->intern(fields.key_field.text);
+      op.input.key = h.values->intern(fields.key_field.as_text());
     }
     const Scalar& value = fields.value;
     switch (*kind) {
@@ -198,12 +232,26 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
     }
     if (!op.input.known && spec::op_reads(*kind)) {
       ++h.dropped_pending_reads;  // a read never answered constrains nothing
-      continue;
+      return std::nullopt;
     }
     h.ops.push_back(std::move(op));
+    return std::nullopt;
+  };
+
+  JsonlCursor cursor(text);
+  OpFields fields(cursor, on_op);
+  if (!json::sax_parse(JsonlIterator(cursor), JsonlIterator(), &fields)) {
+    if (fields.error) return fields.error;
+    if (!fields.bad_shape.empty()) return builder.error(fields.line, fields.bad_shape);
+    return builder.error(fields.line, fields.unclosed ? "not valid JSON: the operation does not end on its line"
+                                                      : "not valid JSON");
   }
 
-  // A client is one sequential process: its operations must not overlap in time.
+  return std::nullopt;
+}
+
+// A client is one sequential process: its operations must not overlap in time.
+std::optional<ReadError> check_clients(const History& h, const HistoryBuilder& builder) {
   std::unordered_map<std::string_view, std::uint32_t> client_ids;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (client, call), index
   order.reserve(h.ops.size());
@@ -230,6 +278,67 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
                                         : "a client runs one operation at a time"));
   }
   return std::nullopt;
+}
+
+// Moves a chunk's operations, read with their own value table and line numbers from 1,
+// to the end of `h`.
+void append_chunk(History& h, History& chunk, std::size_t line_offset) {
+  std::vector<spec::ValueId> ids(chunk.values->size());
+  for (spec::ValueId v = 0; v < ids.size(); ++v) ids[v] = h.values->intern(chunk.values->text(v));
+  auto map = [&](spec::ValueId& v) {
+    if (v != spec::kNoValue) v = ids[v];
+  };
+  h.ops.reserve(h.ops.size() + chunk.ops.size());
+  for (Operation& op : chunk.ops) {
+    map(op.input.key);
+    map(op.input.arg);
+    map(op.input.arg2);
+    map(op.input.out);
+    op.line += line_offset;
+    op.return_line += line_offset;
+    h.ops.push_back(std::move(op));
+  }
+  h.events += chunk.events;
+  h.dropped_pending_reads += chunk.dropped_pending_reads;
+}
+
+}  // namespace
+
+std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBuilder& builder) {
+  // A large file is read in chunks of whole lines, one per core: JSON parsing is most of
+  // the time. The first chunk goes straight into `h`; the others into histories of
+  // their own, whose values are then interned into h's table, in file order.
+  constexpr std::size_t kChunkBytes = std::size_t{8} << 20;
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t n = std::min(cores, std::max<std::size_t>(1, text.size() / kChunkBytes));
+  std::vector<std::string_view> parts;
+  for (std::size_t i = 0, begin = 0; i < n && begin < text.size(); ++i) {
+    std::size_t end = i + 1 == n ? text.size() : text.find('\n', text.size() * (i + 1) / n);
+    end = end == std::string_view::npos ? text.size() : std::max(end + 1, begin);
+    parts.push_back(text.substr(begin, end - begin));
+    begin = end;
+  }
+  std::vector<History> others(parts.empty() ? 0 : parts.size() - 1);
+  std::vector<std::optional<ReadError>> errors(parts.size());
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    others[i - 1].spec = h.spec;
+    others[i - 1].values = std::make_shared<spec::ValueTable>();
+    pool.emplace_back([&, i] { errors[i] = read_chunk(parts[i], others[i - 1], builder); });
+  }
+  if (!parts.empty()) errors[0] = read_chunk(parts[0], h, builder);
+  for (std::thread& t : pool) t.join();
+
+  std::size_t line_offset = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (errors[i]) {
+      errors[i]->line += line_offset;
+      return errors[i];  // the first error in the file
+    }
+    if (i > 0) append_chunk(h, others[i - 1], line_offset);
+    line_offset += static_cast<std::size_t>(std::count(parts[i].begin(), parts[i].end(), '\n'));
+  }
+  return check_clients(h, builder);
 }
 
 }  // namespace weir::lin::detail

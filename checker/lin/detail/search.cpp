@@ -253,7 +253,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   DerivedValues derived(values);
   auto concat = [&](spec::ValueId a, spec::ValueId b) { return derived.concat(a, b); };
   Memo memo;
-  const FutureReads future(ops, values);
+  FutureReads future(ops, values);
   auto is_linearized = [&](std::uint32_t op) { return linearized.contains(op); };
   // After `op` changed its object to `after`: can every read still to come that the scan
   // reaches see its value? The reads nearest the front are the ones that refute a wrong
@@ -266,9 +266,11 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     for (std::uint32_t t = list.next[list.head]; t != list.head && seen < kLookahead;
          t = list.next[t], ++seen) {
       const std::uint32_t r = list.op[t];
-      if (list.is_call[t] && ops[r].slot == slot && future.is_reader(r) &&
-          !future.may_see(op, after, len, r, is_linearized))
-        return true;
+      if (!list.is_call[t] || r == op || ops[r].slot != slot) continue;
+      if (future.is_reader(r) && !future.may_see(op, after, len, r, is_linearized)) return true;
+      // Reads called after another write to the object are nearly always explained by
+      // it; checking them would cost more than it prunes.
+      if (future.resets(r)) return false;
     }
     return false;
   };

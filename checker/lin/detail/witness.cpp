@@ -10,7 +10,7 @@ namespace {
 
 // After linearizing op `i` (which leaves its object holding `after`), a completed read
 // on that object that no order of the remaining operations lets see its value.
-std::optional<std::uint32_t> doomed_read(const std::vector<SearchOp>& ops, const FutureReads& future,
+std::optional<std::uint32_t> doomed_read(const std::vector<SearchOp>& ops, FutureReads& future,
                                          const std::vector<bool>& linearized, std::uint32_t i,
                                          spec::ValueId after, const spec::ValueTable& values) {
   auto used = [&](std::uint32_t op) { return op == i || linearized[op]; };
@@ -55,7 +55,7 @@ Witness build_witness(const History& h, const std::vector<SearchOp>& ops, std::u
   w.blocked = ops[blocked].origin;
   const std::uint64_t t = ops[blocked].ret;
 
-  const FutureReads future(ops, values);
+  FutureReads future(ops, values);
   std::vector<spec::ValueId> touched;  // objects the candidates touch, to describe the state
   for (std::uint32_t i = 0; i < ops.size(); ++i) {
     const SearchOp& o = ops[i];

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace weir::lin::detail {
+namespace weir::spec {
 
 class FlatMap64 {
  public:
@@ -60,4 +60,4 @@ class FlatMap64 {
   std::size_t count_ = 0;
 };
 
-}  // namespace weir::lin::detail
+}  // namespace weir::spec

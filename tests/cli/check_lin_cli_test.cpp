@@ -70,6 +70,28 @@ TEST(CheckLinCli, JsonPerFileAndWorstExit) {
   EXPECT_FALSE(docs[1]["witness"]["candidates"].empty());
 }
 
+// A candidate the spec allows but that leaves a later read no way to see its value is
+// named with that read: here appending "b" after "xa" dooms the get of "xb" on line 4.
+TEST(CheckLinCli, WitnessNamesTheReadACandidateDooms) {
+  const std::string f = write_file("doom.jsonl",
+      "{\"client\":0,\"call\":0,\"return\":1,\"f\":\"put\",\"key\":\"k\",\"value\":\"x\"}\n"
+      "{\"client\":1,\"call\":2,\"return\":10,\"f\":\"append\",\"key\":\"k\",\"value\":\"a\"}\n"
+      "{\"client\":2,\"call\":3,\"return\":11,\"f\":\"append\",\"key\":\"k\",\"value\":\"b\"}\n"
+      "{\"client\":0,\"call\":12,\"return\":13,\"f\":\"get\",\"key\":\"k\",\"output\":\"xb\"}\n"
+      "{\"client\":0,\"call\":14,\"return\":15,\"f\":\"get\",\"key\":\"k\",\"output\":\"xab\"}\n");
+  CliRun r = weir("check lin --spec kv --json " + f);
+  ASSERT_EQ(r.exit, 1) << r.out << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  bool named = false;
+  for (const auto& c : j["witness"]["candidates"])
+    if (c.contains("dooms") && c["dooms"]["line"] == 4 && c["line"] == 3) named = true;
+  EXPECT_TRUE(named) << j["witness"].dump(2);
+  CliRun text = weir("check lin --spec kv " + f);
+  EXPECT_NE(text.out.find("afterwards no order lets this read see its value: get \"k\" -> \"xb\", at line 4"),
+            std::string::npos)
+      << text.out;
+}
+
 TEST(CheckLinCli, BadInputExitsTwoWithFileAndLine) {
   const std::string f = write_file("bad.edn", "{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0 :type :ok");
   CliRun r = weir("check lin --spec register " + f);

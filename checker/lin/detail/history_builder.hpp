@@ -50,6 +50,13 @@ class HistoryBuilder {
 // Readers, one per format: each appends to `builder`'s history.
 std::optional<ReadError> read_edn(std::string_view text, HistoryBuilder& builder);
 std::optional<ReadError> read_jepsen_log(std::string_view text, HistoryBuilder& builder);
-std::optional<ReadError> read_jsonl(std::string_view text, History& history, HistoryBuilder& builder);
+// Native JSONL is read in chunks of whole lines on up to `threads` threads (0: one per
+// core), each at least `min_chunk_bytes` long.
+struct JsonlChunking {
+  unsigned threads = 0;
+  std::size_t min_chunk_bytes = std::size_t{8} << 20;
+};
+std::optional<ReadError> read_jsonl(std::string_view text, History& history, HistoryBuilder& builder,
+                                    const JsonlChunking& chunking = {});
 
 }  // namespace weir::lin::detail

@@ -252,30 +252,38 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
 
 // A client is one sequential process: its operations must not overlap in time.
 std::optional<ReadError> check_clients(const History& h, const HistoryBuilder& builder) {
+  // Group the ops by client (a counting sort keeps file order within a client), then
+  // order each client's ops by call: a history written in time order needs no sorting.
   std::unordered_map<std::string_view, std::uint32_t> client_ids;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (client, call), index
-  order.reserve(h.ops.size());
-  std::vector<std::uint32_t> index(h.ops.size());
+  std::vector<std::uint32_t> client_of(h.ops.size());
+  std::vector<std::uint32_t> count;
   for (std::size_t i = 0; i < h.ops.size(); ++i) {
-    auto id = client_ids.emplace(h.ops[i].client, static_cast<std::uint32_t>(client_ids.size())).first->second;
-    order.emplace_back((std::uint64_t{id} << 32) | i, h.ops[i].call);
+    auto [it, fresh] = client_ids.emplace(h.ops[i].client, static_cast<std::uint32_t>(client_ids.size()));
+    if (fresh) count.push_back(0);
+    client_of[i] = it->second;
+    ++count[it->second];
   }
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    if ((a.first >> 32) != (b.first >> 32)) return (a.first >> 32) < (b.first >> 32);
-    return a.second < b.second;
-  });
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    if ((order[i - 1].first >> 32) != (order[i].first >> 32)) continue;
-    const Operation& prev = h.ops[order[i - 1].first & 0xffffffffu];
-    const Operation& cur = h.ops[order[i].first & 0xffffffffu];
-    if (prev.ret <= cur.call) continue;
-    std::size_t line = std::max(prev.line, cur.line);
-    return builder.error(line, "client " + cur.client + " has overlapping operations (lines " +
-                                   std::to_string(std::min(prev.line, cur.line)) + " and " +
-                                   std::to_string(line) + "); " +
-                                   (prev.ret == kPending
-                                        ? "after an operation with no return, a client is gone"
-                                        : "a client runs one operation at a time"));
+  std::vector<std::uint32_t> begin(count.size() + 1, 0);
+  for (std::size_t c = 0; c < count.size(); ++c) begin[c + 1] = begin[c] + count[c];
+  std::vector<std::uint32_t> order(h.ops.size());
+  std::vector<std::uint32_t> fill(begin.begin(), begin.end() - 1);
+  for (std::uint32_t i = 0; i < h.ops.size(); ++i) order[fill[client_of[i]]++] = i;
+  auto by_call = [&](std::uint32_t a, std::uint32_t b) { return h.ops[a].call < h.ops[b].call; };
+  for (std::size_t c = 0; c < count.size(); ++c) {
+    auto first = order.begin() + begin[c], last = order.begin() + begin[c + 1];
+    if (!std::is_sorted(first, last, by_call)) std::stable_sort(first, last, by_call);
+    for (auto it = first; it != last && it + 1 != last; ++it) {
+      const Operation& prev = h.ops[*it];
+      const Operation& cur = h.ops[*(it + 1)];
+      if (prev.ret <= cur.call) continue;
+      std::size_t line = std::max(prev.line, cur.line);
+      return builder.error(line, "client " + cur.client + " has overlapping operations (lines " +
+                                     std::to_string(std::min(prev.line, cur.line)) + " and " +
+                                     std::to_string(line) + "); " +
+                                     (prev.ret == kPending
+                                          ? "after an operation with no return, a client is gone"
+                                          : "a client runs one operation at a time"));
+    }
   }
   return std::nullopt;
 }
@@ -304,13 +312,13 @@ void append_chunk(History& h, History& chunk, std::size_t line_offset) {
 
 }  // namespace
 
-std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBuilder& builder) {
+std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBuilder& builder,
+                                    const JsonlChunking& chunking) {
   // A large file is read in chunks of whole lines, one per core: JSON parsing is most of
   // the time. The first chunk goes straight into `h`; the others into histories of
   // their own, whose values are then interned into h's table, in file order.
-  constexpr std::size_t kChunkBytes = std::size_t{8} << 20;
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t n = std::min(cores, std::max<std::size_t>(1, text.size() / kChunkBytes));
+  const std::size_t cores = std::max(1u, chunking.threads ? chunking.threads : std::thread::hardware_concurrency());
+  const std::size_t n = std::min(cores, std::max<std::size_t>(1, text.size() / std::max<std::size_t>(1, chunking.min_chunk_bytes)));
   std::vector<std::string_view> parts;
   for (std::size_t i = 0, begin = 0; i < n && begin < text.size(); ++i) {
     std::size_t end = i + 1 == n ? text.size() : text.find('\n', text.size() * (i + 1) / n);
@@ -320,13 +328,20 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
   }
   std::vector<History> others(parts.empty() ? 0 : parts.size() - 1);
   std::vector<std::optional<ReadError>> errors(parts.size());
+  std::vector<std::size_t> lines(parts.size());
+  auto read_part = [&](std::size_t i, History& into) {
+    lines[i] = static_cast<std::size_t>(std::count(parts[i].begin(), parts[i].end(), '\n'));
+    // At most one operation per line; the first chunk's history will take all of them.
+    into.ops.reserve(into.ops.size() + (lines[i] + 1) * (i == 0 ? parts.size() : 1));
+    errors[i] = read_chunk(parts[i], into, builder);
+  };
   std::vector<std::thread> pool;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     others[i - 1].spec = h.spec;
     others[i - 1].values = std::make_shared<spec::ValueTable>();
-    pool.emplace_back([&, i] { errors[i] = read_chunk(parts[i], others[i - 1], builder); });
+    pool.emplace_back([&, i] { read_part(i, others[i - 1]); });
   }
-  if (!parts.empty()) errors[0] = read_chunk(parts[0], h, builder);
+  if (!parts.empty()) read_part(0, h);
   for (std::thread& t : pool) t.join();
 
   std::size_t line_offset = 0;
@@ -336,7 +351,7 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
       return errors[i];  // the first error in the file
     }
     if (i > 0) append_chunk(h, others[i - 1], line_offset);
-    line_offset += static_cast<std::size_t>(std::count(parts[i].begin(), parts[i].end(), '\n'));
+    line_offset += lines[i];
   }
   return check_clients(h, builder);
 }

@@ -40,8 +40,23 @@ inline void push_back(Fingerprint& f, unsigned char c) {
 }
 
 inline Fingerprint fingerprint(std::string_view s) {
+  // Four characters per step: h*B^4 + (c0*B^3 + c1*B^2 + c2*B + c3). The four products
+  // are independent, so only one multiplication per four characters is on the chain.
+  constexpr std::uint64_t b1 = detail::kBase;
+  static const std::uint64_t b2 = detail::mulmod(b1, b1), b3 = detail::mulmod(b2, b1),
+                             b4 = detail::mulmod(b2, b2);
   Fingerprint f;
-  for (unsigned char c : s) push_back(f, c);
+  std::size_t i = 0;
+  auto c = [&](std::size_t k) { return static_cast<std::uint64_t>(static_cast<unsigned char>(s[k])) + 1u; };
+  for (; i + 4 <= s.size(); i += 4) {
+    const std::uint64_t block = detail::addmod(
+        detail::addmod(detail::mulmod(c(i), b3), detail::mulmod(c(i + 1), b2)),
+        detail::addmod(detail::mulmod(c(i + 2), b1), c(i + 3)));
+    f.hash = detail::addmod(detail::mulmod(f.hash, b4), block);
+    f.pow = detail::mulmod(f.pow, b4);
+  }
+  f.len = i;
+  for (; i < s.size(); ++i) push_back(f, static_cast<unsigned char>(s[i]));
   return f;
 }
 

@@ -1,5 +1,8 @@
 // The sequential specs and the value fingerprints they rely on.
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 #include <rapidcheck/gtest.h>
 
 #include "spec/spec.hpp"
@@ -36,6 +39,40 @@ TEST(Spec, KvAppendConcatenates) {
 RC_GTEST_PROP(Fingerprint, ComposesLikeConcatenation, (const std::string& a, const std::string& b)) {
   RC_ASSERT(concat(fingerprint(a), fingerprint(b)) == fingerprint(a + b));
   RC_ASSERT(concat(fingerprint(a), fingerprint(b)).pow == fingerprint(a + b).pow);
+}
+
+// The four-at-a-time fingerprint is the one-character recurrence, whatever the length.
+RC_GTEST_PROP(Fingerprint, BlockwiseEqualsCharByChar, (const std::string& s)) {
+  Fingerprint slow;
+  for (unsigned char c : s) push_back(slow, c);
+  const Fingerprint fast = fingerprint(s);
+  RC_ASSERT(fast == slow);
+  RC_ASSERT(fast.pow == slow.pow);
+}
+
+// The value table never gives two texts one id, nor one text two ids, even when
+// thousands of values share prefixes (as kv values built by appends do).
+TEST(ValueTable, OneIdPerText) {
+  ValueTable v;
+  std::vector<ValueId> ids;
+  std::string s;
+  for (int i = 0; i < 5000; ++i) {
+    s.append("x").append(std::to_string(i % 97));
+    ids.push_back(v.intern(s));
+  }
+  s.clear();
+  for (int i = 0; i < 5000; ++i) {
+    s.append("x").append(std::to_string(i % 97));
+    ASSERT_EQ(v.intern(s), ids[i]);
+    ASSERT_EQ(v.text(ids[i]), s);
+    ASSERT_EQ(v.find(s), ids[i]);
+  }
+  EXPECT_EQ(v.size(), 5000u);
+  EXPECT_FALSE(v.find("nope").has_value());
+  const std::string big(1 << 20, 'q');  // longer than a chunk of the arena
+  const ValueId b = v.intern(big);
+  EXPECT_EQ(v.text(b), big);
+  EXPECT_EQ(v.text(ids[0]), "x0");
 }
 
 }  // namespace

@@ -7,9 +7,12 @@ namespace {
 
 constexpr int kMaxDepth = 200;  // nesting beyond this is not a history; refuse, don't recurse
 
+// EDN whitespace, without the locale lookup of std::isspace (this is the inner loop).
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
 bool is_delimiter(char c) {
-  return std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '(' || c == ')' ||
-         c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == ';';
+  return is_space(c) || c == ',' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' ||
+         c == '}' || c == '"' || c == ';';
 }
 
 }  // namespace
@@ -71,7 +74,7 @@ void EdnReader::skip_space() {
     if (c == '\n') {
       ++line_;
       ++pos_;
-    } else if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
+    } else if (is_space(c) || c == ',') {
       ++pos_;
     } else if (c == ';') {
       while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
@@ -120,13 +123,21 @@ bool EdnReader::read(Edn& out, int depth) {
   switch (c) {
     case '(': ++pos_; out.kind = Edn::Kind::List; return read_seq(out, ')', depth);
     case '[': ++pos_; out.kind = Edn::Kind::Vector; return read_seq(out, ']', depth);
-    case '{': ++pos_; out.kind = Edn::Kind::Map; return read_seq(out, '}', depth);
+    case '{': ++pos_; out.kind = Edn::Kind::Map; out.items.reserve(12); return read_seq(out, '}', depth);
     case ')': case ']': case '}': return fail(std::string("unexpected '") + c + "'");
     case '"': {
       ++pos_;
       out.kind = Edn::Kind::String;
       const std::size_t open_line = line_;
       while (pos_ < s_.size() && s_[pos_] != '"') {
+        // A run without escapes or line breaks is copied at once.
+        const std::size_t run = s_.find_first_of("\"\\\n", pos_);
+        const std::size_t stop = run == std::string_view::npos ? s_.size() : run;
+        if (stop > pos_) {
+          out.text.append(s_.substr(pos_, stop - pos_));
+          pos_ = stop;
+          continue;
+        }
         char ch = s_[pos_++];
         if (ch == '\n') ++line_;
         if (ch == '\\') {

@@ -228,6 +228,49 @@ class SleepSets {
   std::vector<std::size_t> begin_;     // where each frame's segment starts
 };
 
+// The ops not yet linearized that the dead-end scan looks at (reads and writes), in
+// call order, as a doubly linked list that lifts and restores in LIFO order.
+class WatchList {
+ public:
+  static constexpr std::uint32_t kEnd = 0xffffffffu;
+
+  WatchList(const std::vector<SearchOp>& ops, const FutureReads& future)
+      : next_(ops.size() + 1, kEnd), prev_(ops.size() + 1, kEnd), watched_(ops.size(), 0) {
+    // Ops are numbered completed first, each group in call order; pending ops never
+    // return, so only their effect matters and the scan is no worse for seeing them last.
+    const auto head = static_cast<std::uint32_t>(ops.size());
+    std::uint32_t last = head;
+    for (std::uint32_t i = 0; i < ops.size(); ++i) {
+      if (!future.is_reader(i) && !future.resets(i)) continue;
+      watched_[i] = 1;
+      next_[last] = i;
+      prev_[i] = last;
+      last = i;
+    }
+    next_[last] = head;
+    prev_[head] = last;
+    head_ = head;
+  }
+  std::uint32_t first() const { return at(next_[head_]); }
+  std::uint32_t after(std::uint32_t op) const { return at(next_[op]); }
+  void lift(std::uint32_t op) {
+    if (!watched_[op]) return;
+    next_[prev_[op]] = next_[op];
+    prev_[next_[op]] = prev_[op];
+  }
+  void unlift(std::uint32_t op) {
+    if (!watched_[op]) return;
+    next_[prev_[op]] = op;
+    prev_[next_[op]] = op;
+  }
+
+ private:
+  std::uint32_t at(std::uint32_t i) const { return i == head_ ? kEnd : i; }
+  std::vector<std::uint32_t> next_, prev_;
+  std::vector<std::uint8_t> watched_;
+  std::uint32_t head_ = 0;
+};
+
 }  // namespace
 
 SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spec::ValueId init,
@@ -257,16 +300,17 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   auto is_linearized = [&](std::uint32_t op) { return linearized.contains(op); };
   // After `op` changed its object to `after`: can every read still to come that the scan
   // reaches see its value? The reads nearest the front are the ones that refute a wrong
-  // order soonest; looking further costs more than it prunes.
-  constexpr int kLookahead = 64;
+  // order soonest; looking further costs more than it prunes. The scan walks a list of
+  // its own, of the ops not yet linearized that it cares about (reads and writes, in call
+  // order), kept like the entry list, so it does not step over returns and appends.
+  WatchList watch(ops, future);
+  constexpr int kLookahead = 32;
   auto dead_end = [&](std::uint32_t op, spec::ValueId after) {
     const std::uint32_t slot = ops[op].slot;
     const std::uint64_t len = derived.length(after);
     int seen = 0;
-    for (std::uint32_t t = list.next[list.head]; t != list.head && seen < kLookahead;
-         t = list.next[t], ++seen) {
-      const std::uint32_t r = list.op[t];
-      if (!list.is_call[t] || r == op || ops[r].slot != slot) continue;
+    for (std::uint32_t r = watch.first(); r != WatchList::kEnd && seen < kLookahead; r = watch.after(r), ++seen) {
+      if (r == op || ops[r].slot != slot) continue;
       if (future.is_reader(r) && !future.may_see(op, after, len, r, is_linearized)) return true;
       // Reads called after another write to the object are nearly always explained by
       // it; checking them would cost more than it prunes.
@@ -363,6 +407,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
               for (std::uint32_t t = list.next[list.head]; t != e; t = list.next[t]) add(list.op[t]);
             });
           list.lift(e);
+          watch.lift(op);
           if (o.ret != kPending) --remaining;
           e = first_choice();
           continue;
@@ -395,6 +440,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     state.put(ops[top.op].slot, top.before);
     const std::uint32_t call = list.call_of[top.op];
     list.unlift(call);
+    watch.unlift(top.op);
     if (ops[top.op].ret != kPending) ++remaining;
     e = list.next[call];
     // Same reason: the failed branch began with an op that could have gone first in any

@@ -40,7 +40,7 @@ std::string write_file(const std::string& name, const std::string& text) {
   return (p / name).string();
 }
 
-const std::string kData = std::string(WEIR_SHARED_DIR) + "/data/porcupine-kv/";
+const std::string kData = std::string(WEIR_TEST_DATA) + "/porcupine-kv/";
 
 TEST(CheckLinCli, OkExitsZero) {
   CliRun r = weir("check lin --spec kv " + kData + "c10-ok.txt");

@@ -19,7 +19,7 @@ TEST_P(PorcupineKv, VerdictMatchesName) {
   const Case& c = GetParam();
   ReadOptions ro;
   ro.spec = spec::SpecKind::Kv;
-  auto read = read_history(std::string(WEIR_SHARED_DIR) + "/data/porcupine-kv/" + c.name, ro);
+  auto read = read_history(std::string(WEIR_TEST_DATA) + "/porcupine-kv/" + c.name, ro);
   ASSERT_TRUE(std::holds_alternative<History>(read)) << std::get<ReadError>(read).message();
   const History& h = std::get<History>(read);
   EXPECT_EQ(h.format, Format::Edn);

@@ -1,0 +1,62 @@
+// Explicit-state model checking: the Model concept, and breadth-first exploration.
+//
+// A model is a transition system: initial states, the actions enabled in a state (in a
+// deterministic order, so that a path is a list of action indices that replays exactly),
+// the state an action leads to, and named invariants that must hold in every reachable
+// state. The explorer visits every reachable state once, remembering each by a 64-bit
+// fingerprint, level by level (so the first violation found is at the least depth), on
+// every core.
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weir::explore {
+
+template <class M>
+concept Model = requires(const M m, const typename M::State s, const typename M::Action a,
+                         std::vector<typename M::Action>& out) {
+  { m.init_states() } -> std::same_as<std::vector<typename M::State>>;
+  { m.actions(s, out) } -> std::same_as<void>;
+  { m.next(s, a) } -> std::same_as<std::optional<typename M::State>>;
+  { m.fingerprint(s) } -> std::same_as<std::uint64_t>;
+  // The first invariant that fails in s (its name), or nullptr when all hold.
+  { m.violated(s) } -> std::same_as<const char*>;
+};
+
+struct Options {
+  std::uint64_t max_states = 0;  // 0: no bound
+  std::uint32_t max_depth = 0;   // 0: no bound
+  double timeout_seconds = 0;    // 0: no bound
+  unsigned threads = 0;          // 0: one per core
+};
+
+struct Progress {
+  std::uint64_t states = 0;       // transitions taken (states generated)
+  std::uint64_t unique = 0;       // distinct states found
+  std::uint32_t depth = 0;        // levels completed
+  double seconds = 0;
+  std::uint64_t bytes = 0;        // memory held by the state set and the frontier
+};
+
+enum class Outcome { Complete, Violation, Bounded };
+
+struct Result {
+  Outcome outcome = Outcome::Complete;
+  Progress stats;
+  std::string bound;              // Bounded: which bound stopped the search
+  std::string invariant;          // Violation: its name
+  std::uint32_t violation_depth = 0;
+};
+
+// Called at most once a second from one thread while a search runs.
+using ProgressFn = std::function<void(const Progress&)>;
+
+}  // namespace weir::explore
+
+#include "checker/explore/detail/bfs.hpp"  // template definitions

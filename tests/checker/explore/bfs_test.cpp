@@ -1,0 +1,82 @@
+// The breadth-first explorer on tiny models whose answers are known by hand.
+#include <gtest/gtest.h>
+
+#include "checker/explore/explore.hpp"
+
+namespace weir::explore {
+namespace {
+
+// Two counters x in 0..X and y in 0..Y, each action adds one to one of them: (X+1)(Y+1)
+// states, depth X+Y. The invariant x + y < limit first fails at depth `limit`.
+struct Grid {
+  struct State {
+    int x = 0, y = 0;
+    bool operator==(const State&) const = default;
+  };
+  enum class Action { IncX, IncY };
+  int max_x, max_y, limit;
+
+  std::vector<State> init_states() const { return {State{}}; }
+  void actions(const State& s, std::vector<Action>& out) const {
+    if (s.x < max_x) out.push_back(Action::IncX);
+    if (s.y < max_y) out.push_back(Action::IncY);
+  }
+  std::optional<State> next(const State& s, const Action& a) const {
+    State n = s;
+    (a == Action::IncX ? n.x : n.y) += 1;
+    return n;
+  }
+  std::uint64_t fingerprint(const State& s) const {
+    return (static_cast<std::uint64_t>(s.x) << 32 | static_cast<std::uint32_t>(s.y)) * 0x9e3779b97f4a7c15ull;
+  }
+  const char* violated(const State& s) const { return s.x + s.y >= limit ? "x + y < limit" : nullptr; }
+};
+static_assert(Model<Grid>);
+
+TEST(Bfs, CountsEveryReachableStateOnce) {
+  for (unsigned threads : {1u, 2u, 4u}) {
+    Options o;
+    o.threads = threads;
+    const Result r = bfs(Grid{30, 40, 1000}, o);
+    EXPECT_EQ(r.outcome, Outcome::Complete);
+    EXPECT_EQ(r.stats.unique, 31u * 41u) << threads;
+    EXPECT_EQ(r.stats.depth, 70u);
+    // Every state but the corners' edges has two successors: x-edges and y-edges.
+    EXPECT_EQ(r.stats.states, 1u + 30u * 41u + 40u * 31u);
+  }
+}
+
+TEST(Bfs, FindsAViolationAtItsLeastDepth) {
+  for (unsigned threads : {1u, 2u}) {
+    Options o;
+    o.threads = threads;
+    const Result r = bfs(Grid{30, 40, 17}, o);
+    ASSERT_EQ(r.outcome, Outcome::Violation);
+    EXPECT_EQ(r.violation_depth, 17u);
+    EXPECT_EQ(r.invariant, "x + y < limit");
+  }
+}
+
+TEST(Bfs, BoundsStopTheSearchAndSaySo) {
+  Options depth;
+  depth.max_depth = 5;
+  Result r = bfs(Grid{30, 40, 1000}, depth);
+  EXPECT_EQ(r.outcome, Outcome::Bounded);
+  EXPECT_EQ(r.bound, "max-depth");
+  EXPECT_EQ(r.stats.unique, 21u);  // the states at depth 0..5: 1+2+...+6
+
+  Options states;
+  states.max_states = 100;
+  r = bfs(Grid{30, 40, 1000}, states);
+  EXPECT_EQ(r.outcome, Outcome::Bounded);
+  EXPECT_EQ(r.bound, "max-states");
+
+  // A bound the search never reaches does not turn a complete search into "bounded".
+  Options loose;
+  loose.max_states = 31 * 41;
+  loose.max_depth = 70;
+  EXPECT_EQ(bfs(Grid{30, 40, 1000}, loose).outcome, Outcome::Complete);
+}
+
+}  // namespace
+}  // namespace weir::explore

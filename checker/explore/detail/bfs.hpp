@@ -70,27 +70,37 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     constexpr std::size_t kChunk = 512;
     auto work = [&](unsigned t) {
       std::vector<Action> actions;
+      std::vector<std::pair<std::uint64_t, State>> batch;
       std::vector<State>& out = next[t];
       std::uint64_t made = 0;
       for (;;) {
         const std::size_t begin = cursor.fetch_add(kChunk, std::memory_order_relaxed);
         if (begin >= frontier.size() || stop.load(std::memory_order_relaxed)) break;
         const std::size_t end = std::min(frontier.size(), begin + kChunk);
-        for (std::size_t i = begin; i < end; ++i) {
-          actions.clear();
-          model.actions(frontier[i], actions);
-          for (const Action& a : actions) {
-            std::optional<State> n = model.next(frontier[i], a);
-            if (!n) continue;
-            ++made;
-            const std::uint64_t fp = model.fingerprint(*n);
+        // A few states at a time: their successors are made and their slots in the set
+        // prefetched before any is inserted, so that the cache misses overlap.
+        constexpr std::size_t kBatch = 8;
+        for (std::size_t i = begin; i < end; i += kBatch) {
+          batch.clear();
+          for (std::size_t j = i; j < std::min(end, i + kBatch); ++j) {
+            actions.clear();
+            model.actions(frontier[j], actions);
+            for (const Action& a : actions)
+              if (std::optional<State> n = model.next(frontier[j], a)) {
+                const std::uint64_t fp = model.fingerprint(*n);
+                visited.prefetch(fp);
+                batch.emplace_back(fp, std::move(*n));
+              }
+          }
+          made += batch.size();
+          for (auto& [fp, n] : batch) {
             if (at_bound) {
               if (!visited.contains(fp)) note_bound("max-depth");
               continue;
             }
             if (!visited.insert(fp)) continue;
-            if (const char* bad = model.violated(*n)) note_violation(bad, depth + 1);
-            out.push_back(std::move(*n));
+            if (const char* bad = model.violated(n)) note_violation(bad, depth + 1);
+            out.push_back(std::move(n));
           }
         }
         generated.fetch_add(made, std::memory_order_relaxed);

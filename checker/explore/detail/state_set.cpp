@@ -16,8 +16,7 @@ struct SpinGuard {
   ~SpinGuard() { f.clear(std::memory_order_release); }
 };
 
-bool place(std::vector<std::uint64_t>& slots, std::uint64_t fp) {
-  const std::size_t mask = slots.size() - 1;
+bool place(std::uint64_t* slots, std::size_t mask, std::uint64_t fp) {
   for (std::size_t i = fp & mask;; i = (i + 1) & mask) {
     if (slots[i] == fp) return false;
     if (slots[i] == 0) {
@@ -27,20 +26,30 @@ bool place(std::vector<std::uint64_t>& slots, std::uint64_t fp) {
   }
 }
 
+std::unique_ptr<std::uint64_t[]> empty_table(std::size_t n) { return std::make_unique<std::uint64_t[]>(n); }
+
 }  // namespace
 
 StateSet::StateSet(unsigned shard_bits)
     : shift_(64 - shard_bits),
       shards_(std::make_unique<Shard[]>(std::size_t{1} << shard_bits)),
       shard_count_(std::size_t{1} << shard_bits) {
-  for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].slots.assign(kInitialSlots, 0);
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    Shard& s = shards_[i];
+    s.own = empty_table(kInitialSlots);
+    s.table.store(s.own.get());
+    s.mask.store(kInitialSlots - 1);
+  }
 }
 
 void StateSet::grow(Shard& s) {
-  std::vector<std::uint64_t> bigger(s.slots.size() * 2, 0);
-  for (std::uint64_t fp : s.slots)
-    if (fp != 0) place(bigger, fp);
-  s.slots.swap(bigger);
+  const std::size_t old_n = s.mask.load(std::memory_order_relaxed) + 1;
+  auto bigger = empty_table(old_n * 2);
+  for (std::size_t i = 0; i < old_n; ++i)
+    if (s.own[i] != 0) place(bigger.get(), old_n * 2 - 1, s.own[i]);
+  s.own.swap(bigger);
+  s.table.store(s.own.get(), std::memory_order_relaxed);
+  s.mask.store(old_n * 2 - 1, std::memory_order_relaxed);
 }
 
 bool StateSet::insert(std::uint64_t fp) {
@@ -49,8 +58,8 @@ bool StateSet::insert(std::uint64_t fp) {
   }
   Shard& s = shard_of(fp);
   SpinGuard guard(s.busy);
-  if ((s.count + 1) * 2 > s.slots.size()) grow(s);
-  if (!place(s.slots, fp)) return false;
+  if ((s.count + 1) * 2 > s.mask.load(std::memory_order_relaxed) + 1) grow(s);
+  if (!place(s.own.get(), s.mask.load(std::memory_order_relaxed), fp)) return false;
   ++s.count;
   return true;
 }
@@ -59,10 +68,10 @@ bool StateSet::contains(std::uint64_t fp) const {
   if (fp == 0) return has_zero_.load();
   Shard& s = shard_of(fp);
   SpinGuard guard(s.busy);
-  const std::size_t mask = s.slots.size() - 1;
+  const std::size_t mask = s.mask.load(std::memory_order_relaxed);
   for (std::size_t i = fp & mask;; i = (i + 1) & mask) {
-    if (s.slots[i] == fp) return true;
-    if (s.slots[i] == 0) return false;
+    if (s.own[i] == fp) return true;
+    if (s.own[i] == 0) return false;
   }
 }
 
@@ -74,7 +83,7 @@ std::uint64_t StateSet::size() const {
 
 std::uint64_t StateSet::bytes() const {
   std::uint64_t b = 0;
-  for (std::size_t i = 0; i < shard_count_; ++i) b += shards_[i].slots.capacity() * sizeof(std::uint64_t);
+  for (std::size_t i = 0; i < shard_count_; ++i) b += (shards_[i].mask.load() + 1) * sizeof(std::uint64_t);
   return b;
 }
 

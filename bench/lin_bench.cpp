@@ -2,53 +2,21 @@
 //   lin_bench [--weir build/weir] [--shared ../shared] [--work DIR] [--runs N]
 // Prints, for each target of the foundation issue, the median wall time over N runs,
 // the peak resident memory, and Porcupine's time on the same input (from its README).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "bench/history_gen.hpp"
-
-extern char** environ;
+#include "bench/spawn.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Sample {
-  double seconds;
-  long max_rss_kb;
-  int exit;
-};
-
-Sample run_once(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  auto start = std::chrono::steady_clock::now();
-  pid_t pid;
-  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
-    std::perror(args[0]);
-    std::exit(2);
-  }
-  int status = 0;
-  struct rusage ru {};
-  wait4(pid, &status, 0, &ru);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  posix_spawn_file_actions_destroy(&fa);
-  return {s, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
-}
+using weir::bench::run_once;
+using weir::bench::Sample;
 
 void measure(const char* name, const std::vector<std::string>& argv, int runs, int want_exit,
              double target_s, const char* porcupine) {

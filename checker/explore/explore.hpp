@@ -52,7 +52,41 @@ struct Result {
   std::string bound;              // Bounded: which bound stopped the search
   std::string invariant;          // Violation: its name
   std::uint32_t violation_depth = 0;
+  // Violation: the counterexample, as the index of the initial state and, step by step,
+  // the index of the action taken among those `actions` lists in that state. Replaying it
+  // with `replay` reaches the violating state.
+  std::uint32_t init_index = 0;
+  std::vector<std::uint32_t> path;
 };
+
+// A model may declare `static constexpr bool has_invariants = false;` (a benchmark): the
+// search then keeps no parent links, only fingerprints.
+template <class M>
+constexpr bool tracks_paths() {
+  if constexpr (requires { M::has_invariants; }) return M::has_invariants;
+  return true;
+}
+
+// Replays a counterexample: the states it passes through, from the initial one; empty if
+// an index is out of range (the path does not belong to this model and options).
+template <Model M>
+std::vector<typename M::State> replay(const M& model, std::uint32_t init_index,
+                                      const std::vector<std::uint32_t>& path) {
+  std::vector<typename M::State> states;
+  auto inits = model.init_states();
+  if (init_index >= inits.size()) return {};
+  states.push_back(inits[init_index]);
+  std::vector<typename M::Action> actions;
+  for (std::uint32_t i : path) {
+    actions.clear();
+    model.actions(states.back(), actions);
+    if (i >= actions.size()) return {};
+    auto n = model.next(states.back(), actions[i]);
+    if (!n) return {};
+    states.push_back(std::move(*n));
+  }
+  return states;
+}
 
 // Called at most once a second from one thread while a search runs.
 using ProgressFn = std::function<void(const Progress&)>;

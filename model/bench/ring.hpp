@@ -43,7 +43,8 @@ class Ring {
   void actions(const State& s, std::vector<Action>& out) const;
   std::optional<State> next(const State& s, const Action& a) const;
   std::uint64_t fingerprint(const State& s) const;
-  const char* violated(const State&) const { return nullptr; }  // a benchmark: no invariant
+  static constexpr bool has_invariants = false;  // a benchmark: nothing to violate
+  const char* violated(const State&) const { return nullptr; }
   std::string describe(const Action& a) const;
 
  private:

@@ -18,20 +18,50 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   const Clock::time_point start = Clock::now();
   const unsigned threads = std::max(1u, opts.threads ? opts.threads : std::thread::hardware_concurrency());
 
-  detail::StateSet visited;
+  // With invariants, each state remembers how it was first reached: its parent's
+  // fingerprint and the action's index (or, for an initial state, kRoot | its index).
+  constexpr std::uint32_t kRoot = 0x80000000u;
+  constexpr bool kPaths = tracks_paths<M>();
+  struct Link {
+    std::uint64_t parent = 0;
+    std::uint32_t step = 0;
+    std::uint32_t depth = 0;
+  };
+  // Of two links to a state found in the same level, keep the least (parent, step).
+  auto prefer = [](const auto& old, const auto& neu) {
+    if constexpr (kPaths)
+      return neu.depth == old.depth && std::pair(neu.parent, neu.step) < std::pair(old.parent, old.step);
+    else
+      return false;
+  };
+  using Table = detail::StateTable<std::conditional_t<kPaths, Link, detail::NoPayload>>;
+  auto link = [](std::uint64_t parent, std::uint32_t step, std::uint32_t depth) {
+    if constexpr (kPaths) return Link{parent, step, depth};
+    else return detail::NoPayload{};
+  };
+  Table visited;
   Result result;
+  std::uint64_t bad_fp = 0;
   std::atomic<std::uint64_t> generated{0};
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false};  // a bound: stop at once
+  std::atomic<bool> violation_found{false};  // stop after this level
   std::mutex found_mu;  // guards result's violation and bound fields
 
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  auto note_violation = [&](const char* name, std::uint32_t depth) {
+  // The violation kept is the least (depth, fingerprint), so that the counterexample
+  // does not depend on how the threads raced.
+  auto note_violation = [&](const char* name, std::uint32_t depth, std::uint64_t fp) {
     std::lock_guard lock(found_mu);
-    if (result.outcome == Outcome::Violation && result.violation_depth <= depth) return;
+    if (result.outcome == Outcome::Violation &&
+        std::pair(result.violation_depth, bad_fp) <= std::pair(depth, fp))
+      return;
     result.outcome = Outcome::Violation;
     result.invariant = name;
     result.violation_depth = depth;
-    stop = true;
+    bad_fp = fp;
+    // The level is finished all the same: every violation at this depth is then seen,
+    // and the least one kept, however the threads were scheduled.
+    violation_found = true;
   };
   auto note_bound = [&](const char* which) {
     std::lock_guard lock(found_mu);
@@ -42,11 +72,13 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   };
 
   std::vector<State> frontier;
-  for (const State& s : model.init_states()) {
+  const std::vector<State> inits = model.init_states();
+  for (std::uint32_t i = 0; i < inits.size(); ++i) {
     generated.fetch_add(1, std::memory_order_relaxed);
-    if (!visited.insert(model.fingerprint(s))) continue;
-    if (const char* bad = model.violated(s)) note_violation(bad, 0);
-    frontier.push_back(s);
+    const std::uint64_t fp = model.fingerprint(inits[i]);
+    if (!visited.insert(fp, link(0, kRoot | i, 0), prefer)) continue;
+    if (const char* bad = model.violated(inits[i])) note_violation(bad, 0, fp);
+    frontier.push_back(inits[i]);
   }
 
   std::uint32_t depth = 0;
@@ -61,7 +93,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     return p;
   };
 
-  while (!frontier.empty() && !stop) {
+  while (!frontier.empty() && !stop && !violation_found) {
     // At the depth bound the level is still expanded, only to learn whether anything new
     // lies beyond it: if not, the search is complete after all.
     const bool at_bound = opts.max_depth && depth >= opts.max_depth;
@@ -70,7 +102,12 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     constexpr std::size_t kChunk = 512;
     auto work = [&](unsigned t) {
       std::vector<Action> actions;
-      std::vector<std::pair<std::uint64_t, State>> batch;
+      struct Successor {
+        std::uint64_t fp, parent;
+        std::uint32_t step;
+        State state;
+      };
+      std::vector<Successor> batch;
       std::vector<State>& out = next[t];
       std::uint64_t made = 0;
       for (;;) {
@@ -85,22 +122,23 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
           for (std::size_t j = i; j < std::min(end, i + kBatch); ++j) {
             actions.clear();
             model.actions(frontier[j], actions);
-            for (const Action& a : actions)
-              if (std::optional<State> n = model.next(frontier[j], a)) {
+            const std::uint64_t parent = kPaths ? model.fingerprint(frontier[j]) : 0;
+            for (std::uint32_t k = 0; k < actions.size(); ++k)
+              if (std::optional<State> n = model.next(frontier[j], actions[k])) {
                 const std::uint64_t fp = model.fingerprint(*n);
                 visited.prefetch(fp);
-                batch.emplace_back(fp, std::move(*n));
+                batch.push_back({fp, parent, k, std::move(*n)});
               }
           }
           made += batch.size();
-          for (auto& [fp, n] : batch) {
+          for (Successor& b : batch) {
             if (at_bound) {
-              if (!visited.contains(fp)) note_bound("max-depth");
+              if (!visited.contains(b.fp)) note_bound("max-depth");
               continue;
             }
-            if (!visited.insert(fp)) continue;
-            if (const char* bad = model.violated(n)) note_violation(bad, depth + 1);
-            out.push_back(std::move(n));
+            if (!visited.insert(b.fp, link(b.parent, b.step, depth + 1), prefer)) continue;
+            if (const char* bad = model.violated(b.state)) note_violation(bad, depth + 1, b.fp);
+            out.push_back(std::move(b.state));
           }
         }
         generated.fetch_add(made, std::memory_order_relaxed);
@@ -133,6 +171,23 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     if (!frontier.empty()) ++depth;
   }
   result.stats = stats();
+  if constexpr (kPaths) {
+    if (result.outcome == Outcome::Violation) {
+      // Follow the parent links back to an initial state.
+      std::uint64_t fp = bad_fp;
+      for (;;) {
+        const Link* l = visited.find(fp);
+        if (!l) break;  // cannot happen: every visited state has its link
+        if (l->step & kRoot) {
+          result.init_index = l->step & ~kRoot;
+          break;
+        }
+        result.path.push_back(l->step);
+        fp = l->parent;
+      }
+      std::reverse(result.path.begin(), result.path.end());
+    }
+  }
   return result;
 }
 

@@ -57,6 +57,27 @@ TEST(Bfs, FindsAViolationAtItsLeastDepth) {
   }
 }
 
+TEST(Bfs, CounterexampleReplaysToTheViolationAndDoesNotDependOnThreads) {
+  const Grid grid{30, 40, 17};
+  std::vector<std::uint32_t> first;
+  for (unsigned threads : {1u, 2u, 3u}) {
+    Options o;
+    o.threads = threads;
+    const Result r = bfs(grid, o);
+    ASSERT_EQ(r.outcome, Outcome::Violation);
+    ASSERT_EQ(r.path.size(), 17u);  // breadth-first: a shortest path
+    const auto states = replay(grid, r.init_index, r.path);
+    ASSERT_EQ(states.size(), 18u);
+    EXPECT_STREQ(grid.violated(states.back()), "x + y < limit");
+    for (std::size_t i = 0; i + 1 < states.size(); ++i) EXPECT_EQ(grid.violated(states[i]), nullptr);
+    if (first.empty()) first = r.path;
+    EXPECT_EQ(r.path, first) << threads << " threads";
+  }
+  // A path that does not belong to the model replays to nothing.
+  EXPECT_TRUE(replay(grid, 0, {0, 1, 7}).empty());
+  EXPECT_TRUE(replay(grid, 3, {}).empty());
+}
+
 TEST(Bfs, BoundsStopTheSearchAndSaySo) {
   Options depth;
   depth.max_depth = 5;

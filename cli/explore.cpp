@@ -1,5 +1,7 @@
-// `weir explore MODEL [options]`: model-check a protocol model.
+// `weir explore MODEL [options]`: model-check a protocol model; `weir explore --replay
+// FILE`: replay a counterexample that an earlier run wrote.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,10 +13,23 @@
 namespace weir::cli {
 namespace {
 
+// A counterexample as written to its file: enough to rebuild the model and walk the path.
+struct Counterexample {
+  std::string model;
+  std::vector<std::string> args;  // the model's options, as given
+  std::uint32_t init = 0;
+  std::vector<std::uint32_t> actions;
+  std::string invariant;
+};
+
 struct ExploreArgs {
   explore::Options opts;
   bool json = false;
   bool list = false;
+  std::string replay_file;
+  std::string counterexample_file;  // default: counterexample-MODEL.json
+  const Counterexample* replaying = nullptr;
+  std::string replay_source;
 };
 
 std::string with_commas(std::uint64_t n) {
@@ -33,7 +48,30 @@ void progress_line(const explore::Progress& p) {
                p.bytes / 1048576.0);
 }
 
-int report(const std::string& title, const ExploreArgs& a, const explore::Result& r) {
+// The steps of a path in the protocol's words: the initial state, then each action.
+template <class M>
+std::vector<std::string> narrate(const M& model, std::uint32_t init, const std::vector<std::uint32_t>& path,
+                                 std::vector<typename M::State>* states_out = nullptr) {
+  std::vector<typename M::State> states = explore::replay(model, init, path);
+  std::vector<std::string> steps;
+  if (states.empty()) return steps;
+  steps.push_back("initial state: " + model.describe(states[0]));
+  std::vector<typename M::Action> actions;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    actions.clear();
+    model.actions(states[i], actions);
+    steps.push_back(model.describe(actions[path[i]]) + "  ->  " + model.describe(states[i + 1]));
+  }
+  if (states_out) *states_out = std::move(states);
+  return steps;
+}
+
+void print_steps(const std::vector<std::string>& steps) {
+  for (std::size_t i = 0; i < steps.size(); ++i) std::cout << "    " << i << ". " << steps[i] << "\n";
+}
+
+int report(const std::string& title, const ExploreArgs& a, const explore::Result& r,
+           const std::vector<std::string>& steps, const std::string& written) {
   const explore::Progress& p = r.stats;
   const int code = r.outcome == explore::Outcome::Violation ? kViolation
                    : r.outcome == explore::Outcome::Bounded ? kUnknown
@@ -49,7 +87,10 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
                         {"seconds", p.seconds},
                         {"bytes", p.bytes}};
     if (!r.bound.empty()) j["bound"] = r.bound;
-    if (!r.invariant.empty()) j["invariant"] = r.invariant;
+    if (!r.invariant.empty()) {
+      j["invariant"] = r.invariant;
+      j["counterexample"] = {{"file", written}, {"init", r.init_index}, {"actions", r.path}, {"steps", steps}};
+    }
     std::cout << j.dump() << "\n";
     return code;
   }
@@ -57,7 +98,7 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
   switch (r.outcome) {
     case explore::Outcome::Complete: std::cout << "holds, every reachable state explored"; break;
     case explore::Outcome::Violation:
-      std::cout << "VIOLATION of " << r.invariant << " at depth " << r.violation_depth;
+      std::cout << "VIOLATION of \"" << r.invariant << "\" at depth " << r.violation_depth;
       break;
     case explore::Outcome::Bounded:
       std::cout << "unknown: stopped by " << r.bound << " before the search was complete";
@@ -67,40 +108,129 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
               with_commas(p.unique).c_str(), with_commas(p.states).c_str(), p.depth, p.seconds,
               p.seconds > 0 ? p.unique / p.seconds / 1e6 : 0.0, p.bytes / 1048576.0,
               p.unique ? static_cast<double>(p.bytes) / static_cast<double>(p.unique) : 0.0);
+  if (r.outcome == explore::Outcome::Violation) {
+    std::cout << "  counterexample, " << r.path.size() << " steps (shortest: breadth-first)";
+    if (!written.empty()) std::cout << ", written to " << written;
+    std::cout << ":\n";
+    print_steps(steps);
+    if (!written.empty()) std::cout << "  replay it: weir explore --replay " << written << "\n";
+  }
   return code;
 }
 
 template <class M>
-int run(const std::string& title, const M& model, const ExploreArgs& a) {
+int run(const std::string& name, const std::vector<std::string>& model_args, const std::string& title,
+        const M& model, const ExploreArgs& a) {
+  if (a.replaying) {
+    // Walk the recorded path and confirm that it ends where the recorded run said.
+    const Counterexample& cx = *a.replaying;
+    std::vector<typename M::State> states;
+    const std::vector<std::string> steps = narrate(model, cx.init, cx.actions, &states);
+    if (states.empty()) {
+      std::cerr << a.replay_source << ": the path does not fit " << title
+                << " (an action index is out of range): not a counterexample of this model\n";
+      return kBadInput;
+    }
+    const char* bad = model.violated(states.back());
+    std::cout << title << ": replaying " << cx.actions.size() << " steps from " << a.replay_source << "\n";
+    print_steps(steps);
+    if (bad) {
+      std::cout << "  reproduced: VIOLATION of \"" << bad << "\" after step " << cx.actions.size() << "\n";
+      return kViolation;
+    }
+    std::cout << "  not reproduced: every invariant holds at the end of the path\n";
+    return kHolds;
+  }
   explore::ProgressFn progress;
   if (!a.json) progress = progress_line;
-  return report(title, a, explore::bfs(model, a.opts, progress));
+  const explore::Result r = explore::bfs(model, a.opts, progress);
+  std::vector<std::string> steps;
+  std::string written;
+  if (r.outcome == explore::Outcome::Violation) {
+    steps = narrate(model, r.init_index, r.path);
+    written = a.counterexample_file.empty() ? "counterexample-" + name + ".json" : a.counterexample_file;
+    const nlohmann::json j = {{"weir", "explore counterexample"}, {"model", name},       {"args", model_args},
+                              {"init", r.init_index},            {"actions", r.path},  {"invariant", r.invariant},
+                              {"steps", steps}};
+    std::ofstream out(written);
+    out << j.dump(2) << "\n";
+    if (!out) {
+      std::cerr << "weir: cannot write the counterexample to " << written << "\n";
+      written.clear();
+    }
+  }
+  return report(title, a, r, steps, written);
 }
 
-}  // namespace
+std::optional<std::string> load(const std::string& path, Counterexample& cx) {
+  std::ifstream in(path);
+  if (!in) return "cannot open file";
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+    if (j.value("weir", "") != "explore counterexample") return "not a weir explore counterexample";
+    cx.model = j.at("model").get<std::string>();
+    cx.args = j.at("args").get<std::vector<std::string>>();
+    cx.init = j.at("init").get<std::uint32_t>();
+    cx.actions = j.at("actions").get<std::vector<std::uint32_t>>();
+    cx.invariant = j.value("invariant", "");
+  } catch (const nlohmann::json::exception& e) {
+    return std::string("malformed counterexample: ") + e.what();
+  }
+  return std::nullopt;
+}
 
-Runner add_explore(CLI::App& app) {
+// Registers `explore` on app; when `replaying`, the run walks that path instead.
+Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::string& replay_source) {
   auto args = std::make_shared<ExploreArgs>();
+  args->replaying = replaying;
+  args->replay_source = replay_source;
   auto ring = std::make_shared<model::bench::RingOptions>();
+  auto below = std::make_shared<unsigned>(0);
   CLI::App* cmd = app.add_subcommand("explore", "model-check a protocol model (breadth-first, every core)");
   cmd->add_flag("--list", args->list, "print every model with its options");
+  cmd->add_option("--replay", args->replay_file, "replay a counterexample file written by an earlier run");
   auto common = [&](CLI::App* m) {
     m->add_option("--max-states", args->opts.max_states, "stop after this many unique states (exit 3)");
     m->add_option("--max-depth", args->opts.max_depth, "explore no deeper than this (exit 3 if states remain)");
     m->add_option("--timeout", args->opts.timeout_seconds, "stop after this many seconds (exit 3)");
     m->add_option("--threads", args->opts.threads, "worker threads (default: one per core)");
+    m->add_option("--counterexample", args->counterexample_file,
+                  "where to write a counterexample (default: counterexample-MODEL.json)");
     m->add_flag("--json", args->json, "one JSON object on stdout");
   };
   CLI::App* r = cmd->add_subcommand("ring", "engine benchmark: counters passed around a ring (../shared/bench/ring.pml)");
   r->add_option("--nodes", ring->nodes, "N: nodes on the ring")->capture_default_str();
   r->add_option("--values", ring->values, "K: counter values 0..K-1")->capture_default_str();
   r->add_option("--capacity", ring->capacity, "B: capacity of each node's inbound channel")->capture_default_str();
+  r->add_option("--counter-below", *below, "check the invariant \"every counter stays below V\" (0: none)");
   common(r);
-  return [cmd, r, args, ring]() -> int {
+  return [cmd, r, args, ring, below]() -> int {
+    if (!args->replay_file.empty()) {
+      Counterexample cx;
+      if (auto why = load(args->replay_file, cx)) {
+        std::cerr << args->replay_file << ": " << *why << "\n";
+        return kBadInput;
+      }
+      // Rebuild the model from its recorded options, through the same parser.
+      CLI::App again;
+      Runner replay = make_explore(again, &cx, args->replay_file);
+      std::vector<std::string> argv = {"explore", cx.model};
+      argv.insert(argv.end(), cx.args.begin(), cx.args.end());
+      std::reverse(argv.begin(), argv.end());  // CLI11 takes them in reverse order
+      try {
+        again.parse(argv);
+      } catch (const CLI::ParseError& e) {
+        std::cerr << args->replay_file << ": its model options do not parse: " << e.what() << "\n";
+        return kBadInput;
+      }
+      return replay();
+    }
     if (args->list || cmd->get_subcommands().empty()) {
       std::cout << "models:\n"
                 << "  ring      " << r->get_description() << "\n"
-                << "            --nodes N (4)  --values K (3)  --capacity B (1); no mutants\n";
+                << "            --nodes N (4)  --values K (3)  --capacity B (1)  --counter-below V (0: no invariant);"
+                << " no mutants\n";
       return args->list ? kHolds : kBadInput;
     }
     if (auto why = model::bench::Ring::invalid(*ring)) {
@@ -110,8 +240,17 @@ Runner add_explore(CLI::App& app) {
     std::string title = "ring (N=";
     title.append(std::to_string(ring->nodes)).append(", K=").append(std::to_string(ring->values));
     title.append(", B=").append(std::to_string(ring->capacity)).append(")");
-    return run(title, model::bench::Ring(*ring), *args);
+    std::vector<std::string> model_args = {"--nodes", std::to_string(ring->nodes), "--values",
+                                           std::to_string(ring->values), "--capacity", std::to_string(ring->capacity)};
+    if (*below == 0) return run("ring", model_args, title, model::bench::Ring(*ring), *args);
+    model_args.push_back("--counter-below");
+    model_args.push_back(std::to_string(*below));
+    return run("ring", model_args, title, model::bench::RingBelow(*ring, *below), *args);
   };
 }
+
+}  // namespace
+
+Runner add_explore(CLI::App& app) { return make_explore(app, nullptr, ""); }
 
 }  // namespace weir::cli

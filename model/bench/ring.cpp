@@ -93,4 +93,22 @@ std::string Ring::describe(const Action& a) const {
   return s;
 }
 
+std::string Ring::describe(const State& s) const {
+  std::string out = "counters";
+  for (unsigned i = 0; i < o_.nodes; ++i) out.append(" ").append(std::to_string(counter(s, i)));
+  out.append(", channels");
+  for (unsigned i = 0; i < o_.nodes; ++i) {
+    out.append(" [");
+    for (unsigned k = 0; k < length(s, i); ++k) out.append(k ? " " : "").append(std::to_string(slot(s, i, k)));
+    out.append("]");
+  }
+  return out;
+}
+
+const char* RingBelow::violated(const State& s) const {
+  for (unsigned i = 0; i < n_; ++i)
+    if (counter_of(s, i) >= below_) return name_.c_str();
+  return nullptr;
+}
+
 }  // namespace weir::model::bench

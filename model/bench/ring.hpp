@@ -46,6 +46,8 @@ class Ring {
   static constexpr bool has_invariants = false;  // a benchmark: nothing to violate
   const char* violated(const State&) const { return nullptr; }
   std::string describe(const Action& a) const;
+  std::string describe(const State& s) const;  // "counters 0 2 1, channels [] [2] [0 1]"
+  unsigned counter_of(const State& s, unsigned i) const { return counter(s, i); }
 
  private:
   // Node i's fields: counter, channel length, then `capacity` slots, oldest first.
@@ -65,6 +67,20 @@ class Ring {
 
   RingOptions o_;
   unsigned value_bits_, length_bits_, node_bits_;
+};
+
+// The ring with an invariant, "every counter stays below `below`", which fails when
+// below < K: a small model to show (and test) counterexamples and their replay.
+class RingBelow : public Ring {
+ public:
+  static constexpr bool has_invariants = true;
+  RingBelow(const RingOptions& o, unsigned below)
+      : Ring(o), below_(below), n_(o.nodes), name_("every counter stays below " + std::to_string(below)) {}
+  const char* violated(const State& s) const;
+
+ private:
+  unsigned below_, n_;
+  std::string name_;
 };
 
 }  // namespace weir::model::bench

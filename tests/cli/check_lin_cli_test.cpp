@@ -1,44 +1,18 @@
 // `weir check lin` end to end: exit codes, messages, JSON, several files.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_support.hpp"
+
 namespace {
 
-namespace fs = std::filesystem;
-
-struct CliRun {
-  int exit = -1;
-  std::string out, err;
-};
-
-CliRun weir(const std::string& args) {
-  static const fs::path dir = fs::temp_directory_path() / ("weir-cli-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const fs::path out = dir / "out", err = dir / "err";
-  const std::string cmd = std::string(WEIR_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  CliRun r;
-  int status = std::system(cmd.c_str());
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  auto slurp = [](const fs::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const fs::path p = fs::temp_directory_path() / ("weir-cli-in-" + std::to_string(getpid()));
-  fs::create_directories(p);
-  std::ofstream(p / name) << text;
-  return (p / name).string();
-}
+using weir::test::CliRun;
+using weir::test::weir;
+using weir::test::write_file;
 
 const std::string kData = std::string(WEIR_TEST_DATA) + "/porcupine-kv/";
 

@@ -115,7 +115,7 @@ class StateTable {
   }
 
  private:
-  static constexpr std::size_t kInitialSlots = 256;
+  static constexpr std::size_t kInitialSlots = 16;  // 4096 shards: small models stay small
   struct Slot {
     std::uint64_t fp = 0;  // 0: free (the fingerprint 0 is kept apart)
     [[no_unique_address]] Payload payload{};

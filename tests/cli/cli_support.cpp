@@ -1,0 +1,44 @@
+#include "tests/cli/cli_support.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace weir::test {
+
+namespace fs = std::filesystem;
+
+std::string scratch_dir() {
+  static const fs::path dir = fs::temp_directory_path() / ("weir-cli-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+CliRun weir(const std::string& args, const std::string& dir) {
+  const fs::path d = dir.empty() ? fs::path(scratch_dir()) : fs::path(dir);
+  const fs::path out = d / "out", err = d / "err";
+  const std::string cmd = "cd " + d.string() + " && " + std::string(WEIR_BINARY) + " " + args + " >" + out.string() +
+                          " 2>" + err.string();
+  CliRun r;
+  const int status = std::system(cmd.c_str());
+  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const fs::path p = fs::path(scratch_dir()) / "in";
+  fs::create_directories(p);
+  std::ofstream(p / name) << text;
+  return (p / name).string();
+}
+
+}  // namespace weir::test

@@ -1,0 +1,68 @@
+// `weir explore` end to end: counts, exit codes, bounds, counterexample files and replay.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_support.hpp"
+
+namespace {
+
+using weir::test::CliRun;
+using weir::test::weir;
+
+TEST(ExploreCli, RingCountsAndHolds) {
+  CliRun r = weir("explore ring --nodes 3 --values 3 --capacity 2 --json");
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["outcome"], "complete");
+  EXPECT_EQ(j["unique_states"], 6859);
+}
+
+TEST(ExploreCli, ViolationWritesACounterexampleThatReplays) {
+  const std::string dir = weir::test::scratch_dir() + "/cx";
+  std::filesystem::create_directories(dir);
+  CliRun r = weir("explore ring --nodes 3 --values 3 --capacity 1 --counter-below 2", dir);
+  ASSERT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("VIOLATION of \"every counter stays below 2\" at depth 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ticks"), std::string::npos) << r.out;
+  ASSERT_TRUE(std::filesystem::exists(dir + "/counterexample-ring.json")) << r.out;
+
+  CliRun again = weir("explore --replay counterexample-ring.json", dir);
+  EXPECT_EQ(again.exit, 1) << again.out << again.err;
+  EXPECT_NE(again.out.find("reproduced: VIOLATION of \"every counter stays below 2\" after step 2"), std::string::npos)
+      << again.out;
+}
+
+TEST(ExploreCli, ABoundEndsUnknownAndSaysWhich) {
+  CliRun r = weir("explore ring --nodes 4 --values 3 --capacity 2 --max-states 1000");
+  EXPECT_EQ(r.exit, 3) << r.out;
+  EXPECT_NE(r.out.find("stopped by max-states"), std::string::npos) << r.out;
+  CliRun d = weir("explore ring --nodes 4 --values 3 --capacity 2 --max-depth 3 --json");
+  EXPECT_EQ(d.exit, 3);
+  EXPECT_EQ(nlohmann::json::parse(d.out)["bound"], "max-depth");
+}
+
+TEST(ExploreCli, BadOptionsAndFilesExitTwo) {
+  EXPECT_EQ(weir("explore ring --nodes 40").exit, 2);
+  EXPECT_EQ(weir("explore ring --bogus 1").exit, 2);
+  EXPECT_EQ(weir("explore nosuchmodel").exit, 2);
+  CliRun missing = weir("explore --replay /nonexistent/cx.json");
+  EXPECT_EQ(missing.exit, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/cx.json: cannot open file"), std::string::npos) << missing.err;
+  const std::string wrong = weir::test::write_file(
+      "wrong.json", R"({"weir":"explore counterexample","model":"ring","args":["--nodes","3"],"init":0,"actions":[17]})");
+  CliRun w = weir("explore --replay " + wrong);
+  EXPECT_EQ(w.exit, 2);
+  EXPECT_NE(w.err.find("not a counterexample of this model"), std::string::npos) << w.err;
+  const std::string junk = weir::test::write_file("junk.json", "{\"weir\": 3");
+  EXPECT_EQ(weir("explore --replay " + junk).exit, 2);
+}
+
+TEST(ExploreCli, ListNamesTheModels) {
+  CliRun r = weir("explore --list");
+  EXPECT_EQ(r.exit, 0);
+  EXPECT_NE(r.out.find("ring"), std::string::npos);
+}
+
+}  // namespace

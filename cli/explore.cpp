@@ -24,6 +24,9 @@ struct Counterexample {
 
 struct ExploreArgs {
   explore::Options opts;
+  std::uint64_t simulate_runs = 0;  // > 0: random simulation instead of exhaustive search
+  std::uint64_t seed = 1;
+  std::uint32_t sim_depth = 100;
   bool json = false;
   bool list = false;
   std::string replay_file;
@@ -76,10 +79,13 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
   const int code = r.outcome == explore::Outcome::Violation ? kViolation
                    : r.outcome == explore::Outcome::Bounded ? kUnknown
                                                             : kHolds;
+  const bool sim = a.simulate_runs > 0;
   if (a.json) {
     nlohmann::json j = {{"model", title},
+                        {"mode", sim ? "simulate" : "bfs"},
                         {"outcome", r.outcome == explore::Outcome::Complete    ? "complete"
                                     : r.outcome == explore::Outcome::Violation ? "violation"
+                                    : r.outcome == explore::Outcome::Sampled   ? "sampled"
                                                                                : "bounded"},
                         {"unique_states", p.unique},
                         {"states", p.states},
@@ -103,13 +109,23 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
     case explore::Outcome::Bounded:
       std::cout << "unknown: stopped by " << r.bound << " before the search was complete";
       break;
+    case explore::Outcome::Sampled:
+      std::cout << "no violation in " << with_commas(p.unique) << " random runs of up to " << a.sim_depth
+                << " steps (seed " << a.seed << "; a simulation is not a proof)";
+      break;
   }
-  std::printf("\n  %s unique states, %s transitions, depth %u, %.2f s (%.2f M states/s), %.1f MB (%.1f bytes/state)\n",
+  if (sim) {
+    std::printf("\n  %s runs, %s steps, %.2f s\n", with_commas(p.unique).c_str(), with_commas(p.states).c_str(),
+                p.seconds);
+  } else {
+    std::printf("\n  %s unique states, %s transitions, depth %u, %.2f s (%.2f M states/s), %.1f MB (%.1f bytes/state)\n",
               with_commas(p.unique).c_str(), with_commas(p.states).c_str(), p.depth, p.seconds,
               p.seconds > 0 ? p.unique / p.seconds / 1e6 : 0.0, p.bytes / 1048576.0,
               p.unique ? static_cast<double>(p.bytes) / static_cast<double>(p.unique) : 0.0);
+  }
   if (r.outcome == explore::Outcome::Violation) {
-    std::cout << "  counterexample, " << r.path.size() << " steps (shortest: breadth-first)";
+    std::cout << "  counterexample, " << r.path.size() << " steps"
+              << (sim ? " (a random run: not the shortest)" : " (shortest: breadth-first)");
     if (!written.empty()) std::cout << ", written to " << written;
     std::cout << ":\n";
     print_steps(steps);
@@ -143,7 +159,18 @@ int run(const std::string& name, const std::vector<std::string>& model_args, con
   }
   explore::ProgressFn progress;
   if (!a.json) progress = progress_line;
-  const explore::Result r = explore::bfs(model, a.opts, progress);
+  explore::Result r;
+  if (a.simulate_runs > 0) {
+    explore::SimulateOptions so;
+    so.runs = a.simulate_runs;
+    so.seed = a.seed;
+    so.depth = a.sim_depth;
+    so.threads = a.opts.threads;
+    so.timeout_seconds = a.opts.timeout_seconds;
+    r = explore::simulate(model, so, progress);
+  } else {
+    r = explore::bfs(model, a.opts, progress);
+  }
   std::vector<std::string> steps;
   std::string written;
   if (r.outcome == explore::Outcome::Violation) {
@@ -198,6 +225,10 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
     m->add_option("--counterexample", args->counterexample_file,
                   "where to write a counterexample (default: counterexample-MODEL.json)");
     m->add_flag("--json", args->json, "one JSON object on stdout");
+    auto sim = m->add_option("--simulate", args->simulate_runs,
+                             "random simulation: this many seeded random runs instead of exhaustive search");
+    m->add_option("--seed", args->seed, "simulation seed (the same seed gives the same runs)")->needs(sim);
+    m->add_option("--depth", args->sim_depth, "steps per simulation run")->needs(sim)->capture_default_str();
   };
   CLI::App* r = cmd->add_subcommand("ring", "engine benchmark: counters passed around a ring (../shared/bench/ring.pml)");
   r->add_option("--nodes", ring->nodes, "N: nodes on the ring")->capture_default_str();

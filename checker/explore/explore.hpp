@@ -44,7 +44,9 @@ struct Progress {
   std::uint64_t bytes = 0;        // memory held by the state set and the frontier
 };
 
-enum class Outcome { Complete, Violation, Bounded };
+// Complete: every reachable state explored, every invariant holds. Sampled: random
+// simulation found no violation, which proves nothing about the runs it did not try.
+enum class Outcome { Complete, Violation, Bounded, Sampled };
 
 struct Result {
   Outcome outcome = Outcome::Complete;
@@ -94,3 +96,4 @@ using ProgressFn = std::function<void(const Progress&)>;
 }  // namespace weir::explore
 
 #include "checker/explore/detail/bfs.hpp"  // template definitions
+#include "checker/explore/detail/simulate.hpp"  // template definitions

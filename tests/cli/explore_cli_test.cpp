@@ -59,6 +59,25 @@ TEST(ExploreCli, BadOptionsAndFilesExitTwo) {
   EXPECT_EQ(weir("explore --replay " + junk).exit, 2);
 }
 
+TEST(ExploreCli, SimulationIsSeededAndItsCounterexampleReplays) {
+  const std::string dir = weir::test::scratch_dir() + "/sim";
+  std::filesystem::create_directories(dir);
+  const std::string cmd = "explore ring --nodes 4 --values 3 --capacity 1 --counter-below 2 --simulate 200 --seed 11 "
+                          "--depth 30 --json";
+  CliRun a = weir(cmd + " --threads 1", dir);
+  CliRun b = weir(cmd + " --threads 2", dir);
+  ASSERT_EQ(a.exit, 1) << a.out << a.err;
+  ASSERT_EQ(b.exit, 1);
+  const auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(ja["counterexample"]["actions"], jb["counterexample"]["actions"]);
+  EXPECT_EQ(weir("explore --replay counterexample-ring.json", dir).exit, 1);
+
+  CliRun none = weir("explore ring --nodes 3 --values 3 --capacity 1 --simulate 50 --depth 10");
+  EXPECT_EQ(none.exit, 0);
+  EXPECT_NE(none.out.find("not a proof"), std::string::npos) << none.out;
+  EXPECT_EQ(weir("explore ring --seed 3").exit, 2);  // --seed without --simulate
+}
+
 TEST(ExploreCli, ListNamesTheModels) {
   CliRun r = weir("explore --list");
   EXPECT_EQ(r.exit, 0);

@@ -99,5 +99,38 @@ TEST(Bfs, BoundsStopTheSearchAndSaySo) {
   EXPECT_EQ(bfs(Grid{30, 40, 1000}, loose).outcome, Outcome::Complete);
 }
 
+TEST(Simulate, SameSeedSameRunWhateverTheThreads) {
+  const Grid grid{30, 40, 17};
+  SimulateOptions o;
+  o.runs = 50;
+  o.depth = 100;
+  o.seed = 7;
+  std::vector<std::uint32_t> first;
+  for (unsigned threads : {1u, 2u, 4u}) {
+    o.threads = threads;
+    const Result r = simulate(grid, o);
+    ASSERT_EQ(r.outcome, Outcome::Violation);
+    EXPECT_EQ(r.violation_depth, 17u);  // every step adds one to x + y
+    const auto states = replay(grid, r.init_index, r.path);
+    ASSERT_FALSE(states.empty());
+    EXPECT_NE(grid.violated(states.back()), nullptr);
+    if (first.empty()) first = r.path;
+    EXPECT_EQ(r.path, first) << threads << " threads";
+  }
+  o.seed = 8;
+  o.threads = 1;
+  EXPECT_NE(simulate(grid, o).path, first);  // another seed, another walk (2^17 of them)
+}
+
+TEST(Simulate, NothingFoundIsNotAProof) {
+  SimulateOptions o;
+  o.runs = 20;
+  o.depth = 10;  // too short to reach x + y = 17
+  const Result r = simulate(Grid{30, 40, 17}, o);
+  EXPECT_EQ(r.outcome, Outcome::Sampled);
+  EXPECT_EQ(r.stats.unique, 20u);  // runs done
+  EXPECT_EQ(r.stats.states, 200u);  // steps taken
+}
+
 }  // namespace
 }  // namespace weir::explore

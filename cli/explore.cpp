@@ -25,6 +25,7 @@ struct Counterexample {
 struct ExploreArgs {
   explore::Options opts;
   std::uint64_t simulate_runs = 0;  // > 0: random simulation instead of exhaustive search
+  bool dfs = false;
   std::uint64_t seed = 1;
   std::uint32_t sim_depth = 100;
   bool json = false;
@@ -82,7 +83,7 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
   const bool sim = a.simulate_runs > 0;
   if (a.json) {
     nlohmann::json j = {{"model", title},
-                        {"mode", sim ? "simulate" : "bfs"},
+                        {"mode", sim ? "simulate" : a.dfs ? "dfs" : "bfs"},
                         {"outcome", r.outcome == explore::Outcome::Complete    ? "complete"
                                     : r.outcome == explore::Outcome::Violation ? "violation"
                                     : r.outcome == explore::Outcome::Sampled   ? "sampled"
@@ -125,7 +126,8 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
   }
   if (r.outcome == explore::Outcome::Violation) {
     std::cout << "  counterexample, " << r.path.size() << " steps"
-              << (sim ? " (a random run: not the shortest)" : " (shortest: breadth-first)");
+              << (sim ? " (a random run: not the shortest)" : a.dfs ? " (depth-first: not the shortest)"
+                                                                    : " (shortest: breadth-first)");
     if (!written.empty()) std::cout << ", written to " << written;
     std::cout << ":\n";
     print_steps(steps);
@@ -168,6 +170,8 @@ int run(const std::string& name, const std::vector<std::string>& model_args, con
     so.threads = a.opts.threads;
     so.timeout_seconds = a.opts.timeout_seconds;
     r = explore::simulate(model, so, progress);
+  } else if (a.dfs) {
+    r = explore::dfs(model, a.opts, progress);
   } else {
     r = explore::bfs(model, a.opts, progress);
   }
@@ -225,10 +229,12 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
     m->add_option("--counterexample", args->counterexample_file,
                   "where to write a counterexample (default: counterexample-MODEL.json)");
     m->add_flag("--json", args->json, "one JSON object on stdout");
+    auto dfs = m->add_flag("--dfs", args->dfs, "depth-first, one thread, low memory (counterexamples not shortest)");
     auto sim = m->add_option("--simulate", args->simulate_runs,
                              "random simulation: this many seeded random runs instead of exhaustive search");
     m->add_option("--seed", args->seed, "simulation seed (the same seed gives the same runs)")->needs(sim);
     m->add_option("--depth", args->sim_depth, "steps per simulation run")->needs(sim)->capture_default_str();
+    sim->excludes(dfs);
   };
   CLI::App* r = cmd->add_subcommand("ring", "engine benchmark: counters passed around a ring (../shared/bench/ring.pml)");
   r->add_option("--nodes", ring->nodes, "N: nodes on the ring")->capture_default_str();

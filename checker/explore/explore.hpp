@@ -97,3 +97,4 @@ using ProgressFn = std::function<void(const Progress&)>;
 
 #include "checker/explore/detail/bfs.hpp"  // template definitions
 #include "checker/explore/detail/simulate.hpp"  // template definitions
+#include "checker/explore/detail/dfs.hpp"  // template definitions

@@ -49,6 +49,12 @@ TEST(Ring, AgreesWithANaiveSearch) {
         << o.nodes << " " << o.values << " " << o.capacity;
 }
 
+TEST(Ring, DepthFirstCountsTheSame) {
+  const explore::Result r = explore::dfs(Ring({4, 3, 2}), {});
+  EXPECT_EQ(r.outcome, explore::Outcome::Complete);
+  EXPECT_EQ(r.stats.unique, reachable(4, 3, 2));
+}
+
 TEST(Ring, RefusesStatesThatDoNotFit) {
   EXPECT_TRUE(Ring::invalid({30, 3, 2}));
   EXPECT_TRUE(Ring::invalid({1, 3, 2}));

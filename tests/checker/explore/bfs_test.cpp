@@ -99,6 +99,26 @@ TEST(Bfs, BoundsStopTheSearchAndSaySo) {
   EXPECT_EQ(bfs(Grid{30, 40, 1000}, loose).outcome, Outcome::Complete);
 }
 
+TEST(Dfs, SameStatesAsBreadthFirstAndAPathThatReplays) {
+  const Result all = dfs(Grid{30, 40, 1000}, {});
+  EXPECT_EQ(all.outcome, Outcome::Complete);
+  EXPECT_EQ(all.stats.unique, 31u * 41u);
+  EXPECT_EQ(all.stats.depth, 70u);
+
+  const Grid grid{30, 40, 17};
+  const Result bad = dfs(grid, {});
+  ASSERT_EQ(bad.outcome, Outcome::Violation);
+  const auto states = replay(grid, bad.init_index, bad.path);
+  ASSERT_EQ(states.size(), bad.path.size() + 1);
+  EXPECT_NE(grid.violated(states.back()), nullptr);
+
+  Options shallow;
+  shallow.max_depth = 5;
+  const Result cut = dfs(Grid{30, 40, 1000}, shallow);
+  EXPECT_EQ(cut.outcome, Outcome::Bounded);
+  EXPECT_EQ(cut.bound, "max-depth");
+}
+
 TEST(Simulate, SameSeedSameRunWhateverTheThreads) {
   const Grid grid{30, 40, 17};
   SimulateOptions o;

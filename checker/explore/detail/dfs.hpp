@@ -1,0 +1,110 @@
+// Depth-first exploration on one thread: no frontier to hold, only the fingerprint set
+// and the current path, for models whose levels are too wide for breadth-first search.
+// The path on the stack is the counterexample (not the shortest). Included by explore.hpp.
+#pragma once
+
+namespace weir::explore {
+
+template <Model M>
+Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {}) {
+  using State = typename M::State;
+  using Action = typename M::Action;
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+
+  struct Frame {
+    State state;
+    std::vector<Action> actions;
+    std::uint32_t next = 0;  // the action to try next
+  };
+  detail::StateSet visited;
+  std::vector<Frame> stack;
+  Result result;
+  std::uint64_t generated = 0;
+  std::uint32_t deepest = 0;
+  double last_report = 0;
+
+  auto stats = [&] {
+    Progress p;
+    p.states = generated;
+    p.unique = visited.size();
+    p.depth = deepest;
+    p.seconds = elapsed();
+    p.bytes = visited.bytes() + stack.capacity() * sizeof(Frame);
+    return p;
+  };
+  auto push = [&](State s) {
+    Frame f{std::move(s), {}, 0};
+    model.actions(f.state, f.actions);
+    stack.push_back(std::move(f));
+    deepest = std::max<std::uint32_t>(deepest, static_cast<std::uint32_t>(stack.size() - 1));
+  };
+  auto violation = [&](const char* bad, std::uint32_t init, std::optional<std::uint32_t> last) {
+    result.outcome = Outcome::Violation;
+    result.invariant = bad;
+    result.init_index = init;
+    // Each frame below the top took the action before its `next`; the top one took `last`.
+    for (std::size_t i = 0; i + 1 < stack.size(); ++i) result.path.push_back(stack[i].next - 1);
+    if (last) result.path.push_back(*last);
+    result.violation_depth = static_cast<std::uint32_t>(result.path.size());
+  };
+  auto stop_for = [&](const char* bound) {
+    result.outcome = Outcome::Bounded;
+    result.bound = bound;
+  };
+
+  const std::vector<State> inits = model.init_states();
+  for (std::uint32_t i = 0; i < inits.size() && result.outcome == Outcome::Complete; ++i) {
+    ++generated;
+    if (!visited.insert(model.fingerprint(inits[i]))) continue;
+    if (const char* bad = model.violated(inits[i])) {
+      violation(bad, i, std::nullopt);
+      break;
+    }
+    push(inits[i]);
+    bool cut = false;  // the depth bound left something unexplored
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next == f.actions.size()) {
+        stack.pop_back();
+        continue;
+      }
+      const std::uint32_t k = f.next++;
+      std::optional<State> n = model.next(f.state, f.actions[k]);
+      if (!n) continue;
+      if ((++generated & 0xffff) == 0) {
+        const double now = elapsed();
+        if (opts.timeout_seconds > 0 && now >= opts.timeout_seconds) {
+          stop_for("timeout");
+          break;
+        }
+        if (progress && now - last_report >= 1.0) {
+          last_report = now;
+          progress(stats());
+        }
+      }
+      const std::uint64_t fp = model.fingerprint(*n);
+      if (opts.max_depth && stack.size() > opts.max_depth) {
+        if (!visited.contains(fp)) cut = true;
+        continue;
+      }
+      if (!visited.insert(fp)) continue;
+      if (const char* bad = model.violated(*n)) {
+        violation(bad, i, k);
+        break;
+      }
+      if (opts.max_states && visited.size() > opts.max_states) {
+        stop_for("max-states");
+        break;
+      }
+      push(std::move(*n));
+    }
+    if (cut && result.outcome == Outcome::Complete) stop_for("max-depth");
+    if (result.outcome == Outcome::Violation) break;
+  }
+  result.stats = stats();
+  return result;
+}
+
+}  // namespace weir::explore

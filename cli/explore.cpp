@@ -64,7 +64,12 @@ std::vector<std::string> narrate(const M& model, std::uint32_t init, const std::
   for (std::size_t i = 0; i < path.size(); ++i) {
     actions.clear();
     model.actions(states[i], actions);
-    steps.push_back(model.describe(actions[path[i]]) + "  ->  " + model.describe(states[i + 1]));
+    std::string what;
+    if constexpr (requires { model.describe(states[i], actions[path[i]]); })
+      what = model.describe(states[i], actions[path[i]]);
+    else
+      what = model.describe(actions[path[i]]);
+    steps.push_back(what + "  ->  " + model.describe(states[i + 1]));
   }
   if (states_out) *states_out = std::move(states);
   return steps;

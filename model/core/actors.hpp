@@ -1,0 +1,243 @@
+// Actors on a network, as a model for `weir explore`.
+//
+// A protocol is a set of actors, each a state machine that reacts to messages and to its
+// own timers by changing its state and sending messages. The network decides what
+// reordering, loss and duplication the actors must survive, and actors may crash. This
+// layer turns a protocol into a Model (see checker/explore): the global state is every
+// actor's state, the messages in flight, the timers set and who has crashed; the actions
+// are delivering a message, firing a timer, and (when the network allows it) dropping a
+// message or crashing an actor.
+//
+// A protocol P provides:
+//   using Actor;   // an actor's state: ==, and std::uint64_t hash(const Actor&) const on P
+//   using Msg;     // a message: == and <=> (the unordered network is kept sorted), hash(const Msg&)
+//   std::size_t actor_count() const;
+//   Actor start(ActorId id, Out<Msg>& out) const;                   // initial state, first sends
+//   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, Out<Msg>& out) const;
+//   void on_timer(ActorId id, Actor& a, TimerId t, Out<Msg>& out) const;
+//   const char* violated(const System<P>& s) const;                 // an invariant that fails, or nullptr
+//   std::string describe(const Msg& m) const;  std::string describe(const Actor& a) const;
+//   std::string actor_name(ActorId id) const;
+#pragma once
+
+#include <algorithm>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weir::model::core {
+
+using ActorId = std::uint16_t;
+using TimerId = std::uint8_t;  // an actor has at most 64 timers
+
+enum class Delivery : std::uint8_t {
+  Fifo,       // per (sender, receiver) channel, in send order
+  Unordered,  // any message in flight may be delivered next
+};
+
+struct NetworkOptions {
+  Delivery delivery = Delivery::Unordered;
+  bool lossy = false;        // a message in flight may be dropped
+  // A message in flight may be delivered and still stay in flight (delivered again later).
+  // In flight is then a set, as in Stateright: sending a message already there adds
+  // nothing, which keeps the state space finite. Only with unordered delivery.
+  bool duplicating = false;
+  bool crashes = false;      // an actor may crash: it then receives and does nothing
+};
+
+template <class Msg>
+struct Envelope {
+  ActorId src = 0, dst = 0;
+  Msg msg;
+  bool operator==(const Envelope&) const = default;
+  auto operator<=>(const Envelope&) const = default;
+};
+
+// What a handler does besides changing its actor: messages to send, timers to set or cancel.
+template <class Msg>
+struct Out {
+  std::vector<std::pair<ActorId, Msg>> sends;
+  std::uint64_t set_timers = 0, cancel_timers = 0;
+  void send(ActorId to, Msg m) { sends.emplace_back(to, std::move(m)); }
+  void set_timer(TimerId t) { set_timers |= std::uint64_t{1} << t; }
+  void cancel_timer(TimerId t) { cancel_timers |= std::uint64_t{1} << t; }
+};
+
+template <class P>
+struct System {
+  std::vector<typename P::Actor> actors;
+  // In flight. Unordered: sorted, so that equal multisets are equal states. FIFO: in send
+  // order (each channel's messages keep their relative order).
+  std::vector<Envelope<typename P::Msg>> network;
+  std::vector<std::uint64_t> timers;  // per actor, the timers set
+  std::vector<std::uint8_t> crashed;
+  bool operator==(const System&) const = default;
+};
+
+enum class ActionKind : std::uint8_t { Deliver, Redeliver, Drop, Timer, Crash };
+struct ActorAction {
+  ActionKind kind;
+  std::uint32_t index;  // Deliver/Redeliver/Drop: into network; Timer: actor * 64 + timer; Crash: actor
+};
+
+template <class P>
+class ActorModel {
+ public:
+  using State = System<P>;
+  using Action = ActorAction;
+  using Msg = typename P::Msg;
+
+  // Why the network options cannot be combined, if so.
+  static std::optional<std::string> invalid(const NetworkOptions& net) {
+    if (net.duplicating && net.delivery == Delivery::Fifo)
+      return "a duplicating network is unordered (a FIFO channel that keeps a delivered message would block)";
+    return std::nullopt;
+  }
+  ActorModel(P protocol, NetworkOptions net) : p_(std::move(protocol)), net_(net) {}
+  const P& protocol() const { return p_; }
+  const NetworkOptions& network() const { return net_; }
+
+  std::vector<State> init_states() const {
+    State s;
+    const std::size_t n = p_.actor_count();
+    s.timers.assign(n, 0);
+    s.crashed.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      Out<Msg> out;
+      s.actors.push_back(p_.start(static_cast<ActorId>(i), out));
+      apply(s, static_cast<ActorId>(i), std::move(out));
+    }
+    return {std::move(s)};
+  }
+
+  void actions(const State& s, std::vector<Action>& out) const {
+    for (std::uint32_t i = 0; i < s.network.size(); ++i) {
+      const auto& e = s.network[i];
+      // FIFO: only the oldest message of each channel can arrive.
+      if (net_.delivery == Delivery::Fifo && !oldest_in_channel(s, i)) continue;
+      // Unordered: equal messages are interchangeable; offer the first of a run only.
+      if (net_.delivery == Delivery::Unordered && i > 0 && s.network[i - 1] == e) continue;
+      out.push_back({ActionKind::Deliver, i});
+      if (net_.duplicating) out.push_back({ActionKind::Redeliver, i});
+      if (net_.lossy) out.push_back({ActionKind::Drop, i});
+    }
+    for (std::uint32_t a = 0; a < s.actors.size(); ++a) {
+      if (s.crashed[a]) continue;
+      for (std::uint64_t t = s.timers[a]; t; t &= t - 1)
+        out.push_back({ActionKind::Timer, a * 64 + static_cast<std::uint32_t>(__builtin_ctzll(t))});
+    }
+    if (net_.crashes)
+      for (std::uint32_t a = 0; a < s.actors.size(); ++a)
+        if (!s.crashed[a]) out.push_back({ActionKind::Crash, a});
+  }
+
+  std::optional<State> next(const State& s, const Action& a) const {
+    State n = s;
+    switch (a.kind) {
+      case ActionKind::Deliver:
+      case ActionKind::Redeliver: {
+        const Envelope<Msg> e = n.network[a.index];
+        if (a.kind == ActionKind::Deliver) n.network.erase(n.network.begin() + a.index);
+        if (n.crashed[e.dst]) return n;  // lost at a crashed actor
+        Out<Msg> out;
+        p_.on_msg(e.dst, n.actors[e.dst], e.src, e.msg, out);
+        apply(n, e.dst, std::move(out));
+        return n;
+      }
+      case ActionKind::Drop:
+        n.network.erase(n.network.begin() + a.index);
+        return n;
+      case ActionKind::Timer: {
+        const auto actor = static_cast<ActorId>(a.index / 64);
+        const auto t = static_cast<TimerId>(a.index % 64);
+        n.timers[actor] &= ~(std::uint64_t{1} << t);
+        Out<Msg> out;
+        p_.on_timer(actor, n.actors[actor], t, out);
+        apply(n, actor, std::move(out));
+        return n;
+      }
+      case ActionKind::Crash:
+        n.crashed[a.index] = 1;
+        n.timers[a.index] = 0;
+        return n;
+    }
+    return std::nullopt;
+  }
+
+  std::uint64_t fingerprint(const State& s) const {
+    std::uint64_t h = 0x243f6a8885a308d3ull;
+    auto mix = [&h](std::uint64_t v) {
+      h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+      h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull;
+    };
+    for (const auto& a : s.actors) mix(p_.hash(a));
+    mix(s.network.size());
+    for (const auto& e : s.network) {
+      mix((std::uint64_t{e.src} << 16) | e.dst);
+      mix(p_.hash(e.msg));
+    }
+    for (std::uint64_t t : s.timers) mix(t);
+    for (std::uint8_t c : s.crashed) mix(c);
+    return h;
+  }
+
+  const char* violated(const State& s) const { return p_.violated(s); }
+
+  std::string describe(const State& s) const {
+    std::string d;
+    for (std::size_t i = 0; i < s.actors.size(); ++i) {
+      if (i) d += "; ";
+      d += p_.describe(s.actors[i]);
+      if (s.crashed[i]) d += " (crashed)";
+    }
+    d += "; in flight: " + std::to_string(s.network.size());
+    return d;
+  }
+  // An action in words; it needs the state it is taken in (which message, whose timer).
+  std::string describe(const State& s, const Action& a) const {
+    switch (a.kind) {
+      case ActionKind::Deliver:
+      case ActionKind::Redeliver:
+      case ActionKind::Drop: {
+        const auto& e = s.network[a.index];
+        const char* verb = a.kind == ActionKind::Deliver     ? "deliver "
+                           : a.kind == ActionKind::Redeliver ? "deliver a duplicate of "
+                                                             : "drop ";
+        return verb + p_.describe(e.msg) + " from " + p_.actor_name(e.src) + " to " + p_.actor_name(e.dst);
+      }
+      case ActionKind::Timer:
+        return p_.actor_name(static_cast<ActorId>(a.index / 64)) + "'s timer " + std::to_string(a.index % 64) +
+               " fires";
+      case ActionKind::Crash: return p_.actor_name(static_cast<ActorId>(a.index)) + " crashes";
+    }
+    return "?";
+  }
+
+ private:
+  bool oldest_in_channel(const State& s, std::uint32_t i) const {
+    for (std::uint32_t j = 0; j < i; ++j)
+      if (s.network[j].src == s.network[i].src && s.network[j].dst == s.network[i].dst) return false;
+    return true;
+  }
+  void apply(State& s, ActorId from, Out<Msg>&& out) const {
+    s.timers[from] = (s.timers[from] | out.set_timers) & ~out.cancel_timers;
+    for (auto& [to, m] : out.sends) {
+      Envelope<Msg> e{from, to, std::move(m)};
+      if (net_.delivery == Delivery::Fifo) {
+        s.network.push_back(std::move(e));
+      } else {
+        auto at = std::upper_bound(s.network.begin(), s.network.end(), e);
+        // A duplicating network is a set: a message already in flight is not added twice.
+        if (net_.duplicating && at != s.network.begin() && *(at - 1) == e) continue;
+        s.network.insert(at, std::move(e));
+      }
+    }
+  }
+
+  P p_;
+  NetworkOptions net_;
+};
+
+}  // namespace weir::model::core

@@ -1,0 +1,136 @@
+// The actor layer on a tiny protocol whose state spaces can be counted by hand: a client
+// sends one ping to a server, which answers with a pong. With `retry`, the client resends
+// on a timer until the pong arrives; the server counts the pings it received.
+#include <gtest/gtest.h>
+
+#include "checker/explore/explore.hpp"
+#include "model/core/actors.hpp"
+
+namespace weir::model::core {
+namespace {
+
+struct PingPong {
+  struct Actor {
+    bool done = false;       // client: got the pong
+    std::uint8_t pings = 0;  // server: pings received
+    bool operator==(const Actor&) const = default;
+  };
+  enum class Msg : std::uint8_t { Ping, Pong };
+  bool retry = false;
+  std::uint8_t max_pings = 255;  // the invariant "the server gets at most max_pings pings"
+
+  std::size_t actor_count() const { return 2; }
+  Actor start(ActorId id, Out<Msg>& out) const {
+    if (id == 0) {
+      out.send(1, Msg::Ping);
+      if (retry) out.set_timer(0);
+    }
+    return {};
+  }
+  void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, Out<Msg>& out) const {
+    if (id == 1 && m == Msg::Ping) {
+      a.pings = static_cast<std::uint8_t>(std::min(a.pings + 1, 3));  // saturate: keep it finite
+      out.send(from, Msg::Pong);
+    } else if (id == 0 && m == Msg::Pong) {
+      a.done = true;
+      out.cancel_timer(0);
+    }
+  }
+  void on_timer(ActorId, Actor& a, TimerId, Out<Msg>& out) const {
+    if (a.done) return;
+    out.send(1, Msg::Ping);
+    out.set_timer(0);
+  }
+  std::uint64_t hash(const Actor& a) const { return (a.done ? 1u : 0u) | (std::uint64_t{a.pings} << 1); }
+  std::uint64_t hash(const Msg& m) const { return static_cast<std::uint64_t>(m) + 7; }
+  const char* violated(const System<PingPong>& s) const {
+    return s.actors[1].pings > max_pings ? "the server gets at most max_pings pings" : nullptr;
+  }
+  std::string describe(const Msg& m) const { return m == Msg::Ping ? "ping" : "pong"; }
+  std::string describe(const Actor& a) const { return a.done ? "done" : std::to_string(a.pings); }
+  std::string actor_name(ActorId id) const { return id == 0 ? "client" : "server"; }
+};
+
+std::uint64_t states(PingPong p, NetworkOptions net) {
+  const explore::Result r = explore::bfs(ActorModel<PingPong>(p, net), {});
+  EXPECT_EQ(r.outcome, explore::Outcome::Complete);
+  return r.stats.unique;
+}
+
+static_assert(explore::Model<ActorModel<PingPong>>);
+
+TEST(Actors, ReliableNetwork) {
+  // ping in flight -> server has it, pong in flight -> client done.
+  EXPECT_EQ(states({}, {}), 3u);
+}
+
+TEST(Actors, LossAddsTheStatesWhereAMessageVanished) {
+  NetworkOptions lossy;
+  lossy.lossy = true;
+  // Also: the ping dropped (nothing in flight, server at 0), the pong dropped (server at 1).
+  EXPECT_EQ(states({}, lossy), 5u);
+}
+
+TEST(Actors, CrashesAddTheStatesWhereAnActorStopped) {
+  NetworkOptions crashy;
+  crashy.crashes = true;
+  // Each of the 3 states, with the client, the server or both crashed: once crashed, a
+  // message to it is lost, so a few more; counted by the engine against a hand count:
+  // ping-in-flight(4 crash combos) + server-got-it(4) + done(4) + ping lost at crashed
+  // server (2: client up or down) + pong lost at crashed client (2: server up or down).
+  EXPECT_EQ(states({}, crashy), 16u);
+}
+
+TEST(Actors, DuplicationIsBoundedBySetSemantics) {
+  NetworkOptions dup;
+  dup.duplicating = true;
+  // The server's count saturates at 3; in flight is a subset of {ping, pong}. Before the
+  // pong arrives: (0, {ping}), and (k, {pong}) or (k, {ping, pong}) for k = 1..3: 7.
+  // After: every subset for k = 1..3: 12.
+  EXPECT_EQ(states({}, dup), 19u);
+}
+
+TEST(Actors, RetriesOnATimerAndTheExplorerFindsTheBadInterleaving) {
+  PingPong p;
+  p.retry = true;
+  p.max_pings = 1;  // wrong when the client retries before the pong arrives
+  ActorModel<PingPong> model(p, {});
+  const explore::Result r = explore::bfs(model, {});
+  ASSERT_EQ(r.outcome, explore::Outcome::Violation);
+  // Shortest: the timer fires (second ping), then both pings are delivered.
+  EXPECT_EQ(r.violation_depth, 3u);
+  const auto path = explore::replay(model, r.init_index, r.path);
+  ASSERT_EQ(path.size(), 4u);
+  EXPECT_EQ(path.back().actors[1].pings, 2);
+  std::vector<ActorAction> acts;
+  model.actions(path[0], acts);
+  EXPECT_EQ(model.describe(path[0], acts[r.path[0]]).find("client's timer"), 0u)
+      << model.describe(path[0], acts[r.path[0]]);
+}
+
+TEST(Actors, FifoDeliversEachChannelInOrder) {
+  NetworkOptions fifo;
+  fifo.delivery = Delivery::Fifo;
+  PingPong p;
+  p.retry = true;
+  EXPECT_EQ(ActorModel<PingPong>::invalid(fifo), std::nullopt);
+  fifo.duplicating = true;
+  EXPECT_TRUE(ActorModel<PingPong>::invalid(fifo).has_value());
+  fifo.duplicating = false;
+  // Two pings in flight on one channel: only the first may be delivered.
+  ActorModel<PingPong> model(p, fifo);
+  auto s = model.init_states()[0];
+  std::vector<ActorAction> acts;
+  model.actions(s, acts);
+  ASSERT_EQ(acts.size(), 2u);  // deliver the ping, or fire the timer
+  s = *model.next(s, acts[1]);
+  ASSERT_EQ(s.network.size(), 2u);
+  acts.clear();
+  model.actions(s, acts);
+  std::size_t deliveries = 0;
+  for (const auto& a : acts) deliveries += a.kind == ActionKind::Deliver;
+  EXPECT_EQ(deliveries, 1u);
+}
+
+}  // namespace
+}  // namespace weir::model::core

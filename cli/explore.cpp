@@ -234,12 +234,16 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
     m->add_option("--counterexample", args->counterexample_file,
                   "where to write a counterexample (default: counterexample-MODEL.json)");
     m->add_flag("--json", args->json, "one JSON object on stdout");
+    auto full = m->add_flag("--full-states", args->opts.full_states,
+                "store whole states, not 64-bit fingerprints: rules out collisions (breadth-first only)");
     auto dfs = m->add_flag("--dfs", args->dfs, "depth-first, one thread, low memory (counterexamples not shortest)");
     auto sim = m->add_option("--simulate", args->simulate_runs,
                              "random simulation: this many seeded random runs instead of exhaustive search");
     m->add_option("--seed", args->seed, "simulation seed (the same seed gives the same runs)")->needs(sim);
     m->add_option("--depth", args->sim_depth, "steps per simulation run")->needs(sim)->capture_default_str();
     sim->excludes(dfs);
+    full->excludes(dfs);
+    full->excludes(sim);
   };
   CLI::App* r = cmd->add_subcommand("ring", "engine benchmark: counters passed around a ring (../shared/bench/ring.pml)");
   r->add_option("--nodes", ring->nodes, "N: nodes on the ring")->capture_default_str();

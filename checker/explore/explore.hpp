@@ -34,6 +34,9 @@ struct Options {
   std::uint32_t max_depth = 0;   // 0: no bound
   double timeout_seconds = 0;    // 0: no bound
   unsigned threads = 0;          // 0: one per core
+  // Store whole states, not only fingerprints: exact counts whatever the fingerprint
+  // (breadth-first search; costs the states' size in memory).
+  bool full_states = false;
 };
 
 struct Progress {

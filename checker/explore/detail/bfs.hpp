@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "checker/explore/detail/full_state_set.hpp"
 #include "checker/explore/detail/state_set.hpp"
 
 namespace weir::explore {
@@ -40,6 +41,18 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     else return detail::NoPayload{};
   };
   Table visited;
+  // --full-states: membership is decided by whole states; `visited` then only keeps the
+  // parent links (by fingerprint) for counterexamples.
+  std::unique_ptr<detail::FullStateSet<State>> whole;
+  if (opts.full_states) whole = std::make_unique<detail::FullStateSet<State>>();
+  auto add = [&](std::uint64_t fp, const State& s, const auto& payload) {
+    if (!whole) return visited.insert(fp, payload, prefer);
+    if (!whole->insert(fp, s)) return false;
+    visited.insert(fp, payload, prefer);
+    return true;
+  };
+  auto seen = [&](std::uint64_t fp, const State& s) { return whole ? whole->contains(fp, s) : visited.contains(fp); };
+  auto unique = [&] { return whole ? whole->size() : visited.size(); };
   Result result;
   std::uint64_t bad_fp = 0;
   std::atomic<std::uint64_t> generated{0};
@@ -76,7 +89,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   for (std::uint32_t i = 0; i < inits.size(); ++i) {
     generated.fetch_add(1, std::memory_order_relaxed);
     const std::uint64_t fp = model.fingerprint(inits[i]);
-    if (!visited.insert(fp, link(0, kRoot | i, 0), prefer)) continue;
+    if (!add(fp, inits[i], link(0, kRoot | i, 0))) continue;
     if (const char* bad = model.violated(inits[i])) note_violation(bad, 0, fp);
     frontier.push_back(inits[i]);
   }
@@ -86,10 +99,10 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   auto stats = [&] {
     Progress p;
     p.states = generated.load(std::memory_order_relaxed);
-    p.unique = visited.size();
+    p.unique = unique();
     p.depth = depth;
     p.seconds = elapsed();
-    p.bytes = visited.bytes() + frontier.capacity() * sizeof(State);
+    p.bytes = visited.bytes() + (whole ? whole->bytes() : 0) + frontier.capacity() * sizeof(State);
     return p;
   };
 
@@ -133,10 +146,10 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
           made += batch.size();
           for (Successor& b : batch) {
             if (at_bound) {
-              if (!visited.contains(b.fp)) note_bound("max-depth");
+              if (!seen(b.fp, b.state)) note_bound("max-depth");
               continue;
             }
-            if (!visited.insert(b.fp, link(b.parent, b.step, depth + 1), prefer)) continue;
+            if (!add(b.fp, b.state, link(b.parent, b.step, depth + 1))) continue;
             if (const char* bad = model.violated(b.state)) note_violation(bad, depth + 1, b.fp);
             out.push_back(std::move(b.state));
           }
@@ -146,7 +159,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         if (t == 0) {
           const double now = elapsed();
           if (opts.timeout_seconds > 0 && now >= opts.timeout_seconds) note_bound("timeout");
-          if (opts.max_states && visited.size() > opts.max_states) note_bound("max-states");
+          if (opts.max_states && unique() > opts.max_states) note_bound("max-states");
           if (progress && now - last_report >= 1.0) {
             last_report = now;
             progress(stats());

@@ -78,6 +78,25 @@ TEST(Bfs, CounterexampleReplaysToTheViolationAndDoesNotDependOnThreads) {
   EXPECT_TRUE(replay(grid, 3, {}).empty());
 }
 
+// A fingerprint that collides on purpose: (x + y) mod 5. By fingerprints the search
+// thinks it has seen almost everything; with whole states it counts exactly.
+struct CollidingGrid : Grid {
+  std::uint64_t fingerprint(const State& s) const { return static_cast<std::uint64_t>((s.x + s.y) % 5) + 1; }
+};
+
+TEST(Bfs, FullStatesRuleOutCollisions) {
+  const CollidingGrid model{{30, 40, 1000}};
+  EXPECT_LT(bfs(model, {}).stats.unique, 31u * 41u);
+  Options full;
+  full.full_states = true;
+  for (unsigned threads : {1u, 2u}) {
+    full.threads = threads;
+    const Result r = bfs(model, full);
+    EXPECT_EQ(r.outcome, Outcome::Complete);
+    EXPECT_EQ(r.stats.unique, 31u * 41u);
+  }
+}
+
 TEST(Bfs, BoundsStopTheSearchAndSaySo) {
   Options depth;
   depth.max_depth = 5;

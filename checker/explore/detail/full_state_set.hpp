@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+
+#include "checker/explore/detail/spin_guard.hpp"
 #include <unordered_set>
 
 namespace weir::explore::detail {
@@ -20,12 +22,12 @@ class FullStateSet {
 
   bool insert(std::uint64_t fp, const State& s) {
     Shard& sh = shards_[fp >> shift_];
-    Guard g(sh.busy);
+    SpinGuard g(sh.busy);
     return sh.states.insert(Key{fp, s}).second;
   }
   bool contains(std::uint64_t fp, const State& s) const {
     Shard& sh = shards_[fp >> shift_];
-    Guard g(sh.busy);
+    SpinGuard g(sh.busy);
     return sh.states.count(Key{fp, s}) != 0;
   }
   std::uint64_t size() const {
@@ -49,15 +51,6 @@ class FullStateSet {
   struct Shard {
     std::atomic_flag busy = ATOMIC_FLAG_INIT;
     std::unordered_set<Key, KeyHash> states;
-  };
-  struct Guard {
-    std::atomic_flag& f;
-    explicit Guard(std::atomic_flag& flag) : f(flag) {
-      while (f.test_and_set(std::memory_order_acquire))
-        while (f.test(std::memory_order_relaxed)) {
-        }
-    }
-    ~Guard() { f.clear(std::memory_order_release); }
   };
 
   const unsigned shift_;

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "checker/explore/detail/spin_guard.hpp"
+
 namespace weir::explore::detail {
 
 struct NoPayload {};
@@ -128,15 +130,6 @@ class StateTable {
     std::atomic<std::size_t> mask{0};
     std::unique_ptr<Slot[]> own;
     std::uint64_t count = 0;
-  };
-  struct SpinGuard {
-    std::atomic_flag& f;
-    explicit SpinGuard(std::atomic_flag& flag) : f(flag) {
-      while (f.test_and_set(std::memory_order_acquire))
-        while (f.test(std::memory_order_relaxed)) {
-        }
-    }
-    ~SpinGuard() { f.clear(std::memory_order_release); }
   };
 
   static bool place(Slot* slots, std::size_t mask, const Slot& in) {

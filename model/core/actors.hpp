@@ -13,8 +13,12 @@
 //   using Msg;     // a message: == and <=> (the unordered network is kept sorted), hash(const Msg&)
 //   std::size_t actor_count() const;
 //   Actor start(ActorId id, Out<Msg>& out) const;                   // initial state, first sends
-//   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, Out<Msg>& out) const;
-//   void on_timer(ActorId id, Actor& a, TimerId t, Out<Msg>& out) const;
+//   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out<Msg>& out) const;
+//   void on_timer(ActorId id, Actor& a, TimerId t, std::uint32_t choice, Out<Msg>& out) const;
+// and, where a handler may act in several ways (a switch that sends a read to any member
+// of a replica set), how many: each is an action of its own, numbered 0..n-1 (default 1):
+//   std::uint32_t msg_choices(ActorId id, const Actor& a, ActorId from, const Msg& m) const;
+//   std::uint32_t timer_choices(ActorId id, const Actor& a, TimerId t) const;
 //   const char* violated(const System<P>& s) const;                 // an invariant that fails, or nullptr
 //   std::string describe(const Msg& m) const;  std::string describe(const Actor& a) const;
 //   std::string actor_name(ActorId id) const;
@@ -80,6 +84,7 @@ enum class ActionKind : std::uint8_t { Deliver, Redeliver, Drop, Timer, Crash };
 struct ActorAction {
   ActionKind kind;
   std::uint32_t index;  // Deliver/Redeliver/Drop: into network; Timer: actor * 64 + timer; Crash: actor
+  std::uint32_t choice = 0;  // which of the handler's ways to act
 };
 
 template <class P>
@@ -119,14 +124,20 @@ class ActorModel {
       if (net_.delivery == Delivery::Fifo && !oldest_in_channel(s, i)) continue;
       // Unordered: equal messages are interchangeable; offer the first of a run only.
       if (net_.delivery == Delivery::Unordered && i > 0 && s.network[i - 1] == e) continue;
-      out.push_back({ActionKind::Deliver, i});
-      if (net_.duplicating) out.push_back({ActionKind::Redeliver, i});
+      const std::uint32_t ways = s.crashed[e.dst] ? 1 : msg_choices(s, e);
+      for (std::uint32_t c = 0; c < ways; ++c) {
+        out.push_back({ActionKind::Deliver, i, c});
+        if (net_.duplicating) out.push_back({ActionKind::Redeliver, i, c});
+      }
       if (net_.lossy) out.push_back({ActionKind::Drop, i});
     }
     for (std::uint32_t a = 0; a < s.actors.size(); ++a) {
       if (s.crashed[a]) continue;
-      for (std::uint64_t t = s.timers[a]; t; t &= t - 1)
-        out.push_back({ActionKind::Timer, a * 64 + static_cast<std::uint32_t>(__builtin_ctzll(t))});
+      for (std::uint64_t t = s.timers[a]; t; t &= t - 1) {
+        const auto timer = static_cast<TimerId>(__builtin_ctzll(t));
+        const std::uint32_t ways = timer_choices(s, static_cast<ActorId>(a), timer);
+        for (std::uint32_t c = 0; c < ways; ++c) out.push_back({ActionKind::Timer, a * 64 + timer, c});
+      }
     }
     if (net_.crashes)
       for (std::uint32_t a = 0; a < s.actors.size(); ++a)
@@ -142,7 +153,7 @@ class ActorModel {
         if (a.kind == ActionKind::Deliver) n.network.erase(n.network.begin() + a.index);
         if (n.crashed[e.dst]) return n;  // lost at a crashed actor
         Out<Msg> out;
-        p_.on_msg(e.dst, n.actors[e.dst], e.src, e.msg, out);
+        p_.on_msg(e.dst, n.actors[e.dst], e.src, e.msg, a.choice, out);
         apply(n, e.dst, std::move(out));
         return n;
       }
@@ -154,7 +165,7 @@ class ActorModel {
         const auto t = static_cast<TimerId>(a.index % 64);
         n.timers[actor] &= ~(std::uint64_t{1} << t);
         Out<Msg> out;
-        p_.on_timer(actor, n.actors[actor], t, out);
+        p_.on_timer(actor, n.actors[actor], t, a.choice, out);
         apply(n, actor, std::move(out));
         return n;
       }
@@ -205,17 +216,36 @@ class ActorModel {
         const char* verb = a.kind == ActionKind::Deliver     ? "deliver "
                            : a.kind == ActionKind::Redeliver ? "deliver a duplicate of "
                                                              : "drop ";
-        return verb + p_.describe(e.msg) + " from " + p_.actor_name(e.src) + " to " + p_.actor_name(e.dst);
+        return verb + p_.describe(e.msg) + " from " + p_.actor_name(e.src) + " to " + p_.actor_name(e.dst) +
+               way(a.choice, msg_choices(s, e));
       }
-      case ActionKind::Timer:
-        return p_.actor_name(static_cast<ActorId>(a.index / 64)) + "'s timer " + std::to_string(a.index % 64) +
-               " fires";
+      case ActionKind::Timer: {
+        const auto actor = static_cast<ActorId>(a.index / 64);
+        const auto t = static_cast<TimerId>(a.index % 64);
+        return p_.actor_name(actor) + "'s timer " + std::to_string(t) + " fires" +
+               way(a.choice, timer_choices(s, actor, t));
+      }
       case ActionKind::Crash: return p_.actor_name(static_cast<ActorId>(a.index)) + " crashes";
     }
     return "?";
   }
 
  private:
+  std::uint32_t msg_choices(const State& s, const Envelope<Msg>& e) const {
+    if constexpr (requires { p_.msg_choices(e.dst, s.actors[e.dst], e.src, e.msg); })
+      return p_.msg_choices(e.dst, s.actors[e.dst], e.src, e.msg);
+    return 1;
+  }
+  std::uint32_t timer_choices(const State& s, ActorId a, TimerId t) const {
+    if constexpr (requires { p_.timer_choices(a, s.actors[a], t); }) return p_.timer_choices(a, s.actors[a], t);
+    return 1;
+  }
+  // How a choice reads in a counterexample: the protocol's words if it has them.
+  std::string way(std::uint32_t choice, std::uint32_t ways) const {
+    if (ways <= 1) return "";
+    if constexpr (requires { p_.describe_choice(choice); }) return " (" + p_.describe_choice(choice) + ")";
+    return " (way " + std::to_string(choice) + " of " + std::to_string(ways) + ")";
+  }
   bool oldest_in_channel(const State& s, std::uint32_t i) const {
     for (std::uint32_t j = 0; j < i; ++j)
       if (s.network[j].src == s.network[i].src && s.network[j].dst == s.network[i].dst) return false;

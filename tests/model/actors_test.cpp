@@ -27,7 +27,7 @@ struct PingPong {
     }
     return {};
   }
-  void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, Out<Msg>& out) const {
+  void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t, Out<Msg>& out) const {
     if (id == 1 && m == Msg::Ping) {
       a.pings = static_cast<std::uint8_t>(std::min(a.pings + 1, 3));  // saturate: keep it finite
       out.send(from, Msg::Pong);
@@ -36,7 +36,7 @@ struct PingPong {
       out.cancel_timer(0);
     }
   }
-  void on_timer(ActorId, Actor& a, TimerId, Out<Msg>& out) const {
+  void on_timer(ActorId, Actor& a, TimerId, std::uint32_t, Out<Msg>& out) const {
     if (a.done) return;
     out.send(1, Msg::Ping);
     out.set_timer(0);
@@ -130,6 +130,44 @@ TEST(Actors, FifoDeliversEachChannelInOrder) {
   std::size_t deliveries = 0;
   for (const auto& a : acts) deliveries += a.kind == ActionKind::Deliver;
   EXPECT_EQ(deliveries, 1u);
+}
+
+// A handler with choices: a relay forwards each message to either of two sinks.
+struct Relay {
+  struct Actor {
+    std::uint8_t got = 0;
+    bool operator==(const Actor&) const = default;
+  };
+  using Msg = std::uint8_t;
+  std::size_t actor_count() const { return 3; }  // 0: relay, 1 and 2: sinks
+  Actor start(ActorId id, Out<Msg>& out) const {
+    if (id == 0) out.send(0, 1);  // to itself, to be relayed
+    return {};
+  }
+  std::uint32_t msg_choices(ActorId id, const Actor&, ActorId, const Msg&) const { return id == 0 ? 2 : 1; }
+  void on_msg(ActorId id, Actor& a, ActorId, const Msg& m, std::uint32_t choice, Out<Msg>& out) const {
+    if (id == 0) out.send(static_cast<ActorId>(1 + choice), m);
+    else a.got = static_cast<std::uint8_t>(a.got + m);
+  }
+  void on_timer(ActorId, Actor&, TimerId, std::uint32_t, Out<Msg>&) const {}
+  std::uint64_t hash(const Actor& a) const { return a.got; }
+  std::uint64_t hash(const Msg& m) const { return m; }
+  const char* violated(const System<Relay>&) const { return nullptr; }
+  std::string describe(const Msg& m) const { return std::to_string(m); }
+  std::string describe(const Actor& a) const { return std::to_string(a.got); }
+  std::string actor_name(ActorId id) const { return id == 0 ? "relay" : "sink " + std::to_string(id); }
+  std::string describe_choice(std::uint32_t c) const { return "to sink " + std::to_string(c + 1); }
+};
+
+TEST(Actors, HandlerChoicesAreActionsOfTheirOwn) {
+  ActorModel<Relay> model(Relay{}, {});
+  // Start; relayed to sink 1 or to sink 2; delivered there: 1 + 2 + 2 states.
+  EXPECT_EQ(explore::bfs(model, {}).stats.unique, 5u);
+  const auto s = model.init_states()[0];
+  std::vector<ActorAction> acts;
+  model.actions(s, acts);
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_EQ(model.describe(s, acts[1]), "deliver 1 from relay to relay (to sink 2)");
 }
 
 }  // namespace

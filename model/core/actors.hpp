@@ -12,9 +12,9 @@
 //   using Actor;   // an actor's state: ==, and std::uint64_t hash(const Actor&) const on P
 //   using Msg;     // a message: == and <=> (the unordered network is kept sorted), hash(const Msg&)
 //   std::size_t actor_count() const;
-//   Actor start(ActorId id, Out<Msg>& out) const;                   // initial state, first sends
-//   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out<Msg>& out) const;
-//   void on_timer(ActorId id, Actor& a, TimerId t, std::uint32_t choice, Out<Msg>& out) const;
+//   Actor start(ActorId id, Out<Msg, Event>& out) const;                   // initial state, first sends
+//   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out<Msg, Event>& out) const;
+//   void on_timer(ActorId id, Actor& a, TimerId t, std::uint32_t choice, Out<Msg, Event>& out) const;
 // and, where a handler may act in several ways (a switch that sends a read to any member
 // of a replica set), how many: each is an action of its own, numbered 0..n-1 (default 1):
 //   std::uint32_t msg_choices(ActorId id, const Actor& a, ActorId from, const Msg& m) const;
@@ -22,6 +22,9 @@
 //   const char* violated(const System<P>& s) const;                 // an invariant that fails, or nullptr
 //   std::string describe(const Msg& m) const;  std::string describe(const Actor& a) const;
 //   std::string actor_name(ActorId id) const;
+// A protocol that keeps a history (what its clients saw, for a linearizability check)
+// declares `using Event` (==, and hash(const Event&) on P) and records events with
+// out.record(e); they are kept in the global state in the order they happened.
 #pragma once
 
 #include <algorithm>
@@ -29,6 +32,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace weir::model::core {
@@ -59,14 +63,30 @@ struct Envelope {
   auto operator<=>(const Envelope&) const = default;
 };
 
-// What a handler does besides changing its actor: messages to send, timers to set or cancel.
-template <class Msg>
+struct NoEvent {
+  bool operator==(const NoEvent&) const = default;
+};
+template <class P>
+struct EventOf {
+  using type = NoEvent;
+};
+template <class P>
+  requires requires { typename P::Event; }
+struct EventOf<P> {
+  using type = typename P::Event;
+};
+
+// What a handler does besides changing its actor: messages to send, timers to set or
+// cancel, events to record in the history.
+template <class Msg, class Event = NoEvent>
 struct Out {
   std::vector<std::pair<ActorId, Msg>> sends;
+  std::vector<Event> events;
   std::uint64_t set_timers = 0, cancel_timers = 0;
   void send(ActorId to, Msg m) { sends.emplace_back(to, std::move(m)); }
   void set_timer(TimerId t) { set_timers |= std::uint64_t{1} << t; }
   void cancel_timer(TimerId t) { cancel_timers |= std::uint64_t{1} << t; }
+  void record(Event e) { events.push_back(std::move(e)); }
 };
 
 template <class P>
@@ -77,6 +97,7 @@ struct System {
   std::vector<Envelope<typename P::Msg>> network;
   std::vector<std::uint64_t> timers;  // per actor, the timers set
   std::vector<std::uint8_t> crashed;
+  std::vector<typename EventOf<P>::type> history;  // in the order it happened
   bool operator==(const System&) const = default;
 };
 
@@ -93,6 +114,8 @@ class ActorModel {
   using State = System<P>;
   using Action = ActorAction;
   using Msg = typename P::Msg;
+  using Event = typename EventOf<P>::type;
+  using Output = Out<Msg, Event>;
 
   // Why the network options cannot be combined, if so.
   static std::optional<std::string> invalid(const NetworkOptions& net) {
@@ -110,7 +133,7 @@ class ActorModel {
     s.timers.assign(n, 0);
     s.crashed.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
-      Out<Msg> out;
+      Output out;
       s.actors.push_back(p_.start(static_cast<ActorId>(i), out));
       apply(s, static_cast<ActorId>(i), std::move(out));
     }
@@ -152,7 +175,7 @@ class ActorModel {
         const Envelope<Msg> e = n.network[a.index];
         if (a.kind == ActionKind::Deliver) n.network.erase(n.network.begin() + a.index);
         if (n.crashed[e.dst]) return n;  // lost at a crashed actor
-        Out<Msg> out;
+        Output out;
         p_.on_msg(e.dst, n.actors[e.dst], e.src, e.msg, a.choice, out);
         apply(n, e.dst, std::move(out));
         return n;
@@ -164,7 +187,7 @@ class ActorModel {
         const auto actor = static_cast<ActorId>(a.index / 64);
         const auto t = static_cast<TimerId>(a.index % 64);
         n.timers[actor] &= ~(std::uint64_t{1} << t);
-        Out<Msg> out;
+        Output out;
         p_.on_timer(actor, n.actors[actor], t, a.choice, out);
         apply(n, actor, std::move(out));
         return n;
@@ -191,6 +214,10 @@ class ActorModel {
     }
     for (std::uint64_t t : s.timers) mix(t);
     for (std::uint8_t c : s.crashed) mix(c);
+    if constexpr (!std::is_same_v<Event, NoEvent>) {
+      mix(s.history.size());
+      for (const Event& e : s.history) mix(p_.hash(e));
+    }
     return h;
   }
 
@@ -251,8 +278,9 @@ class ActorModel {
       if (s.network[j].src == s.network[i].src && s.network[j].dst == s.network[i].dst) return false;
     return true;
   }
-  void apply(State& s, ActorId from, Out<Msg>&& out) const {
+  void apply(State& s, ActorId from, Output&& out) const {
     s.timers[from] = (s.timers[from] | out.set_timers) & ~out.cancel_timers;
+    for (Event& e : out.events) s.history.push_back(std::move(e));
     for (auto& [to, m] : out.sends) {
       Envelope<Msg> e{from, to, std::move(m)};
       if (net_.delivery == Delivery::Fifo) {

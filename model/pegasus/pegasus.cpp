@@ -1,0 +1,285 @@
+#include "model/pegasus/pegasus.hpp"
+
+#include <bit>
+#include <memory>
+
+#include "checker/lin/lin.hpp"
+
+namespace weir::model::pegasus {
+namespace {
+
+// `prefix` followed by n (GCC 12 warns falsely on a literal + std::to_string(n)).
+std::string with_number(std::string_view prefix, unsigned n) {
+  std::string s(prefix);
+  return s.append(std::to_string(n));
+}
+
+}  // namespace
+
+const std::vector<MutantInfo>& mutants() {
+  static const std::vector<MutantInfo> all = {
+      {Mutant::NoVersionCheck, "no-version-check", "servers apply any write, whatever its version"},
+      {Mutant::CompleteOnForward, "complete-on-forward",
+       "the switch raises ver_completed when it forwards a write, not when the write completes"},
+      {Mutant::ReadAnyServer, "read-any-server", "reads of replicated keys go to any server, not a member of rset"},
+      {Mutant::NoDedup, "no-dedup", "servers apply a retried write again"},
+  };
+  return all;
+}
+
+std::optional<Mutant> parse_mutant(std::string_view name) {
+  for (const MutantInfo& m : mutants())
+    if (m.name == name) return m.mutant;
+  return std::nullopt;
+}
+
+std::optional<std::string> invalid(const Options& o) {
+  if (o.clients < 1 || o.clients > kMaxClients) return with_number("--clients must be between 1 and ", kMaxClients);
+  if (o.servers < 1 || o.servers > kMaxServers) return with_number("--servers must be between 1 and ", kMaxServers);
+  if (o.ops < 1 || o.ops > kMaxOps) return with_number("--ops must be between 1 and ", kMaxOps);
+  if (o.keys < 1 || o.keys > kMaxKeys) return with_number("--keys must be between 1 and ", kMaxKeys);
+  if (o.retries > 3) return "--retries must be at most 3";
+  if (o.max_versions > 200) return "--max-versions must be at most 200";
+  return std::nullopt;
+}
+
+Model make_model(const Options& o) {
+  core::NetworkOptions net;
+  net.delivery = core::Delivery::Unordered;
+  net.lossy = o.lossy;
+  net.duplicating = o.duplicating;
+  return Model(Pegasus(o), net);
+}
+
+Actor Pegasus::start(ActorId id, Out& out) const {
+  Actor a;
+  if (is_client(id)) {
+    out.set_timer(kNextOp);
+  } else if (id == switch_id()) {
+    // The hot key starts replicated on its home server, which holds version 0.
+    a.rset[0] = static_cast<std::uint8_t>(1u << home(0));
+  }
+  return a;
+}
+
+std::vector<unsigned> Pegasus::targets(const Actor& sw, const Msg& m) const {
+  std::vector<unsigned> t;
+  if (!replicated(m.key)) {
+    t.push_back(home(m.key));
+  } else if (m.op == OpKind::Write || o_.mutant == Mutant::ReadAnyServer) {
+    for (unsigned s = 0; s < o_.servers; ++s) t.push_back(s);  // any server
+  } else {
+    for (unsigned s = 0; s < o_.servers; ++s)
+      if (sw.rset[m.key] & (1u << s)) t.push_back(s);  // a member of rset
+  }
+  return t;
+}
+
+std::uint32_t Pegasus::msg_choices(ActorId id, const Actor& a, ActorId, const Msg& m) const {
+  if (id == switch_id() && m.kind == Msg::Kind::Request)
+    return static_cast<std::uint32_t>(std::max<std::size_t>(1, targets(a, m).size()));
+  return 1;
+}
+
+std::uint32_t Pegasus::timer_choices(ActorId id, const Actor&, core::TimerId t) const {
+  // A client's next operation: a read or a write of any key.
+  if (is_client(id) && t == kNextOp) return 2 * o_.keys;
+  return 1;
+}
+
+void Pegasus::on_timer(ActorId id, Actor& a, core::TimerId t, std::uint32_t choice, Out& out) const {
+  if (!is_client(id)) return;
+  if (t == kNextOp) {
+    if (a.waiting || a.next_op >= o_.ops) return;
+    Msg m;
+    m.kind = Msg::Kind::Request;
+    m.client = static_cast<std::uint8_t>(id);
+    m.req = a.next_op;
+    m.op = choice % 2 == 0 ? OpKind::Read : OpKind::Write;
+    m.key = static_cast<std::uint8_t>(choice / 2);
+    // Every write writes a value of its own, so that a read tells which write it saw.
+    if (m.op == OpKind::Write) m.value = static_cast<std::uint8_t>(1 + id * kMaxOps + a.next_op);
+    a.pending = m;
+    a.waiting = true;
+    a.retries_left = static_cast<std::uint8_t>(o_.retries);
+    ++a.next_op;
+    out.record({false, m.client, m.req, m.op, m.key, m.value});
+    out.send(switch_id(), m);
+    if (a.retries_left > 0) out.set_timer(kRetry);
+  } else if (t == kRetry && a.waiting && a.retries_left > 0) {
+    --a.retries_left;
+    out.send(switch_id(), a.pending);  // the same request id: servers filter it
+    if (a.retries_left > 0) out.set_timer(kRetry);
+  }
+}
+
+void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out& out) const {
+  if (is_client(id)) {
+    if (m.kind != Msg::Kind::Reply || !a.waiting || m.req != a.pending.req) return;  // stale or duplicate
+    a.waiting = false;
+    out.cancel_timer(kRetry);
+    out.record({true, m.client, m.req, m.op, m.key, m.op == OpKind::Read ? m.value : std::uint8_t{0}});
+    if (a.next_op < o_.ops) out.set_timer(kNextOp);
+    return;
+  }
+  if (id == switch_id()) {
+    if (m.kind == Msg::Kind::Request) {
+      Msg fwd = m;
+      if (m.op == OpKind::Write) {
+        if (a.ver_next > max_versions()) return;  // the exploration's bound (see Options)
+        fwd.ver = a.ver_next++;
+      }
+      const std::vector<unsigned> t = targets(a, m);
+      if (t.empty()) return;  // cannot happen: rset is never empty
+      const unsigned to = t[choice % t.size()];
+      if (o_.mutant == Mutant::CompleteOnForward && replicated(m.key) && m.op == OpKind::Write &&
+          fwd.ver > a.ver_completed[m.key]) {
+        a.ver_completed[m.key] = fwd.ver;  // too early: the server has not applied it yet
+        a.rset[m.key] = static_cast<std::uint8_t>(1u << to);
+      }
+      out.send(server_id(to), fwd);
+      return;
+    }
+    // A reply: the completion rule, then on to the client.
+    if (replicated(m.key) && o_.mutant != Mutant::CompleteOnForward) {
+      const unsigned s = server_index(from);
+      if (m.ver > a.ver_completed[m.key]) {
+        a.ver_completed[m.key] = m.ver;
+        a.rset[m.key] = static_cast<std::uint8_t>(1u << s);
+      } else if (m.ver == a.ver_completed[m.key]) {
+        a.rset[m.key] = static_cast<std::uint8_t>(a.rset[m.key] | (1u << s));
+      }
+    }
+    if (replicated(m.key) && m.ver > a.ver_completed[m.key]) a.forwarded_above = true;
+    out.send(m.client, m);
+    return;
+  }
+  // A server.
+  if (m.kind != Msg::Kind::Request) return;
+  Msg reply = m;
+  reply.kind = Msg::Kind::Reply;
+  if (m.op == OpKind::Write) {
+    const auto bit = static_cast<std::uint16_t>(1u << (m.client * kMaxOps + m.req));
+    const bool seen = (a.applied & bit) != 0;
+    if (!seen || o_.mutant == Mutant::NoDedup) {
+      if (m.ver >= a.ver[m.key] || o_.mutant == Mutant::NoVersionCheck) {
+        if (seen) a.applied_twice = true;
+        if (m.ver < a.ver[m.key]) a.regressed = true;
+        a.ver[m.key] = m.ver;
+        a.value[m.key] = m.value;
+        a.applied = static_cast<std::uint16_t>(a.applied | bit);
+      }
+    }
+  }
+  reply.value = a.value[m.key];
+  reply.ver = a.ver[m.key];
+  out.send(switch_id(), reply);
+}
+
+namespace {
+
+// The clients' history as `weir check lin` sees it: kv, one op per call, with the return
+// if it came; positions in the history are the clock.
+bool linearizable(const std::vector<Event>& history) {
+  lin::History h;
+  h.spec = spec::SpecKind::Kv;
+  h.values = std::make_shared<spec::ValueTable>();
+  h.init = h.values->intern("");
+  auto text = [](std::uint8_t v) { return v == 0 ? std::string() : with_number("v", v); };
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const Event& e = history[i];
+    if (!e.is_return) {
+      lin::Operation op;
+      op.client = std::to_string(e.client);
+      op.call = i;
+      op.input.kind = e.op == OpKind::Read ? spec::OpKind::Get : spec::OpKind::Put;
+      op.input.key = h.values->intern(with_number("k", e.key));
+      if (e.op == OpKind::Write) op.input.arg = h.values->intern(text(e.value));
+      op.input.known = false;
+      h.ops.push_back(std::move(op));
+      continue;
+    }
+    for (lin::Operation& op : h.ops)
+      if (op.client == std::to_string(e.client) && op.ret == lin::kPending && op.input.kind == (e.op == OpKind::Read ? spec::OpKind::Get : spec::OpKind::Put)) {
+        op.ret = i;
+        op.input.known = true;
+        if (e.op == OpKind::Read) op.input.out = h.values->intern(text(e.value));
+      }
+  }
+  // A read never answered constrains nothing.
+  std::erase_if(h.ops, [](const lin::Operation& op) { return op.ret == lin::kPending && op.input.kind == spec::OpKind::Get; });
+  lin::CheckOptions opts;
+  opts.jobs = 1;
+  return lin::check(h, opts).verdict == lin::Verdict::Ok;
+}
+
+}  // namespace
+
+const char* Pegasus::violated(const core::System<Pegasus>& s) const {
+  const Actor& sw = s.actors[switch_id()];
+  for (unsigned k = 0; k < o_.keys; ++k) {
+    if (!replicated(k)) continue;
+    for (unsigned i = 0; i < o_.servers; ++i)
+      if ((sw.rset[k] & (1u << i)) && s.actors[server_id(i)].ver[k] < sw.ver_completed[k])
+        return "every server in rset holds a version >= ver_completed";
+  }
+  if (sw.forwarded_above) return "no reply forwarded to a client carries a version above ver_completed";
+  for (unsigned i = 0; i < o_.servers; ++i) {
+    if (s.actors[server_id(i)].regressed) return "a server's versions never decrease";
+    if (s.actors[server_id(i)].applied_twice) return "no server applies a write twice";
+  }
+  // Only a return can make a linearizable history stop being one.
+  if (!s.history.empty() && s.history.back().is_return && !linearizable(s.history))
+    return "the clients' history is linearizable (kv)";
+  return nullptr;
+}
+
+std::uint64_t Pegasus::hash(const Actor& a) const {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
+  mix(a.next_op | (a.waiting << 8) | (a.retries_left << 9));
+  mix(hash(a.pending));
+  mix(a.ver_next | (a.forwarded_above << 8));
+  for (unsigned k = 0; k < kMaxKeys; ++k) {
+    mix(a.rset[k] | (a.ver_completed[k] << 8) | (a.ver[k] << 16) | (a.value[k] << 24));
+  }
+  mix(a.applied | (a.regressed << 16) | (a.applied_twice << 17));
+  return h;
+}
+
+std::uint64_t Pegasus::hash(const Msg& m) const {
+  return static_cast<std::uint64_t>(m.kind) | (std::uint64_t{m.client} << 8) | (std::uint64_t{m.req} << 16) |
+         (static_cast<std::uint64_t>(m.op) << 24) | (std::uint64_t{m.key} << 32) | (std::uint64_t{m.value} << 40) |
+         (std::uint64_t{m.ver} << 48);
+}
+
+std::uint64_t Pegasus::hash(const Event& e) const {
+  return (e.is_return ? 1u : 0u) | (std::uint64_t{e.client} << 8) | (std::uint64_t{e.req} << 16) |
+         (static_cast<std::uint64_t>(e.op) << 24) | (std::uint64_t{e.key} << 32) | (std::uint64_t{e.value} << 40);
+}
+
+std::string Pegasus::describe(const Msg& m) const {
+  std::string s = m.kind == Msg::Kind::Request ? "request " : "reply ";
+  s.append(m.op == OpKind::Read ? "read k" : "write k").append(std::to_string(m.key));
+  if (m.op == OpKind::Write || m.kind == Msg::Kind::Reply) s.append("=v").append(std::to_string(m.value));
+  s.append(" ver ").append(std::to_string(m.ver)).append(" (client ").append(std::to_string(m.client));
+  return s.append(" op ").append(std::to_string(m.req)).append(")");
+}
+
+std::string Pegasus::describe(const Actor& a) const {
+  // Which role this is cannot be told from the state alone; show what is set.
+  std::string s;
+  if (a.next_op || a.waiting) s.append("ops ").append(std::to_string(a.next_op)).append(a.waiting ? " waiting" : "");
+  if (a.ver_next > 1 || a.rset[0])
+    s.append("rset ").append(std::to_string(a.rset[0])).append(" ver_completed ").append(std::to_string(a.ver_completed[0]));
+  if (a.ver[0] || a.value[0]) s.append("k0=v").append(std::to_string(a.value[0])).append("@").append(std::to_string(a.ver[0]));
+  return s.empty() ? "-" : s;
+}
+
+std::string Pegasus::actor_name(ActorId id) const {
+  if (is_client(id)) return with_number("client ", id);
+  if (id == switch_id()) return "switch";
+  return with_number("server ", server_index(id));
+}
+
+}  // namespace weir::model::pegasus

@@ -1,0 +1,155 @@
+// Pegasus (Li et al., "Pegasus: Tolerating Skewed Workloads in Distributed Storage with
+// In-Network Coherence Directories", OSDI'20), as a model for `weir explore`.
+//
+// Clients send reads and writes through one switch to n storage servers. For each
+// replicated (hot) key the switch keeps a coherence directory entry: the replica set
+// `rset` of servers known to hold the newest completed write, and `ver_completed`, that
+// write's version. The switch stamps every write with `ver = ver_next++` and may send a
+// write of a replicated key to any server and a read to any member of `rset`; other keys
+// go to their home server. Every reply passes the switch, which applies the completion
+// rule before forwarding it: ver > ver_completed makes the sender the only replica of the
+// new version; ver == ver_completed adds the sender to rset. Servers apply a write only if
+// its version is at least the one they hold, and filter retried requests by request id.
+// The network reorders, loses and duplicates; clients retry after a timeout.
+//
+// What must hold: the clients' history is linearizable (the kv spec of `weir check lin`);
+// every server in rset holds a version >= ver_completed; no reply forwarded to a client
+// carries a version above ver_completed; a server's versions never decrease; no server
+// applies one write twice.
+//
+// Mutants (planted bugs, --mutant NAME): no-version-check (servers apply any write),
+// complete-on-forward (the switch raises ver_completed when it forwards a write rather
+// than when the write completes), read-any-server (reads of replicated keys go to any
+// server), no-dedup (servers apply a retried write again).
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/core/actors.hpp"
+
+namespace weir::model::pegasus {
+
+using core::ActorId;
+
+enum class Mutant : std::uint8_t { None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup };
+struct MutantInfo {
+  Mutant mutant;
+  std::string_view name, what;
+};
+const std::vector<MutantInfo>& mutants();
+std::optional<Mutant> parse_mutant(std::string_view name);
+
+struct Options {
+  unsigned clients = 2;
+  unsigned servers = 3;
+  unsigned ops = 2;          // operations per client, each a read or a write of any key
+  unsigned keys = 1;         // key 0 is replicated (hot); the others are not
+  unsigned retries = 1;      // times a client resends a request that got no reply
+  // Versions the switch hands out. A duplicating network can deliver a write request to
+  // the switch any number of times, and each gets a version of its own: without a bound
+  // the state space is infinite. Past it, the switch ignores write requests (0: as many as
+  // the clients' writes and retries need, clients * ops * (1 + retries)).
+  unsigned max_versions = 0;
+  bool lossy = true;
+  bool duplicating = true;
+  Mutant mutant = Mutant::None;
+};
+std::optional<std::string> invalid(const Options& o);
+
+inline constexpr unsigned kMaxKeys = 2, kMaxServers = 5, kMaxClients = 3, kMaxOps = 3;
+
+enum class OpKind : std::uint8_t { Read, Write };
+
+struct Msg {
+  enum class Kind : std::uint8_t { Request, Reply } kind = Kind::Request;
+  std::uint8_t client = 0, req = 0;  // who asked, and which of its operations
+  OpKind op = OpKind::Read;
+  std::uint8_t key = 0;
+  std::uint8_t value = 0;  // write: the value; reply: the value the server holds
+  std::uint8_t ver = 0;    // request: stamped by the switch; reply: the server's version
+  bool operator==(const Msg&) const = default;
+  auto operator<=>(const Msg&) const = default;
+};
+
+// One flat state for every role; each actor uses its own part.
+struct Actor {
+  // client
+  std::uint8_t next_op = 0;   // operations issued so far
+  bool waiting = false;       // for the reply to operation next_op - 1
+  std::uint8_t retries_left = 0;
+  Msg pending{};              // the request to resend
+  // switch
+  std::uint8_t ver_next = 1;
+  std::array<std::uint8_t, kMaxKeys> rset{};          // bit s: server s
+  std::array<std::uint8_t, kMaxKeys> ver_completed{};
+  bool forwarded_above = false;  // a reply went out with a version above ver_completed
+  // server
+  std::array<std::uint8_t, kMaxKeys> ver{}, value{};
+  std::uint16_t applied = 0;     // bit client * kMaxOps + req: writes applied
+  bool regressed = false, applied_twice = false;
+  bool operator==(const Actor&) const = default;
+};
+
+// The clients' history: an operation's call, and later its return.
+struct Event {
+  bool is_return = false;
+  std::uint8_t client = 0, req = 0;
+  OpKind op = OpKind::Read;
+  std::uint8_t key = 0, value = 0;  // call: written value; return: value read
+  bool operator==(const Event&) const = default;
+};
+
+class Pegasus {
+ public:
+  using Actor = pegasus::Actor;
+  using Msg = pegasus::Msg;
+  using Event = pegasus::Event;
+  using Out = core::Out<Msg, Event>;
+  enum Timer : core::TimerId { kRetry = 0, kNextOp = 1 };
+  // Its invariants read actors and the history, never the network: a lost message is one
+  // never delivered, a duplicated one is delivered and kept (see model/core/actors.hpp).
+  static constexpr bool invariants_ignore_network = true;
+
+  explicit Pegasus(const Options& o) : o_(o) {}
+  const Options& options() const { return o_; }
+
+  std::size_t actor_count() const { return o_.clients + 1 + o_.servers; }
+  Actor start(ActorId id, Out& out) const;
+  std::uint32_t msg_choices(ActorId id, const Actor& a, ActorId from, const Msg& m) const;
+  std::uint32_t timer_choices(ActorId id, const Actor& a, core::TimerId t) const;
+  void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out& out) const;
+  void on_timer(ActorId id, Actor& a, core::TimerId t, std::uint32_t choice, Out& out) const;
+  const char* violated(const core::System<Pegasus>& s) const;
+
+  std::uint64_t hash(const Actor& a) const;
+  std::uint64_t hash(const Msg& m) const;
+  std::uint64_t hash(const Event& e) const;
+  std::string describe(const Msg& m) const;
+  std::string describe(const Actor& a) const;
+  std::string actor_name(ActorId id) const;
+
+ private:
+  ActorId switch_id() const { return static_cast<ActorId>(o_.clients); }
+  ActorId server_id(unsigned s) const { return static_cast<ActorId>(o_.clients + 1 + s); }
+  bool is_client(ActorId id) const { return id < o_.clients; }
+  unsigned max_versions() const { return o_.max_versions ? o_.max_versions : o_.clients * o_.ops * (1 + o_.retries); }
+  bool is_server(ActorId id) const { return id > o_.clients; }
+  unsigned server_index(ActorId id) const { return id - o_.clients - 1; }
+  unsigned home(unsigned key) const { return key % o_.servers; }
+  bool replicated(unsigned key) const { return key == 0; }
+  // The servers a request may go to, in order; `choice` picks one.
+  std::vector<unsigned> targets(const Actor& sw, const Msg& m) const;
+
+  Options o_;
+};
+
+using Model = core::ActorModel<Pegasus>;
+Model make_model(const Options& o);
+
+}  // namespace weir::model::pegasus

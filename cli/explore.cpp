@@ -9,6 +9,7 @@
 #include "checker/explore/explore.hpp"
 #include "cli/cli.hpp"
 #include "model/bench/ring.hpp"
+#include "model/pegasus/pegasus.hpp"
 
 namespace weir::cli {
 namespace {
@@ -251,7 +252,27 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
   r->add_option("--capacity", ring->capacity, "B: capacity of each node's inbound channel")->capture_default_str();
   r->add_option("--counter-below", *below, "check the invariant \"every counter stays below V\" (0: none)");
   common(r);
-  return [cmd, r, args, ring, below]() -> int {
+
+  auto peg = std::make_shared<model::pegasus::Options>();
+  // Two operations per client and retries are the goal; their state spaces are still too
+  // large to finish in seconds (see README), so the defaults are one each and no retry.
+  peg->ops = 1;
+  peg->retries = 0;
+  auto peg_mutant = std::make_shared<std::string>();
+  auto no_loss = std::make_shared<bool>(false), no_dup = std::make_shared<bool>(false);
+  CLI::App* pg = cmd->add_subcommand("pegasus", "Pegasus: in-network coherence directory (OSDI'20), linearizability");
+  pg->add_option("--clients", peg->clients, "clients")->capture_default_str();
+  pg->add_option("--servers", peg->servers, "storage servers")->capture_default_str();
+  pg->add_option("--ops", peg->ops, "operations per client (each a read or a write of any key)")->capture_default_str();
+  pg->add_option("--keys", peg->keys, "keys; key 0 is the replicated (hot) one")->capture_default_str();
+  pg->add_option("--retries", peg->retries, "times a client resends a request without a reply")->capture_default_str();
+  pg->add_option("--max-versions", peg->max_versions, "versions the switch hands out (0: what the writes need)");
+  pg->add_flag("--no-loss", *no_loss, "a network that never loses messages");
+  pg->add_flag("--no-dup", *no_dup, "a network that never duplicates messages");
+  pg->add_option("--mutant", *peg_mutant, "plant a bug (see --list)");
+  common(pg);
+
+  return [cmd, r, pg, args, ring, below, peg, peg_mutant, no_loss, no_dup]() -> int {
     if (!args->replay_file.empty()) {
       Counterexample cx;
       if (auto why = load(args->replay_file, cx)) {
@@ -276,8 +297,47 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       std::cout << "models:\n"
                 << "  ring      " << r->get_description() << "\n"
                 << "            --nodes N (4)  --values K (3)  --capacity B (1)  --counter-below V (0: no invariant);"
-                << " no mutants\n";
+                << " no mutants\n"
+                << "  pegasus   " << pg->get_description() << "\n"
+                << "            --clients (2) --servers (3) --ops (1) --keys (1) --retries (0) --max-versions (0)"
+                << " --no-loss --no-dup\n"
+                << "            mutants:\n";
+      for (const auto& m : model::pegasus::mutants())
+        std::cout << "              " << m.name << std::string(22 - m.name.size(), ' ') << m.what << "\n";
       return args->list ? kHolds : kBadInput;
+    }
+    if (pg->parsed()) {
+      if (!peg_mutant->empty()) {
+        auto m = model::pegasus::parse_mutant(*peg_mutant);
+        if (!m) {
+          std::cerr << "weir: explore pegasus: unknown mutant '" << *peg_mutant << "' (see weir explore --list)\n";
+          return kBadInput;
+        }
+        peg->mutant = *m;
+      }
+      peg->lossy = !*no_loss;
+      peg->duplicating = !*no_dup;
+      if (auto why = model::pegasus::invalid(*peg)) {
+        std::cerr << "weir: explore pegasus: " << *why << "\n";
+        return kBadInput;
+      }
+      std::vector<std::string> model_args = {"--clients", std::to_string(peg->clients), "--servers",
+                                             std::to_string(peg->servers), "--ops", std::to_string(peg->ops),
+                                             "--keys", std::to_string(peg->keys), "--retries",
+                                             std::to_string(peg->retries), "--max-versions",
+                                             std::to_string(peg->max_versions)};
+      if (*no_loss) model_args.push_back("--no-loss");
+      if (*no_dup) model_args.push_back("--no-dup");
+      std::string title = "pegasus (";
+      title.append(std::to_string(peg->clients)).append(" clients, ").append(std::to_string(peg->servers));
+      title.append(" servers, ").append(std::to_string(peg->ops)).append(" ops each");
+      if (!peg_mutant->empty()) {
+        model_args.push_back("--mutant");
+        model_args.push_back(*peg_mutant);
+        title.append(", mutant ").append(*peg_mutant);
+      }
+      title.append(")");
+      return run("pegasus", model_args, title, model::pegasus::make_model(*peg), *args);
     }
     if (auto why = model::bench::Ring::invalid(*ring)) {
       std::cerr << "weir: explore ring: " << *why << "\n";

@@ -253,11 +253,10 @@ class ActorModel {
       case ActionKind::Redeliver:
       case ActionKind::Drop: {
         const auto& e = s.network[a.index];
-        const char* verb = a.kind == ActionKind::Deliver     ? "deliver "
-                           : a.kind == ActionKind::Redeliver ? "deliver a duplicate of "
-                                                             : "drop ";
+        const char* verb = a.kind == ActionKind::Drop ? "drop " : "deliver ";
         return verb + p_.describe(e.msg) + " from " + p_.actor_name(e.src) + " to " + p_.actor_name(e.dst) +
-               way(a.choice, msg_choices(s, e));
+               way(a.choice, msg_choices(s, e)) +
+               (a.kind == ActionKind::Redeliver ? " (a copy stays in flight)" : "");
       }
       case ActionKind::Timer: {
         const auto actor = static_cast<ActorId>(a.index / 64);

@@ -78,10 +78,26 @@ TEST(ExploreCli, SimulationIsSeededAndItsCounterexampleReplays) {
   EXPECT_EQ(weir("explore ring --seed 3").exit, 2);  // --seed without --simulate
 }
 
+TEST(ExploreCli, PegasusHoldsAndEveryMutantIsCaughtAndReplays) {
+  CliRun ok = weir("explore pegasus --json");
+  ASSERT_EQ(ok.exit, 0) << ok.out << ok.err;
+  EXPECT_EQ(nlohmann::json::parse(ok.out)["outcome"], "complete");
+  const std::string dir = weir::test::scratch_dir() + "/pegasus";
+  std::filesystem::create_directories(dir);
+  for (const char* m : {"no-version-check", "complete-on-forward", "read-any-server", "no-dedup"}) {
+    CliRun r = weir(std::string("explore pegasus --mutant ") + m + " --counterexample " + m + ".json", dir);
+    EXPECT_EQ(r.exit, 1) << m << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("VIOLATION"), std::string::npos) << r.out;
+    EXPECT_EQ(weir(std::string("explore --replay ") + m + ".json", dir).exit, 1) << m;
+  }
+  EXPECT_EQ(weir("explore pegasus --mutant no-such-bug").exit, 2);
+}
+
 TEST(ExploreCli, ListNamesTheModels) {
   CliRun r = weir("explore --list");
   EXPECT_EQ(r.exit, 0);
   EXPECT_NE(r.out.find("ring"), std::string::npos);
+  EXPECT_NE(r.out.find("complete-on-forward"), std::string::npos);
 }
 
 }  // namespace

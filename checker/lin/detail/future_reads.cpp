@@ -12,7 +12,7 @@ namespace {
 using spec::OpKind;
 
 bool known_read(const spec::Call& c) {
-  return (c.kind == OpKind::Read || c.kind == OpKind::Get) && c.known && c.out != spec::kNoValue;
+  return spec::op_reads(c.kind) && c.known && c.out != spec::kNoValue;
 }
 
 // The value an op may leave its register holding, or kNoValue if it never sets one.

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
+#include "checker/lin/detail/edn.hpp"
 #include "checker/lin/detail/history_builder.hpp"
 #include "checker/lin/detail/jsonl_stream.hpp"
 
@@ -148,12 +149,10 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
   auto value_id = [&](const Scalar& v) -> spec::ValueId {
     if (h.spec == spec::SpecKind::Kv) return h.values->intern(v.type == T::Null ? std::string_view() : v.text);
     if (v.type == T::String) {
-      std::string quoted = "\"";
-      for (char c : v.text) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-      }
-      return h.values->intern(quoted.append("\""));
+      Edn quoted;  // printed by the one EDN printer, escapes and all
+      quoted.kind = Edn::Kind::String;
+      quoted.text = v.text;
+      return h.values->intern(quoted.print());
     }
     return h.values->intern(v.as_text());
   };

@@ -121,8 +121,25 @@ class State {
 };
 
 // The doubly linked list of call and return entries, as flat arrays.
-struct EntryList {
-  std::vector<std::uint32_t> next, prev, op;
+// A circular doubly linked list over indices, as flat arrays. Knuth's dancing links: an
+// unlinked element keeps its own links, so relinking in the reverse order of unlinking
+// restores the list exactly, which is how the search undoes a choice.
+struct Links {
+  std::vector<std::uint32_t> next, prev;
+
+  void unlink(std::uint32_t e) {
+    next[prev[e]] = next[e];
+    prev[next[e]] = prev[e];
+  }
+  void relink(std::uint32_t e) {
+    next[prev[e]] = e;
+    prev[next[e]] = e;
+  }
+};
+
+// The list of call and return entries, in time order.
+struct EntryList : Links {
+  std::vector<std::uint32_t> op;
   std::vector<std::uint8_t> is_call;
   std::vector<std::uint32_t> call_of, return_of;  // per op: its entries (kNone: no return)
   std::uint32_t head = 0;
@@ -131,17 +148,9 @@ struct EntryList {
     unlink(call);
     if (std::uint32_t r = return_of[op[call]]; r != kNone) unlink(r);
   }
-  void unlift(std::uint32_t call) {  // relink in the reverse order (dancing links)
+  void unlift(std::uint32_t call) {  // relink in the reverse order
     if (std::uint32_t r = return_of[op[call]]; r != kNone) relink(r);
     relink(call);
-  }
-  void unlink(std::uint32_t e) {
-    next[prev[e]] = next[e];
-    prev[next[e]] = prev[e];
-  }
-  void relink(std::uint32_t e) {
-    next[prev[e]] = e;
-    prev[next[e]] = e;
   }
 };
 
@@ -229,46 +238,42 @@ class SleepSets {
 };
 
 // The ops not yet linearized that the dead-end scan looks at (reads and writes), in
-// call order, as a doubly linked list that lifts and restores in LIFO order.
+// call order, lifted and restored like the entry list.
 class WatchList {
  public:
   static constexpr std::uint32_t kEnd = 0xffffffffu;
 
   WatchList(const std::vector<SearchOp>& ops, const FutureReads& future)
-      : next_(ops.size() + 1, kEnd), prev_(ops.size() + 1, kEnd), watched_(ops.size(), 0) {
+      : head_(static_cast<std::uint32_t>(ops.size())), watched_(ops.size(), 0) {
     // Ops are numbered completed first, each group in call order; pending ops never
     // return, so only their effect matters and the scan is no worse for seeing them last.
-    const auto head = static_cast<std::uint32_t>(ops.size());
-    std::uint32_t last = head;
+    links_.next.assign(ops.size() + 1, kEnd);
+    links_.prev.assign(ops.size() + 1, kEnd);
+    std::uint32_t last = head_;
     for (std::uint32_t i = 0; i < ops.size(); ++i) {
       if (!future.is_reader(i) && !future.resets(i)) continue;
       watched_[i] = 1;
-      next_[last] = i;
-      prev_[i] = last;
+      links_.next[last] = i;
+      links_.prev[i] = last;
       last = i;
     }
-    next_[last] = head;
-    prev_[head] = last;
-    head_ = head;
+    links_.next[last] = head_;
+    links_.prev[head_] = last;
   }
-  std::uint32_t first() const { return at(next_[head_]); }
-  std::uint32_t after(std::uint32_t op) const { return at(next_[op]); }
+  std::uint32_t first() const { return at(links_.next[head_]); }
+  std::uint32_t after(std::uint32_t op) const { return at(links_.next[op]); }
   void lift(std::uint32_t op) {
-    if (!watched_[op]) return;
-    next_[prev_[op]] = next_[op];
-    prev_[next_[op]] = prev_[op];
+    if (watched_[op]) links_.unlink(op);
   }
   void unlift(std::uint32_t op) {
-    if (!watched_[op]) return;
-    next_[prev_[op]] = op;
-    prev_[next_[op]] = op;
+    if (watched_[op]) links_.relink(op);
   }
 
  private:
   std::uint32_t at(std::uint32_t i) const { return i == head_ ? kEnd : i; }
-  std::vector<std::uint32_t> next_, prev_;
+  Links links_;
+  std::uint32_t head_;
   std::vector<std::uint8_t> watched_;
-  std::uint32_t head_ = 0;
 };
 
 }  // namespace

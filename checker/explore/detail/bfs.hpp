@@ -41,6 +41,18 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     else return detail::NoPayload{};
   };
   Table visited;
+  // A state waiting to be expanded; with paths, its fingerprint too (its successors'
+  // parent), computed once when it was found.
+  struct Entry {
+    State state;
+    [[no_unique_address]] std::conditional_t<kPaths, std::uint64_t, detail::NoPayload> fp{};
+  };
+  auto entry = [](State&& s, std::uint64_t fp) {
+    Entry e{std::move(s)};
+    if constexpr (kPaths) e.fp = fp;
+    else (void)fp;
+    return e;
+  };
   // --full-states: membership is decided by whole states; `visited` then only keeps the
   // parent links (by fingerprint) for counterexamples.
   std::unique_ptr<detail::FullStateSet<State>> whole;
@@ -84,14 +96,14 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     stop = true;
   };
 
-  std::vector<State> frontier;
+  std::vector<Entry> frontier;
   const std::vector<State> inits = model.init_states();
   for (std::uint32_t i = 0; i < inits.size(); ++i) {
     generated.fetch_add(1, std::memory_order_relaxed);
     const std::uint64_t fp = model.fingerprint(inits[i]);
     if (!add(fp, inits[i], link(0, kRoot | i, 0))) continue;
     if (const char* bad = model.violated(inits[i])) note_violation(bad, 0, fp);
-    frontier.push_back(inits[i]);
+    frontier.push_back(entry(State(inits[i]), fp));
   }
 
   std::uint32_t depth = 0;
@@ -102,7 +114,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     p.unique = unique();
     p.depth = depth;
     p.seconds = elapsed();
-    p.bytes = visited.bytes() + (whole ? whole->bytes() : 0) + frontier.capacity() * sizeof(State);
+    p.bytes = visited.bytes() + (whole ? whole->bytes() : 0) + frontier.capacity() * sizeof(Entry);
     return p;
   };
 
@@ -110,7 +122,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     // At the depth bound the level is still expanded, only to learn whether anything new
     // lies beyond it: if not, the search is complete after all.
     const bool at_bound = opts.max_depth && depth >= opts.max_depth;
-    std::vector<std::vector<State>> next(threads);
+    std::vector<std::vector<Entry>> next(threads);
     std::atomic<std::size_t> cursor{0};
     constexpr std::size_t kChunk = 512;
     auto work = [&](unsigned t) {
@@ -121,7 +133,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         State state;
       };
       std::vector<Successor> batch;
-      std::vector<State>& out = next[t];
+      std::vector<Entry>& out = next[t];
       std::uint64_t made = 0;
       for (;;) {
         const std::size_t begin = cursor.fetch_add(kChunk, std::memory_order_relaxed);
@@ -133,11 +145,13 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         for (std::size_t i = begin; i < end; i += kBatch) {
           batch.clear();
           for (std::size_t j = i; j < std::min(end, i + kBatch); ++j) {
+            const State& from = frontier[j].state;
             actions.clear();
-            model.actions(frontier[j], actions);
-            const std::uint64_t parent = kPaths ? model.fingerprint(frontier[j]) : 0;
+            model.actions(from, actions);
+            std::uint64_t parent = 0;
+            if constexpr (kPaths) parent = frontier[j].fp;
             for (std::uint32_t k = 0; k < actions.size(); ++k)
-              if (std::optional<State> n = model.next(frontier[j], actions[k])) {
+              if (std::optional<State> n = model.next(from, actions[k])) {
                 const std::uint64_t fp = model.fingerprint(*n);
                 visited.prefetch(fp);
                 batch.push_back({fp, parent, k, std::move(*n)});
@@ -151,7 +165,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
             }
             if (!add(b.fp, b.state, link(b.parent, b.step, depth + 1))) continue;
             if (const char* bad = model.violated(b.state)) note_violation(bad, depth + 1, b.fp);
-            out.push_back(std::move(b.state));
+            out.push_back(entry(std::move(b.state), b.fp));
           }
         }
         generated.fetch_add(made, std::memory_order_relaxed);
@@ -179,7 +193,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     frontier.reserve(total);
     for (auto& v : next) {
       frontier.insert(frontier.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
-      std::vector<State>().swap(v);
+      std::vector<Entry>().swap(v);
     }
     if (!frontier.empty()) ++depth;
   }

@@ -186,25 +186,25 @@ bool linearizable(const std::vector<Event>& history) {
   h.values = std::make_shared<spec::ValueTable>();
   h.init = h.values->intern("");
   auto text = [](std::uint8_t v) { return v == 0 ? std::string() : with_number("v", v); };
+  std::array<std::size_t, kMaxClients> open{};  // each client's operation awaiting its return
   for (std::size_t i = 0; i < history.size(); ++i) {
     const Event& e = history[i];
-    if (!e.is_return) {
-      lin::Operation op;
-      op.client = std::to_string(e.client);
-      op.call = i;
-      op.input.kind = e.op == OpKind::Read ? spec::OpKind::Get : spec::OpKind::Put;
-      op.input.key = h.values->intern(with_number("k", e.key));
-      if (e.op == OpKind::Write) op.input.arg = h.values->intern(text(e.value));
-      op.input.known = false;
-      h.ops.push_back(std::move(op));
+    if (e.is_return) {  // a client has one operation open at a time: this one
+      lin::Operation& op = h.ops[open[e.client]];
+      op.ret = i;
+      op.input.known = true;
+      if (e.op == OpKind::Read) op.input.out = h.values->intern(text(e.value));
       continue;
     }
-    for (lin::Operation& op : h.ops)
-      if (op.client == std::to_string(e.client) && op.ret == lin::kPending && op.input.kind == (e.op == OpKind::Read ? spec::OpKind::Get : spec::OpKind::Put)) {
-        op.ret = i;
-        op.input.known = true;
-        if (e.op == OpKind::Read) op.input.out = h.values->intern(text(e.value));
-      }
+    lin::Operation op;
+    op.client = std::to_string(e.client);
+    op.call = i;
+    op.input.kind = e.op == OpKind::Read ? spec::OpKind::Get : spec::OpKind::Put;
+    op.input.key = h.values->intern(with_number("k", e.key));
+    if (e.op == OpKind::Write) op.input.arg = h.values->intern(text(e.value));
+    op.input.known = false;
+    open[e.client] = h.ops.size();
+    h.ops.push_back(std::move(op));
   }
   // A read never answered constrains nothing.
   std::erase_if(h.ops, [](const lin::Operation& op) { return op.ret == lin::kPending && op.input.kind == spec::OpKind::Get; });

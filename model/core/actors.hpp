@@ -24,13 +24,28 @@
 //   std::string actor_name(ActorId id) const;
 // A protocol that keeps a history (what its clients saw, for a linearizability check)
 // declares `using Event` (==, and hash(const Event&) on P) and records events with
-// out.record(e); they are kept in the global state in the order they happened.
+// out.record(e); they are kept in the global state in the order they happened. Or, when
+// only a summary of the history matters for what follows (an incremental check), it
+// declares `using History` (==) with
+//   void record(History& h, const Event& e) const;  std::uint64_t hash(const History&) const;
+// and the global state keeps that summary instead of the events.
+// A protocol may also tell which messages in flight can no longer do anything (a reply
+// to a request its client stopped waiting for):
+//   bool inert(const System<P>& s, const Envelope<Msg>& e) const;
+// true only if delivering e, in s or in any state after it, would change nothing and send
+// nothing. Such messages are removed after every step: states that differ only in them
+// behave alike, and the search need not tell them apart.
+// And it may name hops whose delay cannot hide a violation (a reduction it must argue):
+//   bool instant(const Envelope<Msg>& e) const;
+// such a message is delivered in the step that sends it (its receiver must have one way
+// to act on it), which removes the interleavings of everything else with its flight.
 #pragma once
 
 #include <algorithm>
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -101,6 +116,17 @@ struct Out {
   void record(Event e) { events.push_back(std::move(e)); }
 };
 
+// What the global state keeps of the history: the protocol's summary, or every event.
+template <class P>
+struct HistoryOf {
+  using type = std::vector<typename EventOf<P>::type>;
+};
+template <class P>
+  requires requires { typename P::History; }
+struct HistoryOf<P> {
+  using type = typename P::History;
+};
+
 template <class P>
 struct System {
   std::vector<typename P::Actor> actors;
@@ -109,7 +135,7 @@ struct System {
   std::vector<Envelope<typename P::Msg>> network;
   std::vector<std::uint64_t> timers;  // per actor, the timers set
   std::vector<std::uint8_t> crashed;
-  std::vector<typename EventOf<P>::type> history;  // in the order it happened
+  typename HistoryOf<P>::type history;  // every event in the order it happened, or the protocol's summary
   bool operator==(const System&) const = default;
 };
 
@@ -181,6 +207,28 @@ class ActorModel {
   }
 
   std::optional<State> next(const State& s, const Action& a) const {
+    std::optional<State> n = step(s, a);
+    if constexpr (requires { p_.inert(*n, n->network.front()); })
+      if (n) drop_inert(*n);
+    return n;
+  }
+
+ private:
+  static constexpr bool kSummarized = requires { typename P::History; };
+
+  // Judged on the state as it is, then removed: inert() may look at other messages.
+  void drop_inert(State& s) const {
+    std::vector<std::uint8_t> gone(s.network.size());
+    bool any = false;
+    for (std::size_t i = 0; i < s.network.size(); ++i) any |= (gone[i] = p_.inert(s, s.network[i]));
+    if (!any) return;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < s.network.size(); ++i)
+      if (!gone[i]) s.network[kept++] = std::move(s.network[i]);
+    s.network.resize(kept);
+  }
+
+  std::optional<State> step(const State& s, const Action& a) const {
     State n = s;
     switch (a.kind) {
       case ActionKind::Deliver:
@@ -213,6 +261,7 @@ class ActorModel {
     return std::nullopt;
   }
 
+ public:
   std::uint64_t fingerprint(const State& s) const {
     std::uint64_t h = 0x243f6a8885a308d3ull;
     auto mix = [&h](std::uint64_t v) {
@@ -227,7 +276,9 @@ class ActorModel {
     }
     for (std::uint64_t t : s.timers) mix(t);
     for (std::uint8_t c : s.crashed) mix(c);
-    if constexpr (!std::is_same_v<Event, NoEvent>) {
+    if constexpr (kSummarized) {
+      mix(p_.hash(s.history));
+    } else if constexpr (!std::is_same_v<Event, NoEvent>) {
       mix(s.history.size());
       for (const Event& e : s.history) mix(p_.hash(e));
     }
@@ -292,18 +343,39 @@ class ActorModel {
   }
   void apply(State& s, ActorId from, Output&& out) const {
     s.timers[from] = (s.timers[from] | out.set_timers) & ~out.cancel_timers;
-    for (Event& e : out.events) s.history.push_back(std::move(e));
+    for (Event& e : out.events) {
+      if constexpr (kSummarized)
+        p_.record(s.history, e);
+      else
+        s.history.push_back(std::move(e));
+    }
     for (auto& [to, m] : out.sends) {
       Envelope<Msg> e{from, to, std::move(m)};
-      if (net_.delivery == Delivery::Fifo) {
-        s.network.push_back(std::move(e));
-      } else {
-        auto at = std::upper_bound(s.network.begin(), s.network.end(), e);
-        // A duplicating network is a set: a message already in flight is not added twice.
-        if (net_.duplicating && at != s.network.begin() && *(at - 1) == e) continue;
-        s.network.insert(at, std::move(e));
+      if constexpr (requires { p_.instant(e); }) {
+        if (p_.instant(e) && !s.crashed[to]) {
+          // Delivered in this step. On a duplicating network a copy also stays in flight,
+          // to arrive again later like any message.
+          if (net_.duplicating) put_in_flight(s, e);
+          if (msg_choices(s, e) != 1)
+            throw std::logic_error("an instant message must leave its receiver one way to act");
+          Output then;
+          p_.on_msg(to, s.actors[to], from, e.msg, 0, then);
+          apply(s, to, std::move(then));
+          continue;
+        }
       }
+      put_in_flight(s, std::move(e));
     }
+  }
+  void put_in_flight(State& s, Envelope<Msg> e) const {
+    if (net_.delivery == Delivery::Fifo) {
+      s.network.push_back(std::move(e));
+      return;
+    }
+    auto at = std::upper_bound(s.network.begin(), s.network.end(), e);
+    // A duplicating network is a set: a message already in flight is not added twice.
+    if (net_.duplicating && at != s.network.begin() && *(at - 1) == e) return;
+    s.network.insert(at, std::move(e));
   }
 
   P p_;

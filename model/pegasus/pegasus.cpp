@@ -1,9 +1,7 @@
 #include "model/pegasus/pegasus.hpp"
 
 #include <bit>
-#include <memory>
 
-#include "checker/lin/lin.hpp"
 
 namespace weir::model::pegasus {
 namespace {
@@ -23,6 +21,7 @@ const std::vector<MutantInfo>& mutants() {
        "the switch raises ver_completed when it forwards a write, not when the write completes"},
       {Mutant::ReadAnyServer, "read-any-server", "reads of replicated keys go to any server, not a member of rset"},
       {Mutant::NoDedup, "no-dedup", "servers apply a retried write again"},
+      {Mutant::RestampRetries, "restamp-retries", "the switch gives a write that reaches it again a new version"},
   };
   return all;
 }
@@ -76,7 +75,7 @@ std::vector<unsigned> Pegasus::targets(const Actor& sw, const Msg& m) const {
 }
 
 std::uint32_t Pegasus::msg_choices(ActorId id, const Actor& a, ActorId, const Msg& m) const {
-  if (id == switch_id() && m.kind == Msg::Kind::Request)
+  if (id == switch_id() && m.kind == Msg::Kind::Request && !broadcast())
     return static_cast<std::uint32_t>(std::max<std::size_t>(1, targets(a, m).size()));
   return 1;
 }
@@ -105,7 +104,9 @@ void Pegasus::on_timer(ActorId id, Actor& a, core::TimerId t, std::uint32_t choi
     ++a.next_op;
     out.record({false, m.client, m.req, m.op, m.key, m.value});
     out.send(switch_id(), m);
-    if (a.retries_left > 0) out.set_timer(kRetry);
+    // On a duplicating network the request stays in flight and may arrive again at any
+    // time (see model/core/actors.hpp): a retry would add nothing, and is left to it.
+    if (a.retries_left > 0 && !o_.duplicating) out.set_timer(kRetry);
   } else if (t == kRetry && a.waiting && a.retries_left > 0) {
     --a.retries_left;
     out.send(switch_id(), a.pending);  // the same request id: servers filter it
@@ -124,13 +125,28 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
   }
   if (id == switch_id()) {
     if (m.kind == Msg::Kind::Request) {
+      // One write, one version (see pegasus.hpp): a copy of the client's newest request
+      // gets the version that request got; an older request is stale.
+      const unsigned c = m.client;
+      if (m.req + 1u < a.newest_req[c]) return;
+      const bool again = m.req + 1u == a.newest_req[c];
       Msg fwd = m;
       if (m.op == OpKind::Write) {
-        if (a.ver_next > max_versions()) return;  // the exploration's bound (see Options)
-        fwd.ver = a.ver_next++;
+        if (again && o_.mutant != Mutant::RestampRetries) {
+          fwd.ver = a.stamped[c];
+        } else {
+          if (a.ver_next > max_versions()) return;  // the exploration's bound (see Options)
+          fwd.ver = a.ver_next++;
+          a.stamped[c] = fwd.ver;
+        }
       }
+      a.newest_req[c] = static_cast<std::uint8_t>(m.req + 1);
       const std::vector<unsigned> t = targets(a, m);
       if (t.empty()) return;  // cannot happen: rset is never empty
+      if (broadcast()) {
+        for (unsigned to : t) out.send(server_id(to), fwd);
+        return;
+      }
       const unsigned to = t[choice % t.size()];
       if (o_.mutant == Mutant::CompleteOnForward && replicated(m.key) && m.op == OpKind::Write &&
           fwd.ver > a.ver_completed[m.key]) {
@@ -140,6 +156,12 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
       out.send(server_id(to), fwd);
       return;
     }
+    // A reply to a request its client has already followed with a newer one: the client
+    // no longer waits for it, and nothing in it is news (the newer request's own replies
+    // carry the servers' versions). Dropping it keeps the completion rule's input to the
+    // replies of live requests; it is safe, since ignoring a reply only leaves rset and
+    // ver_completed where they were.
+    if (m.req + 1u < a.newest_req[m.client]) return;
     // A reply: the completion rule, then on to the client.
     if (replicated(m.key) && o_.mutant != Mutant::CompleteOnForward) {
       const unsigned s = server_index(from);
@@ -154,66 +176,30 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
     out.send(m.client, m);
     return;
   }
-  // A server.
+  // A server: at-most-once execution, by request id. A client has one request open at a
+  // time, so the newest one executed and its reply are all a server keeps: a copy of that
+  // request gets the same reply again, an older one is dropped (its client has moved on).
   if (m.kind != Msg::Kind::Request) return;
+  Actor::Executed& done = a.executed[m.client];
+  if (m.req + 1u < done.req1) return;
+  const bool again = m.req + 1u == done.req1;
+  if (!again || (o_.mutant == Mutant::NoDedup && m.op == OpKind::Write)) {
+    bool applied = again && done.applied;
+    if (m.op == OpKind::Write && (m.ver >= a.ver[m.key] || o_.mutant == Mutant::NoVersionCheck)) {
+      if (applied) a.applied_twice = true;
+      if (m.ver < a.ver[m.key]) a.regressed = true;
+      a.ver[m.key] = m.ver;
+      a.value[m.key] = m.value;
+      applied = true;
+    }
+    done = {static_cast<std::uint8_t>(m.req + 1), a.value[m.key], a.ver[m.key], applied};
+  }
   Msg reply = m;
   reply.kind = Msg::Kind::Reply;
-  if (m.op == OpKind::Write) {
-    const auto bit = static_cast<std::uint16_t>(1u << (m.client * kMaxOps + m.req));
-    const bool seen = (a.applied & bit) != 0;
-    if (!seen || o_.mutant == Mutant::NoDedup) {
-      if (m.ver >= a.ver[m.key] || o_.mutant == Mutant::NoVersionCheck) {
-        if (seen) a.applied_twice = true;
-        if (m.ver < a.ver[m.key]) a.regressed = true;
-        a.ver[m.key] = m.ver;
-        a.value[m.key] = m.value;
-        a.applied = static_cast<std::uint16_t>(a.applied | bit);
-      }
-    }
-  }
-  reply.value = a.value[m.key];
-  reply.ver = a.ver[m.key];
+  reply.value = done.value;
+  reply.ver = done.ver;
   out.send(switch_id(), reply);
 }
-
-namespace {
-
-// The clients' history as `weir check lin` sees it: kv, one op per call, with the return
-// if it came; positions in the history are the clock.
-bool linearizable(const std::vector<Event>& history) {
-  lin::History h;
-  h.spec = spec::SpecKind::Kv;
-  h.values = std::make_shared<spec::ValueTable>();
-  h.init = h.values->intern("");
-  auto text = [](std::uint8_t v) { return v == 0 ? std::string() : with_number("v", v); };
-  std::array<std::size_t, kMaxClients> open{};  // each client's operation awaiting its return
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const Event& e = history[i];
-    if (e.is_return) {  // a client has one operation open at a time: this one
-      lin::Operation& op = h.ops[open[e.client]];
-      op.ret = i;
-      op.input.known = true;
-      if (e.op == OpKind::Read) op.input.out = h.values->intern(text(e.value));
-      continue;
-    }
-    lin::Operation op;
-    op.client = std::to_string(e.client);
-    op.call = i;
-    op.input.kind = e.op == OpKind::Read ? spec::OpKind::Get : spec::OpKind::Put;
-    op.input.key = h.values->intern(with_number("k", e.key));
-    if (e.op == OpKind::Write) op.input.arg = h.values->intern(text(e.value));
-    op.input.known = false;
-    open[e.client] = h.ops.size();
-    h.ops.push_back(std::move(op));
-  }
-  // A read never answered constrains nothing.
-  std::erase_if(h.ops, [](const lin::Operation& op) { return op.ret == lin::kPending && op.input.kind == spec::OpKind::Get; });
-  lin::CheckOptions opts;
-  opts.jobs = 1;
-  return lin::check(h, opts).verdict == lin::Verdict::Ok;
-}
-
-}  // namespace
 
 const char* Pegasus::violated(const core::System<Pegasus>& s) const {
   const Actor& sw = s.actors[switch_id()];
@@ -228,10 +214,35 @@ const char* Pegasus::violated(const core::System<Pegasus>& s) const {
     if (s.actors[server_id(i)].regressed) return "a server's versions never decrease";
     if (s.actors[server_id(i)].applied_twice) return "no server applies a write twice";
   }
-  // Only a return can make a linearizable history stop being one.
-  if (!s.history.empty() && s.history.back().is_return && !linearizable(s.history))
-    return "the clients' history is linearizable (kv)";
+  if (!s.history.linearizable()) return "the clients' history is linearizable (kv)";
   return nullptr;
+}
+
+void Pegasus::record(History& h, const Event& e) const {
+  if (e.is_return)
+    h.ret(e.client, e.value);
+  else
+    h.call(e.client, e.op == OpKind::Read ? History::Kind::Read : History::Kind::Write, e.key, e.value);
+}
+
+bool Pegasus::inert(const core::System<Pegasus>& s, const core::Envelope<Msg>& e) const {
+  const Actor& sw = s.actors[switch_id()];
+  const bool stale = e.msg.req + 1u < sw.newest_req[e.msg.client];
+  if (e.msg.kind == Msg::Kind::Request) {
+    if (e.dst == switch_id() || !stale) return stale;  // the switch drops a stale request
+    // At a server: the switch will drop the reply, so only applying a write could matter,
+    // and a server never applies a write it has applied or one older than its version.
+    if (e.msg.op == OpKind::Read) return true;
+    if (o_.mutant == Mutant::NoVersionCheck || o_.mutant == Mutant::NoDedup) return false;
+    const Actor& server = s.actors[e.dst];
+    return server.executed[e.msg.client].req1 >= e.msg.req + 1u || server.ver[e.msg.key] > e.msg.ver;
+  }
+  // A client waits for one request at a time, and never again for one it has left.
+  const Actor& client = s.actors[e.msg.client];
+  if (client.waiting && client.pending.req == e.msg.req) return false;
+  if (is_client(e.dst) || stale) return true;  // a stale reply is dropped at the switch
+  // On its way through the switch to a client that waits for it: the switch forwards it.
+  return false;
 }
 
 std::uint64_t Pegasus::hash(const Actor& a) const {
@@ -240,10 +251,12 @@ std::uint64_t Pegasus::hash(const Actor& a) const {
   mix(a.next_op | (a.waiting << 8) | (a.retries_left << 9));
   mix(hash(a.pending));
   mix(a.ver_next | (a.forwarded_above << 8));
+  for (unsigned c = 0; c < kMaxClients; ++c) mix(a.newest_req[c] | (a.stamped[c] << 8));
   for (unsigned k = 0; k < kMaxKeys; ++k) {
     mix(a.rset[k] | (a.ver_completed[k] << 8) | (a.ver[k] << 16) | (a.value[k] << 24));
   }
-  mix(a.applied | (a.regressed << 16) | (a.applied_twice << 17));
+  for (const Actor::Executed& x : a.executed) mix(x.req1 | (x.value << 8) | (x.ver << 16) | (x.applied << 24));
+  mix(a.regressed | (a.applied_twice << 1));
   return h;
 }
 

@@ -9,7 +9,8 @@
 // go to their home server. Every reply passes the switch, which applies the completion
 // rule before forwarding it: ver > ver_completed makes the sender the only replica of the
 // new version; ver == ver_completed adds the sender to rset. Servers apply a write only if
-// its version is at least the one they hold, and filter retried requests by request id.
+// its version is at least the one they hold, and filter retried requests by request id
+// (at-most-once execution: a copy of a request executed gets the same reply again).
 // The network reorders, loses and duplicates; clients retry after a timeout.
 //
 // What must hold: the clients' history is linearizable (the kv spec of `weir check lin`);
@@ -20,7 +21,35 @@
 // Mutants (planted bugs, --mutant NAME): no-version-check (servers apply any write),
 // complete-on-forward (the switch raises ver_completed when it forwards a write rather
 // than when the write completes), read-any-server (reads of replicated keys go to any
-// server), no-dedup (servers apply a retried write again).
+// server), no-dedup (servers apply a retried write again), restamp-retries (the switch
+// gives a write that reaches it again a new version).
+//
+// One write, one version. A request can reach the switch more than once (a client's
+// retry, a duplicating network), possibly after its write completed and its client went
+// on. If the switch stamped each arrival anew, a stale copy would take effect again at a
+// server that never saw it, with a version above writes that came after it, and a later
+// read would see the old value come back: not linearizable (restamp-retries shows it).
+// So the switch keeps, per client, the newest request id it has seen and the version it
+// gave it if it was a write: a copy of that request gets the same version, an older one
+// is dropped (its client has moved on).
+//
+// How the model keeps the search small without losing a violation:
+//   - The history is kept as the set of configurations a linearization can be in
+//     (core::KvMonitor), not as a list of events.
+//   - Messages that can no longer do anything are removed (inert()).
+//   - The hops between clients and the switch are instant: a client's call and the
+//     switch's forwarding are one step, and so are the switch's forwarding of a reply
+//     and the client's return. Moving a call later, to just before the switch takes the
+//     request, or a return earlier, to just after the switch forwards the reply, only
+//     narrows operations' intervals, and nothing else reads a client's state: a history
+//     that is not linearizable stays so. The other properties read the switch and the
+//     servers, whose steps keep their order.
+//   - On a duplicating network the switch sends a request to every server it may choose
+//     at once. A copy of the request can reach the switch again and again, each time
+//     sent to another of them, with nothing changing in between: the same messages in
+//     flight. (Not under complete-on-forward, which names the chosen server in rset.)
+//   - On a duplicating network a request stays in flight, so a client's retry adds
+//     nothing and is left to the network.
 #pragma once
 
 #include <array>
@@ -32,12 +61,13 @@
 #include <vector>
 
 #include "model/core/actors.hpp"
+#include "model/core/kv_monitor.hpp"
 
 namespace weir::model::pegasus {
 
 using core::ActorId;
 
-enum class Mutant : std::uint8_t { None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup };
+enum class Mutant : std::uint8_t { None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup, RestampRetries };
 struct MutantInfo {
   Mutant mutant;
   std::string_view name, what;
@@ -51,10 +81,11 @@ struct Options {
   unsigned ops = 2;          // operations per client, each a read or a write of any key
   unsigned keys = 1;         // key 0 is replicated (hot); the others are not
   unsigned retries = 1;      // times a client resends a request that got no reply
-  // Versions the switch hands out. A duplicating network can deliver a write request to
-  // the switch any number of times, and each gets a version of its own: without a bound
-  // the state space is infinite. Past it, the switch ignores write requests (0: as many as
-  // the clients' writes and retries need, clients * ops * (1 + retries)).
+  // Versions the switch hands out; past it, the switch ignores write requests. The correct
+  // switch gives each write one version, so clients * ops suffice (0: that). Under
+  // restamp-retries a duplicating network can deliver a write to the switch any number of
+  // times, each with a version of its own, and only this bound keeps the state space
+  // finite (0: clients * ops * (1 + retries)).
   unsigned max_versions = 0;
   bool lossy = true;
   bool duplicating = true;
@@ -89,9 +120,18 @@ struct Actor {
   std::array<std::uint8_t, kMaxKeys> rset{};          // bit s: server s
   std::array<std::uint8_t, kMaxKeys> ver_completed{};
   bool forwarded_above = false;  // a reply went out with a version above ver_completed
+  std::array<std::uint8_t, kMaxClients> newest_req{};  // per client: 1 + the newest request id seen, 0 none
+  std::array<std::uint8_t, kMaxClients> stamped{};     // per client: the version that request got
   // server
   std::array<std::uint8_t, kMaxKeys> ver{}, value{};
-  std::uint16_t applied = 0;     // bit client * kMaxOps + req: writes applied
+  // At-most-once execution: per client, the newest request executed and its reply.
+  struct Executed {
+    std::uint8_t req1 = 0;  // 1 + the request id, 0 none
+    std::uint8_t value = 0, ver = 0;  // the reply sent
+    bool applied = false;  // a write that this server applied
+    bool operator==(const Executed&) const = default;
+  };
+  std::array<Executed, kMaxClients> executed{};
   bool regressed = false, applied_twice = false;
   bool operator==(const Actor&) const = default;
 };
@@ -110,6 +150,8 @@ class Pegasus {
   using Actor = pegasus::Actor;
   using Msg = pegasus::Msg;
   using Event = pegasus::Event;
+  // The state keeps what linearizability needs of the history, not the history itself.
+  using History = core::KvMonitor;
   using Out = core::Out<Msg, Event>;
   enum Timer : core::TimerId { kRetry = 0, kNextOp = 1 };
   // Its invariants read actors and the history, never the network: a lost message is one
@@ -126,10 +168,18 @@ class Pegasus {
   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out& out) const;
   void on_timer(ActorId id, Actor& a, core::TimerId t, std::uint32_t choice, Out& out) const;
   const char* violated(const core::System<Pegasus>& s) const;
+  void record(History& h, const Event& e) const;
+  // A reply its client no longer waits for, once the switch has nothing left to learn
+  // from it.
+  bool inert(const core::System<Pegasus>& s, const core::Envelope<Msg>& e) const;
+  bool instant(const core::Envelope<Msg>& e) const {
+    return (is_client(e.src) && broadcast()) || (e.src == switch_id() && is_client(e.dst));
+  }
 
   std::uint64_t hash(const Actor& a) const;
   std::uint64_t hash(const Msg& m) const;
   std::uint64_t hash(const Event& e) const;
+  std::uint64_t hash(const History& h) const { return h.hash(); }
   std::string describe(const Msg& m) const;
   std::string describe(const Actor& a) const;
   std::string actor_name(ActorId id) const;
@@ -138,11 +188,16 @@ class Pegasus {
   ActorId switch_id() const { return static_cast<ActorId>(o_.clients); }
   ActorId server_id(unsigned s) const { return static_cast<ActorId>(o_.clients + 1 + s); }
   bool is_client(ActorId id) const { return id < o_.clients; }
-  unsigned max_versions() const { return o_.max_versions ? o_.max_versions : o_.clients * o_.ops * (1 + o_.retries); }
+  unsigned max_versions() const {
+    if (o_.max_versions) return o_.max_versions;
+    return o_.clients * o_.ops * (o_.mutant == Mutant::RestampRetries ? 1 + o_.retries : 1);
+  }
   bool is_server(ActorId id) const { return id > o_.clients; }
   unsigned server_index(ActorId id) const { return id - o_.clients - 1; }
   unsigned home(unsigned key) const { return key % o_.servers; }
   bool replicated(unsigned key) const { return key == 0; }
+  // The switch sends a request to all the servers it may choose at once (see above).
+  bool broadcast() const { return o_.duplicating && o_.mutant != Mutant::CompleteOnForward; }
   // The servers a request may go to, in order; `choice` picks one.
   std::vector<unsigned> targets(const Actor& sw, const Msg& m) const;
 

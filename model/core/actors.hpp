@@ -43,6 +43,7 @@
 
 #include <algorithm>
 #include <compare>
+#include <deque>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -133,8 +134,12 @@ struct System {
   // In flight. Unordered: sorted, so that equal multisets are equal states. FIFO: in send
   // order (each channel's messages keep their relative order).
   std::vector<Envelope<typename P::Msg>> network;
-  std::vector<std::uint64_t> timers;  // per actor, the timers set
-  std::vector<std::uint8_t> crashed;
+  struct Runtime {
+    std::uint64_t timers = 0;  // the timers set
+    bool crashed = false;
+    bool operator==(const Runtime&) const = default;
+  };
+  std::vector<Runtime> runtime;  // per actor
   typename HistoryOf<P>::type history;  // every event in the order it happened, or the protocol's summary
   bool operator==(const System&) const = default;
 };
@@ -168,12 +173,11 @@ class ActorModel {
   std::vector<State> init_states() const {
     State s;
     const std::size_t n = p_.actor_count();
-    s.timers.assign(n, 0);
-    s.crashed.assign(n, 0);
+    s.runtime.assign(n, {});
     for (std::size_t i = 0; i < n; ++i) {
-      Output out;
+      Output& out = scratch(0);
       s.actors.push_back(p_.start(static_cast<ActorId>(i), out));
-      apply(s, static_cast<ActorId>(i), std::move(out));
+      apply(s, static_cast<ActorId>(i), out, 0);
     }
     return {std::move(s)};
   }
@@ -185,7 +189,7 @@ class ActorModel {
       if (net_.delivery == Delivery::Fifo && !oldest_in_channel(s, i)) continue;
       // Unordered: equal messages are interchangeable; offer the first of a run only.
       if (net_.delivery == Delivery::Unordered && i > 0 && s.network[i - 1] == e) continue;
-      const std::uint32_t ways = s.crashed[e.dst] ? 1 : msg_choices(s, e);
+      const std::uint32_t ways = s.runtime[e.dst].crashed ? 1 : msg_choices(s, e);
       constexpr bool kSubsume = invariants_ignore_network<P>();
       for (std::uint32_t c = 0; c < ways; ++c) {
         if (!(kSubsume && net_.duplicating)) out.push_back({ActionKind::Deliver, i, c});
@@ -194,8 +198,8 @@ class ActorModel {
       if (net_.lossy && !kSubsume) out.push_back({ActionKind::Drop, i});
     }
     for (std::uint32_t a = 0; a < s.actors.size(); ++a) {
-      if (s.crashed[a]) continue;
-      for (std::uint64_t t = s.timers[a]; t; t &= t - 1) {
+      if (s.runtime[a].crashed) continue;
+      for (std::uint64_t t = s.runtime[a].timers; t; t &= t - 1) {
         const auto timer = static_cast<TimerId>(__builtin_ctzll(t));
         const std::uint32_t ways = timer_choices(s, static_cast<ActorId>(a), timer);
         for (std::uint32_t c = 0; c < ways; ++c) out.push_back({ActionKind::Timer, a * 64 + timer, c});
@@ -203,7 +207,7 @@ class ActorModel {
     }
     if (net_.crashes)
       for (std::uint32_t a = 0; a < s.actors.size(); ++a)
-        if (!s.crashed[a]) out.push_back({ActionKind::Crash, a});
+        if (!s.runtime[a].crashed) out.push_back({ActionKind::Crash, a});
   }
 
   std::optional<State> next(const State& s, const Action& a) const {
@@ -218,7 +222,8 @@ class ActorModel {
 
   // Judged on the state as it is, then removed: inert() may look at other messages.
   void drop_inert(State& s) const {
-    std::vector<std::uint8_t> gone(s.network.size());
+    thread_local std::vector<std::uint8_t> gone;
+    gone.assign(s.network.size(), 0);
     bool any = false;
     for (std::size_t i = 0; i < s.network.size(); ++i) any |= (gone[i] = p_.inert(s, s.network[i]));
     if (!any) return;
@@ -229,34 +234,40 @@ class ActorModel {
   }
 
   std::optional<State> step(const State& s, const Action& a) const {
-    State n = s;
+    std::optional<State> made(std::in_place);
+    State& n = *made;
+    n.actors = s.actors;
+    n.runtime = s.runtime;
+    n.history = s.history;
+    // Room for what the step sends, so that sending does not allocate again.
+    n.network.reserve(s.network.size() + 8);
+    n.network = s.network;
     switch (a.kind) {
       case ActionKind::Deliver:
       case ActionKind::Redeliver: {
         const Envelope<Msg> e = n.network[a.index];
         if (a.kind == ActionKind::Deliver) n.network.erase(n.network.begin() + a.index);
-        if (n.crashed[e.dst]) return n;  // lost at a crashed actor
-        Output out;
+        if (n.runtime[e.dst].crashed) return made;  // lost at a crashed actor
+        Output& out = scratch(0);
         p_.on_msg(e.dst, n.actors[e.dst], e.src, e.msg, a.choice, out);
-        apply(n, e.dst, std::move(out));
-        return n;
+        apply(n, e.dst, out, 0);
+        return made;
       }
       case ActionKind::Drop:
         n.network.erase(n.network.begin() + a.index);
-        return n;
+        return made;
       case ActionKind::Timer: {
         const auto actor = static_cast<ActorId>(a.index / 64);
         const auto t = static_cast<TimerId>(a.index % 64);
-        n.timers[actor] &= ~(std::uint64_t{1} << t);
-        Output out;
+        n.runtime[actor].timers &= ~(std::uint64_t{1} << t);
+        Output& out = scratch(0);
         p_.on_timer(actor, n.actors[actor], t, a.choice, out);
-        apply(n, actor, std::move(out));
-        return n;
+        apply(n, actor, out, 0);
+        return made;
       }
       case ActionKind::Crash:
-        n.crashed[a.index] = 1;
-        n.timers[a.index] = 0;
-        return n;
+        n.runtime[a.index] = {0, true};
+        return made;
     }
     return std::nullopt;
   }
@@ -274,8 +285,10 @@ class ActorModel {
       mix((std::uint64_t{e.src} << 16) | e.dst);
       mix(p_.hash(e.msg));
     }
-    for (std::uint64_t t : s.timers) mix(t);
-    for (std::uint8_t c : s.crashed) mix(c);
+    for (const auto& r : s.runtime) {
+      mix(r.timers);
+      if (r.crashed) mix(0xc4a5edull);
+    }
     if constexpr (kSummarized) {
       mix(p_.hash(s.history));
     } else if constexpr (!std::is_same_v<Event, NoEvent>) {
@@ -292,7 +305,7 @@ class ActorModel {
     for (std::size_t i = 0; i < s.actors.size(); ++i) {
       if (i) d += "; ";
       d += p_.describe(s.actors[i]);
-      if (s.crashed[i]) d += " (crashed)";
+      if (s.runtime[i].crashed) d += " (crashed)";
     }
     d += "; in flight: " + std::to_string(s.network.size());
     return d;
@@ -341,26 +354,38 @@ class ActorModel {
       if (s.network[j].src == s.network[i].src && s.network[j].dst == s.network[i].dst) return false;
     return true;
   }
-  void apply(State& s, ActorId from, Output&& out) const {
-    s.timers[from] = (s.timers[from] | out.set_timers) & ~out.cancel_timers;
-    for (Event& e : out.events) {
+  // A handler's output, cleared; one per depth of instant deliveries, reused by each
+  // thread (a step would otherwise allocate its sends and events anew).
+  static Output& scratch(unsigned depth) {
+    thread_local std::deque<Output> pool;  // grows without moving what it holds
+    while (pool.size() <= depth) pool.emplace_back();
+    Output& o = pool[depth];
+    o.sends.clear();
+    o.events.clear();
+    o.set_timers = o.cancel_timers = 0;
+    return o;
+  }
+
+  void apply(State& s, ActorId from, const Output& out, unsigned depth) const {
+    s.runtime[from].timers = (s.runtime[from].timers | out.set_timers) & ~out.cancel_timers;
+    for (const Event& e : out.events) {
       if constexpr (kSummarized)
         p_.record(s.history, e);
       else
-        s.history.push_back(std::move(e));
+        s.history.push_back(e);
     }
-    for (auto& [to, m] : out.sends) {
-      Envelope<Msg> e{from, to, std::move(m)};
+    for (const auto& [to, m] : out.sends) {
+      Envelope<Msg> e{from, to, m};
       if constexpr (requires { p_.instant(e); }) {
-        if (p_.instant(e) && !s.crashed[to]) {
+        if (p_.instant(e) && !s.runtime[to].crashed) {
           // Delivered in this step. On a duplicating network a copy also stays in flight,
           // to arrive again later like any message.
           if (net_.duplicating) put_in_flight(s, e);
           if (msg_choices(s, e) != 1)
             throw std::logic_error("an instant message must leave its receiver one way to act");
-          Output then;
+          Output& then = scratch(depth + 1);
           p_.on_msg(to, s.actors[to], from, e.msg, 0, then);
-          apply(s, to, std::move(then));
+          apply(s, to, then, depth + 1);
           continue;
         }
       }

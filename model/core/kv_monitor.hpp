@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace weir::model::core {
@@ -32,14 +33,16 @@ class KvMonitor {
   static constexpr unsigned kMaxClients = 4, kMaxKeys = 4;
   enum class Kind : std::uint8_t { Read, Write };
 
+  KvMonitor();
   // Client c calls an operation: a read of key, or a write of `arg` to key.
   void call(unsigned c, Kind kind, unsigned key, std::uint8_t arg);
   // Client c's open operation returns; a read returns `out`.
   void ret(unsigned c, std::uint8_t out);
-  bool linearizable() const { return !configs_.empty(); }
+  bool linearizable() const { return !d_->configs.empty(); }
 
-  std::uint64_t hash() const;
-  bool operator==(const KvMonitor&) const = default;
+  std::uint64_t hash() const { return d_->hash; }
+  std::size_t configurations() const { return d_->configs.size(); }
+  bool operator==(const KvMonitor& o) const { return d_ == o.d_ || *d_ == *o.d_; }
 
  private:
   struct Open {
@@ -52,15 +55,22 @@ class KvMonitor {
   // client c's open operation: 0 not yet linearized, 1 a linearized write, 2 + v a
   // linearized read that saw v.
   using Config = std::uint64_t;
+  struct Data {
+    std::array<Open, kMaxClients> open{};
+    std::vector<Config> configs{Config{0}};  // sorted, no duplicates
+    std::uint64_t hash = 0;
+    bool operator==(const Data&) const = default;
+  };
   static unsigned byte(Config x, unsigned i) { return static_cast<unsigned>(x >> (8 * i)) & 0xff; }
   static Config with_byte(Config x, unsigned i, unsigned v) {
     return (x & ~(Config{0xff} << (8 * i))) | (Config{v & 0xff} << (8 * i));
   }
-  void close_under_effect();
-  void normalize();
+  static void close_under_effect(Data& d);
+  static void seal(Data& d);  // sorts, removes duplicates, hashes
 
-  std::array<Open, kMaxClients> open_{};
-  std::vector<Config> configs_{Config{0}};  // sorted, no duplicates
+  // Shared and never changed once sealed: a model state is copied at every step of a
+  // search, and most steps leave the history alone.
+  std::shared_ptr<const Data> d_;
 };
 
 }  // namespace weir::model::core

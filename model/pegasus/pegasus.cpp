@@ -61,22 +61,23 @@ Actor Pegasus::start(ActorId id, Out& out) const {
   return a;
 }
 
-std::vector<unsigned> Pegasus::targets(const Actor& sw, const Msg& m) const {
-  std::vector<unsigned> t;
-  if (!replicated(m.key)) {
-    t.push_back(home(m.key));
-  } else if (m.op == OpKind::Write || o_.mutant == Mutant::ReadAnyServer) {
-    for (unsigned s = 0; s < o_.servers; ++s) t.push_back(s);  // any server
-  } else {
-    for (unsigned s = 0; s < o_.servers; ++s)
-      if (sw.rset[m.key] & (1u << s)) t.push_back(s);  // a member of rset
-  }
-  return t;
+unsigned Pegasus::targets(const Actor& sw, const Msg& m) const {
+  if (!replicated(m.key)) return 1u << home(m.key);
+  if (m.op == OpKind::Write || o_.mutant == Mutant::ReadAnyServer) return (1u << o_.servers) - 1;  // any server
+  return sw.rset[m.key];  // a member of rset
 }
+
+namespace {
+// The n-th server (counting from 0) in a set of them.
+unsigned nth_member(unsigned set, unsigned n) {
+  for (; n > 0; --n) set &= set - 1;
+  return static_cast<unsigned>(std::countr_zero(set));
+}
+}  // namespace
 
 std::uint32_t Pegasus::msg_choices(ActorId id, const Actor& a, ActorId, const Msg& m) const {
   if (id == switch_id() && m.kind == Msg::Kind::Request && !broadcast())
-    return static_cast<std::uint32_t>(std::max<std::size_t>(1, targets(a, m).size()));
+    return static_cast<std::uint32_t>(std::max(1, std::popcount(targets(a, m))));
   return 1;
 }
 
@@ -141,13 +142,13 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
         }
       }
       a.newest_req[c] = static_cast<std::uint8_t>(m.req + 1);
-      const std::vector<unsigned> t = targets(a, m);
-      if (t.empty()) return;  // cannot happen: rset is never empty
+      const unsigned t = targets(a, m);
+      if (t == 0) return;  // cannot happen: rset is never empty
       if (broadcast()) {
-        for (unsigned to : t) out.send(server_id(to), fwd);
+        for (unsigned left = t; left; left &= left - 1) out.send(server_id(std::countr_zero(left)), fwd);
         return;
       }
-      const unsigned to = t[choice % t.size()];
+      const unsigned to = nth_member(t, choice % std::popcount(t));
       if (o_.mutant == Mutant::CompleteOnForward && replicated(m.key) && m.op == OpKind::Write &&
           fwd.ver > a.ver_completed[m.key]) {
         a.ver_completed[m.key] = fwd.ver;  // too early: the server has not applied it yet

@@ -198,8 +198,8 @@ class Pegasus {
   bool replicated(unsigned key) const { return key == 0; }
   // The switch sends a request to all the servers it may choose at once (see above).
   bool broadcast() const { return o_.duplicating && o_.mutant != Mutant::CompleteOnForward; }
-  // The servers a request may go to, in order; `choice` picks one.
-  std::vector<unsigned> targets(const Actor& sw, const Msg& m) const;
+  // The servers a request may go to (bit s: server s); `choice` picks one.
+  unsigned targets(const Actor& sw, const Msg& m) const;
 
   Options o_;
 };

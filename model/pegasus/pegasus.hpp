@@ -81,11 +81,11 @@ struct Options {
   unsigned ops = 2;          // operations per client, each a read or a write of any key
   unsigned keys = 1;         // key 0 is replicated (hot); the others are not
   unsigned retries = 1;      // times a client resends a request that got no reply
-  // Versions the switch hands out; past it, the switch ignores write requests. The correct
-  // switch gives each write one version, so clients * ops suffice (0: that). Under
-  // restamp-retries a duplicating network can deliver a write to the switch any number of
-  // times, each with a version of its own, and only this bound keeps the state space
-  // finite (0: clients * ops * (1 + retries)).
+  // Versions the switch hands out; past it, the switch ignores write requests (0: clients
+  // * ops). The correct switch gives each write one version, so that many always suffice.
+  // Under restamp-retries a duplicating network can deliver a write to the switch any
+  // number of times, each with a version of its own: the copies then draw on the same
+  // budget, which keeps the state space finite.
   unsigned max_versions = 0;
   bool lossy = true;
   bool duplicating = true;
@@ -188,10 +188,7 @@ class Pegasus {
   ActorId switch_id() const { return static_cast<ActorId>(o_.clients); }
   ActorId server_id(unsigned s) const { return static_cast<ActorId>(o_.clients + 1 + s); }
   bool is_client(ActorId id) const { return id < o_.clients; }
-  unsigned max_versions() const {
-    if (o_.max_versions) return o_.max_versions;
-    return o_.clients * o_.ops * (o_.mutant == Mutant::RestampRetries ? 1 + o_.retries : 1);
-  }
+  unsigned max_versions() const { return o_.max_versions ? o_.max_versions : o_.clients * o_.ops; }
   bool is_server(ActorId id) const { return id > o_.clients; }
   unsigned server_index(ActorId id) const { return id - o_.clients - 1; }
   unsigned home(unsigned key) const { return key % o_.servers; }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_support.hpp"
@@ -78,17 +79,39 @@ TEST(ExploreCli, SimulationIsSeededAndItsCounterexampleReplays) {
   EXPECT_EQ(weir("explore ring --seed 3").exit, 2);  // --seed without --simulate
 }
 
+struct MutantCase {
+  std::string name, options;
+};
+
 TEST(ExploreCli, PegasusHoldsAndEveryMutantIsCaughtAndReplays) {
-  CliRun ok = weir("explore pegasus --json");
+  // One operation per client keeps the command quick; the default (two) is a model test.
+  CliRun ok = weir("explore pegasus --ops 1 --json");
   ASSERT_EQ(ok.exit, 0) << ok.out << ok.err;
   EXPECT_EQ(nlohmann::json::parse(ok.out)["outcome"], "complete");
   const std::string dir = weir::test::scratch_dir() + "/pegasus";
   std::filesystem::create_directories(dir);
-  for (const char* m : {"no-version-check", "complete-on-forward", "read-any-server", "no-dedup"}) {
-    CliRun r = weir(std::string("explore pegasus --mutant ") + m + " --counterexample " + m + ".json", dir);
-    EXPECT_EQ(r.exit, 1) << m << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("VIOLATION"), std::string::npos) << r.out;
-    EXPECT_EQ(weir(std::string("explore --replay ") + m + ".json", dir).exit, 1) << m;
+  for (const MutantCase& m : std::vector<MutantCase>{
+           {"no-version-check", "--ops 1"},
+           {"complete-on-forward", "--ops 1"},
+           {"read-any-server", "--ops 1"},
+           {"no-dedup", "--ops 1"},
+           {"restamp-retries", "--ops 2 --servers 2 --max-versions 3"}}) {
+    CliRun r = weir("explore pegasus " + m.options + " --json --mutant " + m.name + " --counterexample " + m.name + ".json", dir);
+    ASSERT_EQ(r.exit, 1) << m.name << "\n" << r.out << r.err;
+    const std::string invariant = nlohmann::json::parse(r.out)["invariant"];
+    CliRun replay = weir("explore --replay " + m.name + ".json", dir);
+    EXPECT_EQ(replay.exit, 1) << m.name;
+    EXPECT_NE(replay.out.find("reproduced: VIOLATION of \"" + invariant + "\""), std::string::npos) << replay.out;
+  }
+  // A counterexample whose recorded invariant is not the one its path breaks.
+  {
+    std::ifstream in(dir + "/no-dedup.json");
+    nlohmann::json cx = nlohmann::json::parse(in);
+    cx["invariant"] = "a server's versions never decrease";
+    std::ofstream(dir + "/edited.json") << cx.dump();
+    CliRun replay = weir("explore --replay edited.json", dir);
+    EXPECT_EQ(replay.exit, 1);
+    EXPECT_NE(replay.out.find("not reproduced as recorded"), std::string::npos) << replay.out;
   }
   EXPECT_EQ(weir("explore pegasus --mutant no-such-bug").exit, 2);
 }

@@ -269,6 +269,8 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
   pg->add_option("--keys", peg->keys, "keys; key 0 is the replicated (hot) one")->capture_default_str();
   pg->add_option("--retries", peg->retries, "times a client resends a request without a reply")->capture_default_str();
   pg->add_option("--max-versions", peg->max_versions, "versions the switch hands out (0: what the writes need)");
+  pg->add_option("--reconfigs", peg->reconfigs, "times the switch may replicate or unreplicate a key")
+      ->capture_default_str();
   pg->add_flag("--no-loss", *no_loss, "a network that never loses messages");
   pg->add_flag("--no-dup", *no_dup, "a network that never duplicates messages");
   pg->add_option("--mutant", *peg_mutant, "plant a bug (see --list)");
@@ -302,7 +304,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                 << " no mutants\n"
                 << "  pegasus   " << pg->get_description() << "\n"
                 << "            --clients (2) --servers (3) --ops (2) --keys (1) --retries (1) --max-versions (0)"
-                << " --no-loss --no-dup\n"
+                << " --reconfigs (1) --no-loss --no-dup\n"
                 << "            mutants:\n";
       for (const auto& m : model::pegasus::mutants())
         std::cout << "              " << m.name << std::string(22 - m.name.size(), ' ') << m.what << "\n";
@@ -327,7 +329,8 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                                              std::to_string(peg->servers), "--ops", std::to_string(peg->ops),
                                              "--keys", std::to_string(peg->keys), "--retries",
                                              std::to_string(peg->retries), "--max-versions",
-                                             std::to_string(peg->max_versions)};
+                                             std::to_string(peg->max_versions), "--reconfigs",
+                                             std::to_string(peg->reconfigs)};
       if (*no_loss) model_args.push_back("--no-loss");
       if (*no_dup) model_args.push_back("--no-dup");
       std::string title = "pegasus (";

@@ -22,6 +22,9 @@
 //   const char* violated(const System<P>& s) const;                 // an invariant that fails, or nullptr
 //   std::string describe(const Msg& m) const;  std::string describe(const Actor& a) const;
 //   std::string actor_name(ActorId id) const;
+// and, to tell a counterexample in its own words, optionally
+//   std::string describe(ActorId id, const Actor& a) const;   // knowing the role
+//   std::string describe_timer(ActorId id, const Actor& a, TimerId t, std::uint32_t choice) const;
 // A protocol that keeps a history (what its clients saw, for a linearizability check)
 // declares `using Event` (==, and hash(const Event&) on P) and records events with
 // out.record(e); they are kept in the global state in the order they happened. Or, when
@@ -304,7 +307,10 @@ class ActorModel {
     std::string d;
     for (std::size_t i = 0; i < s.actors.size(); ++i) {
       if (i) d += "; ";
-      d += p_.describe(s.actors[i]);
+      if constexpr (requires { p_.describe(ActorId{0}, s.actors[i]); })
+        d += p_.actor_name(static_cast<ActorId>(i)) + ": " + p_.describe(static_cast<ActorId>(i), s.actors[i]);
+      else
+        d += p_.describe(s.actors[i]);
       if (s.runtime[i].crashed) d += " (crashed)";
     }
     d += "; in flight: " + std::to_string(s.network.size());
@@ -325,6 +331,8 @@ class ActorModel {
       case ActionKind::Timer: {
         const auto actor = static_cast<ActorId>(a.index / 64);
         const auto t = static_cast<TimerId>(a.index % 64);
+        if constexpr (requires { p_.describe_timer(actor, s.actors[actor], t, a.choice); })
+          return p_.describe_timer(actor, s.actors[actor], t, a.choice);
         return p_.actor_name(actor) + "'s timer " + std::to_string(t) + " fires" +
                way(a.choice, timer_choices(s, actor, t));
       }

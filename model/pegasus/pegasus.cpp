@@ -22,6 +22,8 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::ReadAnyServer, "read-any-server", "reads of replicated keys go to any server, not a member of rset"},
       {Mutant::NoDedup, "no-dedup", "servers apply a retried write again"},
       {Mutant::RestampRetries, "restamp-retries", "the switch gives a write that reaches it again a new version"},
+      {Mutant::UnsafeUnreplicate, "unsafe-unreplicate",
+       "the switch unreplicates a key although its home server may not hold the newest version"},
   };
   return all;
 }
@@ -39,6 +41,7 @@ std::optional<std::string> invalid(const Options& o) {
   if (o.keys < 1 || o.keys > kMaxKeys) return with_number("--keys must be between 1 and ", kMaxKeys);
   if (o.retries > 3) return "--retries must be at most 3";
   if (o.max_versions > 200) return "--max-versions must be at most 200";
+  if (o.reconfigs > 4) return "--reconfigs must be at most 4";
   return std::nullopt;
 }
 
@@ -56,13 +59,16 @@ Actor Pegasus::start(ActorId id, Out& out) const {
     out.set_timer(kNextOp);
   } else if (id == switch_id()) {
     // The hot key starts replicated on its home server, which holds version 0.
-    a.rset[0] = static_cast<std::uint8_t>(1u << home(0));
+    a.directory = 1;
+    for (unsigned k = 0; k < o_.keys; ++k) a.rset[k] = static_cast<std::uint8_t>(1u << home(k));
+    a.reconfigs_left = static_cast<std::uint8_t>(o_.reconfigs);
+    if (o_.reconfigs > 0) out.set_timer(kReconfigure);
   }
   return a;
 }
 
 unsigned Pegasus::targets(const Actor& sw, const Msg& m) const {
-  if (!replicated(m.key)) return 1u << home(m.key);
+  if (!replicated(sw, m.key)) return 1u << home(m.key);
   if (m.op == OpKind::Write || o_.mutant == Mutant::ReadAnyServer) return (1u << o_.servers) - 1;  // any server
   return sw.rset[m.key];  // a member of rset
 }
@@ -75,6 +81,23 @@ unsigned nth_member(unsigned set, unsigned n) {
 }
 }  // namespace
 
+void Pegasus::reconfigure(Actor& sw, unsigned k) const {
+  if (sw.reconfigs_left == 0) return;
+  const auto bit = static_cast<std::uint8_t>(1u << k);
+  if (!replicated(sw, k)) {
+    // Every completed write of an unreplicated key is on its home server.
+    sw.directory |= bit;
+    sw.rset[k] = static_cast<std::uint8_t>(1u << home(k));
+  } else {
+    // Only when no write lives on another server alone: the home server holds the
+    // newest version stamped. Until then the switch waits (and tries again).
+    const bool home_has_newest = (sw.rset[k] >> home(k) & 1u) && sw.ver_completed[k] == sw.ver_newest[k];
+    if (!home_has_newest && o_.mutant != Mutant::UnsafeUnreplicate) return;
+    sw.directory &= static_cast<std::uint8_t>(~bit);
+  }
+  --sw.reconfigs_left;
+}
+
 std::uint32_t Pegasus::msg_choices(ActorId id, const Actor& a, ActorId, const Msg& m) const {
   if (id == switch_id() && m.kind == Msg::Kind::Request && !broadcast())
     return static_cast<std::uint32_t>(std::max(1, std::popcount(targets(a, m))));
@@ -84,10 +107,16 @@ std::uint32_t Pegasus::msg_choices(ActorId id, const Actor& a, ActorId, const Ms
 std::uint32_t Pegasus::timer_choices(ActorId id, const Actor&, core::TimerId t) const {
   // A client's next operation: a read or a write of any key.
   if (is_client(id) && t == kNextOp) return 2 * o_.keys;
+  if (id == switch_id() && t == kReconfigure) return o_.keys;  // which key's entry changes
   return 1;
 }
 
 void Pegasus::on_timer(ActorId id, Actor& a, core::TimerId t, std::uint32_t choice, Out& out) const {
+  if (id == switch_id() && t == kReconfigure) {
+    reconfigure(a, choice);
+    if (a.reconfigs_left > 0) out.set_timer(kReconfigure);
+    return;
+  }
   if (!is_client(id)) return;
   if (t == kNextOp) {
     if (a.waiting || a.next_op >= o_.ops) return;
@@ -138,6 +167,7 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
         } else {
           if (a.ver_next > max_versions()) return;  // the exploration's bound (see Options)
           fwd.ver = a.ver_next++;
+          a.ver_newest[m.key] = std::max(a.ver_newest[m.key], fwd.ver);
           a.stamped[c] = fwd.ver;
         }
       }
@@ -149,7 +179,7 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
         return;
       }
       const unsigned to = nth_member(t, choice % std::popcount(t));
-      if (o_.mutant == Mutant::CompleteOnForward && replicated(m.key) && m.op == OpKind::Write &&
+      if (o_.mutant == Mutant::CompleteOnForward && replicated(a, m.key) && m.op == OpKind::Write &&
           fwd.ver > a.ver_completed[m.key]) {
         a.ver_completed[m.key] = fwd.ver;  // too early: the server has not applied it yet
         a.rset[m.key] = static_cast<std::uint8_t>(1u << to);
@@ -164,7 +194,8 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
     // ver_completed where they were.
     if (m.req + 1u < a.newest_req[m.client]) return;
     // A reply: the completion rule, then on to the client.
-    if (replicated(m.key) && o_.mutant != Mutant::CompleteOnForward) {
+    // ver_completed is kept for every key (see pegasus.hpp); rset matters while replicated.
+    if (o_.mutant != Mutant::CompleteOnForward) {
       const unsigned s = server_index(from);
       if (m.ver > a.ver_completed[m.key]) {
         a.ver_completed[m.key] = m.ver;
@@ -173,7 +204,7 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
         a.rset[m.key] = static_cast<std::uint8_t>(a.rset[m.key] | (1u << s));
       }
     }
-    if (replicated(m.key) && m.ver > a.ver_completed[m.key]) a.forwarded_above = true;
+    if (replicated(a, m.key) && m.ver > a.ver_completed[m.key]) a.forwarded_above = true;
     out.send(m.client, m);
     return;
   }
@@ -205,7 +236,7 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
 const char* Pegasus::violated(const core::System<Pegasus>& s) const {
   const Actor& sw = s.actors[switch_id()];
   for (unsigned k = 0; k < o_.keys; ++k) {
-    if (!replicated(k)) continue;
+    if (!replicated(sw, k)) continue;
     for (unsigned i = 0; i < o_.servers; ++i)
       if ((sw.rset[k] & (1u << i)) && s.actors[server_id(i)].ver[k] < sw.ver_completed[k])
         return "every server in rset holds a version >= ver_completed";
@@ -251,7 +282,8 @@ std::uint64_t Pegasus::hash(const Actor& a) const {
   auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
   mix(a.next_op | (a.waiting << 8) | (a.retries_left << 9));
   mix(hash(a.pending));
-  mix(a.ver_next | (a.forwarded_above << 8));
+  mix(a.ver_next | (a.forwarded_above << 8) | (a.directory << 16) | (a.reconfigs_left << 24));
+  for (unsigned k = 0; k < kMaxKeys; ++k) mix(a.ver_newest[k]);
   for (unsigned c = 0; c < kMaxClients; ++c) mix(a.newest_req[c] | (a.stamped[c] << 8));
   for (unsigned k = 0; k < kMaxKeys; ++k) {
     mix(a.rset[k] | (a.ver_completed[k] << 8) | (a.ver[k] << 16) | (a.value[k] << 24));
@@ -288,6 +320,48 @@ std::string Pegasus::describe(const Actor& a) const {
     s.append("rset ").append(std::to_string(a.rset[0])).append(" ver_completed ").append(std::to_string(a.ver_completed[0]));
   if (a.ver[0] || a.value[0]) s.append("k0=v").append(std::to_string(a.value[0])).append("@").append(std::to_string(a.ver[0]));
   return s.empty() ? "-" : s;
+}
+
+std::string Pegasus::describe(ActorId id, const Actor& a) const {
+  std::string s;
+  if (is_client(id)) {
+    if (a.waiting) return s.append("waits for op ").append(std::to_string(a.pending.req));
+    return s.append(std::to_string(a.next_op)).append(a.next_op == 1 ? " op done" : " ops done");
+  }
+  for (unsigned k = 0; k < o_.keys; ++k) {
+    if (k) s.append(", ");
+    s.append("k").append(std::to_string(k));
+    if (id != switch_id()) {
+      s.append("=v").append(std::to_string(a.value[k])).append("@").append(std::to_string(a.ver[k]));
+      continue;
+    }
+    if (!replicated(a, k)) {
+      s.append(" not replicated");
+      continue;
+    }
+    s.append(" rset {");
+    for (unsigned i = 0; i < o_.servers; ++i)
+      if (a.rset[k] >> i & 1u) s.append(s.back() == '{' ? "" : ",").append(std::to_string(i));
+    s.append("} ver_completed ").append(std::to_string(a.ver_completed[k]));
+  }
+  return s;
+}
+
+std::string Pegasus::describe_timer(ActorId id, const Actor& a, core::TimerId t, std::uint32_t choice) const {
+  std::string s = actor_name(id);
+  if (t == kReconfigure) {
+    const std::string key = with_number("k", choice);
+    if (!replicated(a, choice)) return s.append(" replicates ").append(key);
+    Actor after = a;
+    reconfigure(after, choice);
+    if (replicated(after, choice)) return s.append(" would unreplicate ").append(key).append(", not yet safe: waits");
+    return s.append(" unreplicates ").append(key);
+  }
+  if (t == kRetry) return s.append(" resends op ").append(std::to_string(a.pending.req));
+  if (a.waiting || a.next_op >= o_.ops) return s.append(" has nothing to call");
+  if (choice % 2 == 0) return s.append(" calls read k").append(std::to_string(choice / 2));
+  return s.append(" calls write k").append(std::to_string(choice / 2)).append("=v").append(
+      std::to_string(1 + id * kMaxOps + a.next_op));
 }
 
 std::string Pegasus::actor_name(ActorId id) const {

@@ -22,7 +22,18 @@
 // complete-on-forward (the switch raises ver_completed when it forwards a write rather
 // than when the write completes), read-any-server (reads of replicated keys go to any
 // server), no-dedup (servers apply a retried write again), restamp-retries (the switch
-// gives a write that reaches it again a new version).
+// gives a write that reaches it again a new version), unsafe-unreplicate (the switch
+// unreplicates a key while a newer write may live only on another server).
+//
+// Replicating and unreplicating (--reconfigs N: that many changes). Key 0 starts
+// replicated on its home server; the switch may add a directory entry for a key that has
+// none, with rset = {home}: while a key is not replicated every write goes to its home
+// server, which therefore holds every completed write. It may remove a key's entry only
+// when its home server holds the newest version: home is in rset and ver_completed is the
+// newest version the switch stamped on a write of the key, so that no write lives only on
+// another server. The switch keeps ver_completed for every key, replicated or not: a
+// reply carries the sender's version, and after an unreplicate a stale reply from a
+// former replica must not make that replica the key's only member of rset again.
 //
 // One write, one version. A request can reach the switch more than once (a client's
 // retry, a duplicating network), possibly after its write completed and its client went
@@ -67,7 +78,9 @@ namespace weir::model::pegasus {
 
 using core::ActorId;
 
-enum class Mutant : std::uint8_t { None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup, RestampRetries };
+enum class Mutant : std::uint8_t {
+  None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup, RestampRetries, UnsafeUnreplicate
+};
 struct MutantInfo {
   Mutant mutant;
   std::string_view name, what;
@@ -87,6 +100,9 @@ struct Options {
   // number of times, each with a version of its own: the copies then draw on the same
   // budget, which keeps the state space finite.
   unsigned max_versions = 0;
+  // Times the switch may change its directory: replicate a key that is not, or
+  // unreplicate one that is (each an action, see pegasus.hpp).
+  unsigned reconfigs = 1;
   bool lossy = true;
   bool duplicating = true;
   Mutant mutant = Mutant::None;
@@ -122,6 +138,9 @@ struct Actor {
   bool forwarded_above = false;  // a reply went out with a version above ver_completed
   std::array<std::uint8_t, kMaxClients> newest_req{};  // per client: 1 + the newest request id seen, 0 none
   std::array<std::uint8_t, kMaxClients> stamped{};     // per client: the version that request got
+  std::uint8_t directory = 0;  // bit k: key k is replicated (has a directory entry)
+  std::array<std::uint8_t, kMaxKeys> ver_newest{};  // the newest version stamped on a write of each key
+  std::uint8_t reconfigs_left = 0;
   // server
   std::array<std::uint8_t, kMaxKeys> ver{}, value{};
   // At-most-once execution: per client, the newest request executed and its reply.
@@ -153,7 +172,7 @@ class Pegasus {
   // The state keeps what linearizability needs of the history, not the history itself.
   using History = core::KvMonitor;
   using Out = core::Out<Msg, Event>;
-  enum Timer : core::TimerId { kRetry = 0, kNextOp = 1 };
+  enum Timer : core::TimerId { kRetry = 0, kNextOp = 1, kReconfigure = 2 };
   // Its invariants read actors and the history, never the network: a lost message is one
   // never delivered, a duplicated one is delivered and kept (see model/core/actors.hpp).
   static constexpr bool invariants_ignore_network = true;
@@ -182,6 +201,8 @@ class Pegasus {
   std::uint64_t hash(const History& h) const { return h.hash(); }
   std::string describe(const Msg& m) const;
   std::string describe(const Actor& a) const;
+  std::string describe(ActorId id, const Actor& a) const;
+  std::string describe_timer(ActorId id, const Actor& a, core::TimerId t, std::uint32_t choice) const;
   std::string actor_name(ActorId id) const;
 
  private:
@@ -192,7 +213,9 @@ class Pegasus {
   bool is_server(ActorId id) const { return id > o_.clients; }
   unsigned server_index(ActorId id) const { return id - o_.clients - 1; }
   unsigned home(unsigned key) const { return key % o_.servers; }
-  bool replicated(unsigned key) const { return key == 0; }
+  static bool replicated(const Actor& sw, unsigned key) { return (sw.directory >> key) & 1u; }
+  // Replicate key k, or unreplicate it when that is safe (see above).
+  void reconfigure(Actor& sw, unsigned k) const;
   // The switch sends a request to all the servers it may choose at once (see above).
   bool broadcast() const { return o_.duplicating && o_.mutant != Mutant::CompleteOnForward; }
   // The servers a request may go to (bit s: server s); `choice` picks one.

@@ -95,7 +95,8 @@ TEST(ExploreCli, PegasusHoldsAndEveryMutantIsCaughtAndReplays) {
            {"complete-on-forward", "--ops 1"},
            {"read-any-server", "--ops 1"},
            {"no-dedup", "--ops 1"},
-           {"restamp-retries", "--ops 2 --servers 2 --max-versions 3"}}) {
+           {"restamp-retries", "--ops 2 --servers 2 --max-versions 3"},
+           {"unsafe-unreplicate", "--ops 1"}}) {
     CliRun r = weir("explore pegasus " + m.options + " --json --mutant " + m.name + " --counterexample " + m.name + ".json", dir);
     ASSERT_EQ(r.exit, 1) << m.name << "\n" << r.out << r.err;
     const std::string invariant = nlohmann::json::parse(r.out)["invariant"];

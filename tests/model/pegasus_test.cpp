@@ -69,6 +69,15 @@ struct Expect {
   unsigned ops = 1, servers = 3, max_versions = 0;
 };
 
+TEST(Pegasus, ReplicatingAndUnreplicatingKeysHold) {
+  Options o = small();
+  o.keys = 2;       // key 1 starts unreplicated and may be replicated
+  o.reconfigs = 2;  // key 0 may be unreplicated and replicated again
+  const explore::Result r = explore::bfs(make_model(o), {});
+  EXPECT_EQ(r.outcome, explore::Outcome::Complete) << r.invariant;
+  EXPECT_GT(r.stats.unique, 10000u);
+}
+
 class PegasusMutant : public testing::TestWithParam<Expect> {};
 
 TEST_P(PegasusMutant, IsCaughtWithAReplayableCounterexample) {
@@ -93,7 +102,8 @@ INSTANTIATE_TEST_SUITE_P(
                     Expect{Mutant::CompleteOnForward, "every server in rset holds a version >= ver_completed"},
                     Expect{Mutant::ReadAnyServer, "the clients' history is linearizable (kv)"},
                     Expect{Mutant::NoDedup, "no server applies a write twice"},
-                    Expect{Mutant::RestampRetries, "the clients' history is linearizable (kv)", 2, 2, 3}),
+                    Expect{Mutant::RestampRetries, "the clients' history is linearizable (kv)", 2, 2, 3},
+                    Expect{Mutant::UnsafeUnreplicate, "the clients' history is linearizable (kv)"}),
     [](const testing::TestParamInfo<Expect>& i) {
       for (const MutantInfo& m : mutants())
         if (m.mutant == i.param.mutant) {

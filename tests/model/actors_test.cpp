@@ -170,5 +170,84 @@ TEST(Actors, HandlerChoicesAreActionsOfTheirOwn) {
   EXPECT_EQ(model.describe(s, acts[1]), "deliver 1 from relay to relay (to sink 2)");
 }
 
+// A chain: a source sends three numbers to a relay, which passes each on to a sink that
+// adds them up. The relay's hop can be made instant, and a number the sink no longer
+// needs (it has reached its target) can be declared inert; the history is summarised.
+struct Chain {
+  bool instant_hop = false, with_inert = false;
+  std::uint8_t limit = 2;  // numbers the sink may take
+  struct Actor {
+    std::uint8_t sum = 0;
+    bool operator==(const Actor&) const = default;
+  };
+  using Msg = std::uint8_t;
+  using Event = std::uint8_t;   // a number the sink took
+  struct History {  // how many it took: all the invariant needs
+    std::uint8_t taken = 0;
+    bool operator==(const History&) const = default;
+  };
+  std::size_t actor_count() const { return 3; }  // 0: source, 1: relay, 2: sink
+  Actor start(ActorId id, Out<Msg, Event>& out) const {
+    if (id == 0)
+      for (Msg m : {1, 2, 4}) out.send(1, m);
+    return {};
+  }
+  void on_msg(ActorId id, Actor& a, ActorId, const Msg& m, std::uint32_t, Out<Msg, Event>& out) const {
+    if (id == 1) {
+      out.send(2, m);
+    } else if (id == 2 && a.sum < 3) {
+      a.sum = static_cast<std::uint8_t>(a.sum + m);
+      out.record(m);
+    }
+  }
+  void on_timer(ActorId, Actor&, TimerId, std::uint32_t, Out<Msg, Event>&) const {}
+  void record(History& h, const Event&) const { ++h.taken; }
+  bool instant(const Envelope<Msg>& e) const { return instant_hop && e.src == 1; }
+  bool inert(const System<Chain>& s, const Envelope<Msg>& e) const { return with_inert && e.dst == 2 && s.actors[2].sum >= 3; }
+  std::uint64_t hash(const Actor& a) const { return a.sum; }
+  std::uint64_t hash(const Msg& m) const { return m; }
+  std::uint64_t hash(const History& h) const { return h.taken; }
+  const char* violated(const System<Chain>& s) const { return s.history.taken > limit ? "the sink takes no more than its limit" : nullptr; }
+  std::string describe(const Msg& m) const { return std::to_string(m); }
+  std::string describe(const Actor& a) const { return std::to_string(a.sum); }
+  std::string actor_name(ActorId id) const { return id == 0 ? "source" : id == 1 ? "relay" : "sink"; }
+};
+
+TEST(Actors, InstantHopsAndInertMessagesShrinkTheSearchNotItsVerdict) {
+  std::uint64_t unique[2][2];
+  for (bool instant : {false, true})
+    for (bool inert : {false, true}) {
+      ActorModel<Chain> model(Chain{instant, inert}, {});
+      const explore::Result r = explore::bfs(model, {});
+      EXPECT_EQ(r.outcome, explore::Outcome::Complete) << instant << inert;
+      unique[instant][inert] = r.stats.unique;
+      // The history is the summary: a count, never above two (1 + 2 reaches 3; 4 alone too).
+      for (const auto& s : explore::replay(model, 0, {})) EXPECT_EQ(s.history.taken, 0);
+    }
+  EXPECT_LT(unique[1][0], unique[0][0]);  // no state with a number between relay and sink
+  EXPECT_LT(unique[0][1], unique[0][0]);  // numbers the full sink would ignore are gone
+  EXPECT_LE(unique[1][1], unique[1][0]);  // nothing waits in front of the sink to remove
+  // And a violation is found whichever reductions are on: a sink that may take one number
+  // takes two (1, then 2) at the same depth (counted in steps of the sink's taking).
+  for (bool instant : {false, true})
+    for (bool inert : {false, true}) {
+      const explore::Result r = explore::bfs(ActorModel<Chain>(Chain{instant, inert, 1}, {}), {});
+      EXPECT_EQ(r.outcome, explore::Outcome::Violation) << instant << inert;
+      EXPECT_EQ(r.violation_depth, instant ? 2u : 4u) << instant << inert;
+    }
+
+  // Instant: the relay's step carries the number into the sink at once.
+  ActorModel<Chain> model(Chain{true, false}, {});
+  auto s = model.init_states()[0];
+  std::vector<ActorAction> acts;
+  model.actions(s, acts);
+  ASSERT_EQ(acts.size(), 3u);  // the three numbers at the relay
+  const auto after = model.next(s, acts[0]);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->actors[2].sum, 1);
+  EXPECT_EQ(after->history.taken, 1);
+  EXPECT_EQ(after->network.size(), 2u);
+}
+
 }  // namespace
 }  // namespace weir::model::core

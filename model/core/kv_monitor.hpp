@@ -41,7 +41,6 @@ class KvMonitor {
   bool linearizable() const { return !d_->configs.empty(); }
 
   std::uint64_t hash() const { return d_->hash; }
-  std::size_t configurations() const { return d_->configs.size(); }
   bool operator==(const KvMonitor& o) const { return d_ == o.d_ || *d_ == *o.d_; }
 
  private:

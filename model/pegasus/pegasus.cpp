@@ -299,27 +299,12 @@ std::uint64_t Pegasus::hash(const Msg& m) const {
          (std::uint64_t{m.ver} << 48);
 }
 
-std::uint64_t Pegasus::hash(const Event& e) const {
-  return (e.is_return ? 1u : 0u) | (std::uint64_t{e.client} << 8) | (std::uint64_t{e.req} << 16) |
-         (static_cast<std::uint64_t>(e.op) << 24) | (std::uint64_t{e.key} << 32) | (std::uint64_t{e.value} << 40);
-}
-
 std::string Pegasus::describe(const Msg& m) const {
   std::string s = m.kind == Msg::Kind::Request ? "request " : "reply ";
   s.append(m.op == OpKind::Read ? "read k" : "write k").append(std::to_string(m.key));
   if (m.op == OpKind::Write || m.kind == Msg::Kind::Reply) s.append("=v").append(std::to_string(m.value));
   s.append(" ver ").append(std::to_string(m.ver)).append(" (client ").append(std::to_string(m.client));
   return s.append(" op ").append(std::to_string(m.req)).append(")");
-}
-
-std::string Pegasus::describe(const Actor& a) const {
-  // Which role this is cannot be told from the state alone; show what is set.
-  std::string s;
-  if (a.next_op || a.waiting) s.append("ops ").append(std::to_string(a.next_op)).append(a.waiting ? " waiting" : "");
-  if (a.ver_next > 1 || a.rset[0])
-    s.append("rset ").append(std::to_string(a.rset[0])).append(" ver_completed ").append(std::to_string(a.ver_completed[0]));
-  if (a.ver[0] || a.value[0]) s.append("k0=v").append(std::to_string(a.value[0])).append("@").append(std::to_string(a.ver[0]));
-  return s.empty() ? "-" : s;
 }
 
 std::string Pegasus::describe(ActorId id, const Actor& a) const {

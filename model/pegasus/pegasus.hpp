@@ -197,10 +197,8 @@ class Pegasus {
 
   std::uint64_t hash(const Actor& a) const;
   std::uint64_t hash(const Msg& m) const;
-  std::uint64_t hash(const Event& e) const;
   std::uint64_t hash(const History& h) const { return h.hash(); }
   std::string describe(const Msg& m) const;
-  std::string describe(const Actor& a) const;
   std::string describe(ActorId id, const Actor& a) const;
   std::string describe_timer(ActorId id, const Actor& a, core::TimerId t, std::uint32_t choice) const;
   std::string actor_name(ActorId id) const;

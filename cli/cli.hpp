@@ -14,6 +14,7 @@ int worst(int a, int b);
 
 using Runner = std::function<int()>;
 Runner add_check_lin(CLI::App& check);
+Runner add_check_cut(CLI::App& check);
 Runner add_explore(CLI::App& app);
 
 }  // namespace weir::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "judge a recorded history or execution");
   check->require_subcommand(1);
   Runner run_lin = add_check_lin(*check);
+  Runner run_cut = add_check_cut(*check);
   Runner run_explore = add_explore(app);
   try {
     app.parse(argc, argv);
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   };
   try {
     if (check->got_subcommand("lin")) return finish(run_lin());
+    if (check->got_subcommand("cut")) return finish(run_cut());
     if (app.got_subcommand("explore")) return finish(run_explore());
   } catch (const std::bad_alloc&) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent

@@ -14,12 +14,14 @@
 
 #include "checker/lin/detail/edn.hpp"
 #include "checker/lin/detail/history_builder.hpp"
-#include "checker/lin/detail/jsonl_stream.hpp"
+#include "checker/jsonl/jsonl.hpp"
 
 namespace weir::lin::detail {
 namespace {
 
 using nlohmann::json;
+using jsonl::JsonlCursor;
+using jsonl::JsonlIterator;
 
 // One scalar as it appeared: its JSON type and value. Numbers keep their value; their
 // text is made only when the number is a register value.

@@ -1,6 +1,6 @@
-#include "checker/lin/detail/jsonl_stream.hpp"
+#include "checker/jsonl/jsonl.hpp"
 
-namespace weir::lin::detail {
+namespace weir::jsonl {
 
 bool JsonlCursor::next_content_line(std::size_t from) {
   while (from < text_.size()) {
@@ -43,4 +43,4 @@ void JsonlCursor::advance_slow() {
   }
 }
 
-}  // namespace weir::lin::detail
+}  // namespace weir::jsonl

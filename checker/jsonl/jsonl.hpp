@@ -1,4 +1,4 @@
-// A JSON Lines text seen as one JSON array, for a single SAX parse over the whole file.
+// checker/jsonl: a JSON Lines text seen as one JSON array, for a single SAX parse over the whole file.
 //
 // Parsing each line on its own builds and frees a parser per line, which is half the
 // time of reading a million-line history. This iterator instead presents the lines as
@@ -13,7 +13,7 @@
 #include <iterator>
 #include <string_view>
 
-namespace weir::lin::detail {
+namespace weir::jsonl {
 
 class JsonlCursor {
  public:
@@ -79,4 +79,4 @@ class JsonlIterator {
   JsonlCursor* c_ = nullptr;
 };
 
-}  // namespace weir::lin::detail
+}  // namespace weir::jsonl

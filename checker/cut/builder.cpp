@@ -1,0 +1,222 @@
+// The rules every execution keeps, whoever builds it.
+#include <string>
+#include <unordered_map>
+
+#include "checker/cut/cut.hpp"
+
+namespace weir::cut {
+
+namespace {
+
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using NameMap = std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>;
+
+std::string number(double t) {
+  std::string s = std::to_string(t);
+  while (s.size() > 1 && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+std::string quoted(const std::string& name) {
+  std::string s = "'";
+  s.append(name).append("'");
+  return s;
+}
+
+}  // namespace
+
+struct Builder::Names {
+  NameMap processes;
+  NameMap messages;
+};
+
+std::string ReadError::message() const {
+  std::string s = file;
+  if (line > 0) s.append(":").append(std::to_string(line));
+  s.append(": ").append(cause);
+  return s;
+}
+
+Builder::Builder(std::string file) : names_(std::make_shared<Names>()) { x_.file = std::move(file); }
+
+std::uint32_t Builder::process(std::string_view name) {
+  auto it = names_->processes.find(name);
+  if (it != names_->processes.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(x_.processes.size());
+  names_->processes.emplace(std::string(name), id);
+  x_.processes.push_back(Process{std::string(name), Group::In, {}});
+  last_ssid_.push_back(0);
+  last_time_.push_back(0);
+  group_fixed_.push_back(0);
+  return id;
+}
+
+std::optional<std::string> Builder::state_group(std::uint32_t p, Group g) {
+  Process& proc = x_.processes[p];
+  if (!group_fixed_[p]) {
+    proc.group = g;
+    group_fixed_[p] = 1;
+    return std::nullopt;
+  }
+  if (proc.group == g) return std::nullopt;
+  std::string why = "process " + quoted(proc.name);
+  why.append(" is ").append(proc.group == Group::In ? "in" : "out");
+  why.append("-group from its first event, but this event puts it ").append(g == Group::In ? "in" : "out");
+  return why;
+}
+
+std::uint32_t Builder::message(std::string_view id) {
+  auto it = names_->messages.find(id);
+  if (it != names_->messages.end()) return it->second;
+  const auto m = static_cast<std::uint32_t>(x_.messages.size());
+  names_->messages.emplace(std::string(id), m);
+  x_.messages.push_back(Message{std::string(id)});
+  return m;
+}
+
+std::optional<std::string> Builder::add(Event e) {
+  const std::uint32_t p = e.process;
+  Process& proc = x_.processes[p];
+  group_fixed_[p] = 1;  // the first event fixes the group
+  const auto at = static_cast<std::uint32_t>(x_.events.size());
+  auto where = [&](std::uint32_t event) {
+    std::string s;
+    const Event& o = x_.events[event];
+    if (o.line > 0) s.append(" (line ").append(std::to_string(o.line)).append(")");
+    return s;
+  };
+  if (e.has_time) {
+    if (!proc.events.empty() && e.time < last_time_[p]) {
+      std::string why = "events out of order: time goes back on process " + quoted(proc.name);
+      why.append(" (").append(number(e.time)).append(" after ").append(number(last_time_[p])).append(")");
+      return why;
+    }
+    last_time_[p] = e.time;
+  }
+  switch (e.kind) {
+    case Kind::Send: {
+      Message& m = x_.messages[e.message];
+      if (m.send != kNone) return "message " + quoted(m.id) + " is sent twice (first" + where(m.send) + ")";
+      m.send = at;
+      break;
+    }
+    case Kind::Recv: {
+      Message& m = x_.messages[e.message];
+      if (m.recv != kNone && x_.events[m.recv].process != p)
+        return "message " + quoted(m.id) + " is received by " + quoted(proc.name) + " and by " +
+               quoted(x_.processes[x_.events[m.recv].process].name) + where(m.recv);
+      if (m.to != kNone && m.to != p)
+        return "message " + quoted(m.id) + " is sent to " + quoted(x_.processes[m.to].name) + " but received by " +
+               quoted(proc.name);
+      if (m.recv == kNone) m.recv = at;
+      break;
+    }
+    case Kind::Snapshot: {
+      if (proc.group == Group::Out)
+        return "out-group process " + quoted(proc.name) + " records a snapshot (only in-group processes record)";
+      if (last_ssid_[p] > e.ssid) {
+        std::string why = "snapshot ids must increase along a process: " + quoted(proc.name);
+        why.append(" takes snapshot ").append(std::to_string(e.ssid));
+        if (last_ssid_[p] == e.ssid + 1) return why + " twice";
+        return why.append(" after snapshot ").append(std::to_string(last_ssid_[p] - 1));
+      }
+      last_ssid_[p] = e.ssid + 1;
+      break;
+    }
+    case Kind::Local: break;
+  }
+  e.index = static_cast<std::uint32_t>(proc.events.size());
+  e.channels = kNone;
+  proc.events.push_back(at);
+  x_.events.push_back(e);
+  return std::nullopt;
+}
+
+std::optional<std::string> Builder::address(std::uint32_t message, std::uint32_t to) {
+  Message& m = x_.messages[message];
+  if (m.recv != kNone && x_.events[m.recv].process != to)
+    return "message " + quoted(m.id) + " is sent to " + quoted(x_.processes[to].name) + " but received by " +
+           quoted(x_.processes[x_.events[m.recv].process].name);
+  m.to = to;
+  return std::nullopt;
+}
+
+std::optional<std::string> Builder::channel_state(std::uint32_t snapshot_event, ChannelState c) {
+  Event& s = x_.events[snapshot_event];
+  if (s.channels == kNone) {
+    s.channels = static_cast<std::uint32_t>(x_.channel_states.size());
+    x_.channel_states.emplace_back();
+  }
+  for (const ChannelState& o : x_.channel_states[s.channels])
+    if (o.from == c.from) return "the channel from " + quoted(x_.processes[c.from].name) + " is recorded twice";
+  if (c.from == s.process) return "a process has no channel to itself";
+  x_.channel_states[s.channels].push_back(std::move(c));
+  return std::nullopt;
+}
+
+std::variant<Execution, ReadError> Builder::finish() && {
+  // Every receive needs its send; report the earliest line that lacks one.
+  std::uint32_t first_bad = kNone;
+  for (const Message& m : x_.messages)
+    if (m.send == kNone && m.recv != kNone && (first_bad == kNone || m.recv < first_bad)) first_bad = m.recv;
+  if (first_bad != kNone) {
+    const Event& e = x_.events[first_bad];
+    return ReadError{x_.file, e.line,
+                     "a receive with no send: no event sends message " + quoted(x_.messages[e.message].id)};
+  }
+  for (const auto& states : x_.channel_states) {
+    for (const ChannelState& c : states) {
+      if (x_.processes[c.from].group == Group::Out)
+        return ReadError{x_.file, c.line,
+                         "a channel state from out-group process " + quoted(x_.processes[c.from].name) +
+                             ", which records nothing: only channels between in-group processes have a state"};
+      for (std::uint32_t m : c.messages) {
+        const Message& msg = x_.messages[m];
+        if (msg.send == kNone)
+          return ReadError{x_.file, c.line, "the channel state lists message " + quoted(msg.id) + ", which no event sends"};
+        if (x_.events[msg.send].process != c.from)
+          return ReadError{x_.file, c.line,
+                           "the channel state from " + quoted(x_.processes[c.from].name) + " lists message " +
+                               quoted(msg.id) + ", which " + quoted(x_.processes[x_.events[msg.send].process].name) +
+                               " sends"};
+      }
+    }
+  }
+  return std::move(x_);
+}
+
+std::optional<std::string> Builder::send(std::uint32_t p, std::uint32_t m) {
+  Event e;
+  e.process = p;
+  e.kind = Kind::Send;
+  e.message = m;
+  return add(e);
+}
+
+std::optional<std::string> Builder::recv(std::uint32_t p, std::uint32_t m) {
+  Event e;
+  e.process = p;
+  e.kind = Kind::Recv;
+  e.message = m;
+  return add(e);
+}
+
+std::optional<std::string> Builder::local(std::uint32_t p) {
+  Event e;
+  e.process = p;
+  return add(e);
+}
+
+std::optional<std::string> Builder::snapshot(std::uint32_t p, std::uint64_t ssid) {
+  Event e;
+  e.process = p;
+  e.kind = Kind::Snapshot;
+  e.ssid = ssid;
+  return add(e);
+}
+
+}  // namespace weir::cut

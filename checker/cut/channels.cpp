@@ -1,0 +1,59 @@
+#include <algorithm>
+
+#include "checker/cut/detail/channels.hpp"
+
+namespace weir::cut::detail {
+
+namespace {
+
+// Position of p's snapshot n among p's events, or kNone.
+std::uint32_t snapshot_index(const Execution& x, std::uint32_t p, std::uint64_t n) {
+  for (std::uint32_t e : x.processes[p].events) {
+    const Event& ev = x.events[e];
+    if (ev.kind == Kind::Snapshot && ev.ssid == n) return ev.index;
+  }
+  return kNone;
+}
+
+}  // namespace
+
+void check_channel_states(const Execution& x, const std::function<bool(std::uint64_t)>& judged,
+                          std::vector<Violation>& out) {
+  std::vector<std::uint32_t> expected;
+  std::vector<std::uint32_t> recorded;
+  for (std::uint32_t s = 0; s < x.events.size(); ++s) {
+    const Event& snap = x.events[s];
+    if (snap.kind != Kind::Snapshot || snap.channels == kNone || !judged(snap.ssid)) continue;
+    const std::uint32_t q = snap.process;
+    for (const ChannelState& c : x.channel_states[snap.channels]) {
+      const std::uint32_t cut_p = snapshot_index(x, c.from, snap.ssid);
+      if (cut_p == kNone) continue;  // reported as incomplete
+      expected.clear();
+      const std::vector<std::uint32_t>& sender = x.processes[c.from].events;
+      for (std::uint32_t k = 0; k < cut_p; ++k) {
+        const Event& e = x.events[sender[k]];
+        if (e.kind != Kind::Send) continue;
+        const Message& m = x.messages[e.message];
+        const bool to_q = m.recv != kNone ? x.events[m.recv].process == q : m.to == q;
+        // The first receive is the earliest on q: in the cut when it precedes the snapshot.
+        const bool received_in_cut = m.recv != kNone && x.events[m.recv].index < snap.index;
+        if (to_q && !received_in_cut) expected.push_back(e.message);
+      }
+      recorded = c.messages;
+      std::sort(expected.begin(), expected.end());
+      std::sort(recorded.begin(), recorded.end());
+      Violation v;
+      v.kind = ViolationKind::ChannelState;
+      v.ssid = snap.ssid;
+      v.snapshot = s;
+      v.from = c.from;
+      std::set_difference(expected.begin(), expected.end(), recorded.begin(), recorded.end(),
+                          std::back_inserter(v.missing));
+      std::set_difference(recorded.begin(), recorded.end(), expected.begin(), expected.end(),
+                          std::back_inserter(v.extra));
+      if (!v.missing.empty() || !v.extra.empty()) out.push_back(std::move(v));
+    }
+  }
+}
+
+}  // namespace weir::cut::detail

@@ -1,0 +1,201 @@
+// The one pass: events in a causal order, each process carrying the highest snapshot id
+// (plus one) whose out-of-cut events lie in its causal past, and where that value came
+// from, so that a violation can be traced back to the event that started it.
+#include <algorithm>
+
+#include "checker/cut/cut.hpp"
+#include "checker/cut/detail/channels.hpp"
+
+namespace weir::cut {
+
+namespace {
+
+class Pass {
+ public:
+  explicit Pass(const Execution& x)
+      : x_(x),
+        cursor_(x.processes.size(), 0),
+        taint_(x.processes.size(), 0),
+        source_(x.processes.size(), kNone),
+        blocked_(x.processes.size(), 0),
+        waiting_next_(x.processes.size(), kNone),
+        msg_taint_(x.messages.size(), 0),
+        msg_source_(x.messages.size(), kNone),
+        sent_(x.messages.size(), 0),
+        waiting_head_(x.messages.size(), kNone) {}
+
+  // Reads the events in file order, but a process whose next event receives a message
+  // not yet sent waits for that send; so any file order works, and a file already in a
+  // causal order (the usual trace) is one straight pass.
+  void run() {
+    const std::size_t n = x_.events.size();
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint32_t p = x_.events[i].process;
+      if (blocked_[p] || x_.processes[p].events[cursor_[p]] != i) continue;  // behind a wait
+      advance(p, i);
+      while (!ready_.empty()) {
+        const std::uint32_t w = ready_.back();
+        ready_.pop_back();
+        advance(w, i);
+      }
+    }
+  }
+
+  // A receive still waiting once every event was read waits for a send that comes after
+  // it in happened-before: a causal cycle.
+  std::optional<ReadError> cycle() const {
+    std::uint32_t worst = kNone;
+    for (std::uint32_t p = 0; p < x_.processes.size(); ++p) {
+      if (!blocked_[p]) continue;
+      const std::uint32_t e = x_.processes[p].events[cursor_[p]];
+      if (worst == kNone || e < worst) worst = e;
+    }
+    if (worst == kNone) return std::nullopt;
+    const Event& r = x_.events[worst];
+    const Message& m = x_.messages[r.message];
+    std::string why = "events out of order: the receive of message '" + m.id + "' must happen before its own send (";
+    why.append(describe(x_, m.send)).append("): happened-before has a cycle");
+    return ReadError{x_.file, r.line, why};
+  }
+
+  std::vector<Violation> violations;
+  std::vector<std::uint64_t> ssids;
+
+ private:
+  // Runs p's events up to event `limit` (a later one waits for the main loop).
+  void advance(std::uint32_t p, std::uint32_t limit) {
+    const std::vector<std::uint32_t>& evs = x_.processes[p].events;
+    while (cursor_[p] < evs.size()) {
+      const std::uint32_t i = evs[cursor_[p]];
+      if (i > limit) return;
+      const Event& e = x_.events[i];
+      if (e.kind == Kind::Recv && !sent_[e.message]) {
+        blocked_[p] = 1;
+        waiting_next_[p] = waiting_head_[e.message];
+        waiting_head_[e.message] = p;
+        return;
+      }
+      step(p, i, e);
+      ++cursor_[p];
+    }
+  }
+
+  void step(std::uint32_t p, std::uint32_t i, const Event& e) {
+    switch (e.kind) {
+      case Kind::Send: {
+        msg_taint_[e.message] = taint_[p];
+        msg_source_[e.message] = source_[p];
+        sent_[e.message] = 1;
+        for (std::uint32_t w = waiting_head_[e.message]; w != kNone; w = waiting_next_[w]) {
+          blocked_[w] = 0;
+          ready_.push_back(w);
+        }
+        waiting_head_[e.message] = kNone;
+        return;
+      }
+      case Kind::Recv:
+        if (msg_taint_[e.message] > taint_[p]) {
+          taint_[p] = msg_taint_[e.message];
+          source_[p] = i;
+        }
+        return;
+      case Kind::Snapshot:
+        ssids.push_back(e.ssid);
+        // An event in p's cut depends on an event outside the cut of snapshot ssid.
+        if (taint_[p] > e.ssid) report(i, e);
+        if (e.ssid + 1 > taint_[p]) {
+          taint_[p] = e.ssid + 1;
+          source_[p] = i;
+        }
+        return;
+      case Kind::Local: return;
+    }
+  }
+
+  // Walks back from the receive that brought the taint in to the send that started it.
+  void report(std::uint32_t snapshot_event, const Event& s) {
+    for (const Violation& v : violations)
+      if (v.ssid == s.ssid) return;  // one witness per snapshot
+    Violation v;
+    v.kind = ViolationKind::Inconsistent;
+    v.ssid = s.ssid;
+    v.snapshot_inside = snapshot_event;
+    std::uint32_t at = source_[s.process];  // a receive: p's own snapshots are all below s.ssid
+    std::vector<std::uint32_t> backwards;
+    while (at != kNone && x_.events[at].kind == Kind::Recv) {
+      backwards.push_back(at);
+      const std::uint32_t m = x_.events[at].message;
+      backwards.push_back(x_.messages[m].send);
+      at = msg_source_[m];
+    }
+    v.snapshot_outside = at;
+    v.chain.assign(backwards.rbegin(), backwards.rend());
+    v.outside = v.chain.front();
+    v.inside = v.chain.back();
+    violations.push_back(std::move(v));
+  }
+
+  const Execution& x_;
+  std::vector<std::uint32_t> cursor_;  // per process: its next event, as an index into its events
+  std::vector<std::uint64_t> taint_;   // per process: 1 + highest ssid with an out-of-cut event in its past
+  std::vector<std::uint32_t> source_;  // per process: the event that set taint_ (its snapshot or a receive)
+  std::vector<std::uint8_t> blocked_;
+  std::vector<std::uint32_t> waiting_next_;  // per process: the next process waiting on the same message
+  std::vector<std::uint64_t> msg_taint_;
+  std::vector<std::uint32_t> msg_source_;  // the sender's source_ when it sent
+  std::vector<std::uint8_t> sent_;
+  std::vector<std::uint32_t> waiting_head_;  // per message: the first process waiting for its send
+  std::vector<std::uint32_t> ready_;
+};
+
+// An in-group process that never records an id some other process records leaves that
+// snapshot without a cut on it.
+void find_incomplete(const Execution& x, const std::vector<std::uint64_t>& ssids, Result& r) {
+  std::vector<std::uint64_t> own;
+  for (std::uint32_t p = 0; p < x.processes.size(); ++p) {
+    if (x.processes[p].group != Group::In) continue;
+    own.clear();
+    for (std::uint32_t e : x.processes[p].events)
+      if (x.events[e].kind == Kind::Snapshot) own.push_back(x.events[e].ssid);
+    for (std::uint64_t n : ssids) {
+      if (std::binary_search(own.begin(), own.end(), n)) continue;
+      bool reported = false;
+      for (const Violation& v : r.violations) reported |= v.kind == ViolationKind::Incomplete && v.ssid == n;
+      if (reported) continue;
+      Violation v;
+      v.kind = ViolationKind::Incomplete;
+      v.ssid = n;
+      v.process = p;
+      r.violations.push_back(std::move(v));
+    }
+  }
+}
+
+}  // namespace
+
+std::variant<Result, ReadError> check(const Execution& x) {
+  Pass pass(x);
+  pass.run();
+  if (auto cycle = pass.cycle()) return *cycle;
+  Result r;
+  r.events = x.events.size();
+  r.snapshots = std::move(pass.ssids);
+  std::sort(r.snapshots.begin(), r.snapshots.end());
+  r.snapshots.erase(std::unique(r.snapshots.begin(), r.snapshots.end()), r.snapshots.end());
+  find_incomplete(x, r.snapshots, r);
+  // A cut that misses a process is reported as such; whether the rest of it is
+  // consistent is not a question it can answer.
+  auto incomplete = [&](std::uint64_t n) {
+    return std::any_of(r.violations.begin(), r.violations.end(),
+                       [&](const Violation& v) { return v.kind == ViolationKind::Incomplete && v.ssid == n; });
+  };
+  for (Violation& v : pass.violations)
+    if (!incomplete(v.ssid)) r.violations.push_back(std::move(v));
+  detail::check_channel_states(x, [&](std::uint64_t n) { return !incomplete(n); }, r.violations);
+  std::stable_sort(r.violations.begin(), r.violations.end(),
+                   [](const Violation& a, const Violation& b) { return a.ssid < b.ssid; });
+  r.consistent = r.violations.empty();
+  return r;
+}
+
+}  // namespace weir::cut

@@ -1,0 +1,57 @@
+// weir check cut [--json] FILE...
+#include <iostream>
+
+#include "checker/cut/cut.hpp"
+#include "cli/cli.hpp"
+#include "cli/cut_output.hpp"
+
+namespace weir::cli {
+namespace {
+
+struct CutArgs {
+  bool json = false;
+  std::vector<std::string> files;
+};
+
+int run(const CutArgs& a) {
+  int exit = kHolds;
+  for (const std::string& file : a.files) {
+    // Static: main() leaves with _Exit, so a large execution is never freed piece by piece.
+    static std::variant<cut::Execution, cut::ReadError> read;
+    read = cut::read_execution(file);
+    std::variant<cut::Result, cut::ReadError> checked = cut::ReadError{};
+    if (auto* x = std::get_if<cut::Execution>(&read)) checked = cut::check(*x);
+    const cut::ReadError* err = std::get_if<cut::ReadError>(&read);
+    if (!err) err = std::get_if<cut::ReadError>(&checked);
+    if (err) {
+      std::cerr << err->message() << "\n";
+      if (a.json)
+        std::cout << nlohmann::json{{"file", file}, {"verdict", "error"},
+                                    {"error", {{"line", err->line}, {"cause", err->cause}}}}
+                         .dump()
+                  << "\n";
+      exit = worst(exit, kBadInput);
+      continue;
+    }
+    const cut::Execution& x = std::get<cut::Execution>(read);
+    const cut::Result& r = std::get<cut::Result>(checked);
+    if (a.json)
+      std::cout << cut_json(file, x, r).dump() << "\n";
+    else
+      print_cut_human(std::cout, file, x, r);
+    exit = worst(exit, r.consistent ? kHolds : kViolation);
+  }
+  return exit;
+}
+
+}  // namespace
+
+Runner add_check_cut(CLI::App& check) {
+  auto args = std::make_shared<CutArgs>();
+  CLI::App* cmd = check.add_subcommand("cut", "causal-cut consistency of the snapshots in an execution");
+  cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
+  cmd->add_option("FILE", args->files, "execution files (JSON Lines)")->required()->check(CLI::ExistingFile);
+  return [args] { return run(*args); };
+}
+
+}  // namespace weir::cli

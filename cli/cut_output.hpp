@@ -1,0 +1,15 @@
+// How `weir check cut` reports a verdict: in words, and as JSON. Shared with `weir explore`,
+// which judges the executions its snapshot models record.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "checker/cut/cut.hpp"
+
+namespace weir::cli {
+
+nlohmann::json cut_json(const std::string& file, const cut::Execution& x, const cut::Result& r);
+void print_cut_human(std::ostream& out, const std::string& file, const cut::Execution& x, const cut::Result& r);
+
+}  // namespace weir::cli

@@ -153,7 +153,8 @@ class Pass {
 void find_incomplete(const Execution& x, const std::vector<std::uint64_t>& ssids, Result& r) {
   std::vector<std::uint64_t> own;
   for (std::uint32_t p = 0; p < x.processes.size(); ++p) {
-    if (x.processes[p].group != Group::In) continue;
+    // A process with no events (named only as a destination) has nothing to cut.
+    if (x.processes[p].group != Group::In || x.processes[p].events.empty()) continue;
     own.clear();
     for (std::uint32_t e : x.processes[p].events)
       if (x.events[e].kind == Kind::Snapshot) own.push_back(x.events[e].ssid);

@@ -1,4 +1,5 @@
 // The rules every execution keeps, whoever builds it.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -27,11 +28,27 @@ std::string quoted(const std::string& name) {
   return s;
 }
 
+// Message ids in traces are mostly counters: a canonical decimal below this bound is
+// looked up in a flat table instead of hashed (the same id as a string or a number).
+constexpr std::uint64_t kDenseIds = std::uint64_t{1} << 26;
+
+std::optional<std::uint64_t> dense_number(std::string_view id) {
+  if (id.empty() || id.size() > 8 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : id) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (n >= kDenseIds) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
 struct Builder::Names {
   NameMap processes;
   NameMap messages;
+  std::vector<std::uint32_t> numbered;  // message by its number, kNone where unseen
 };
 
 std::string ReadError::message() const {
@@ -70,10 +87,17 @@ std::optional<std::string> Builder::state_group(std::uint32_t p, Group g) {
 }
 
 std::uint32_t Builder::message(std::string_view id) {
-  auto it = names_->messages.find(id);
-  if (it != names_->messages.end()) return it->second;
   const auto m = static_cast<std::uint32_t>(x_.messages.size());
-  names_->messages.emplace(std::string(id), m);
+  if (auto n = dense_number(id)) {
+    std::vector<std::uint32_t>& table = names_->numbered;
+    if (table.size() <= *n) table.resize(std::max<std::size_t>(*n + 1, table.size() * 2), kNone);
+    if (table[*n] != kNone) return table[*n];
+    table[*n] = m;
+  } else {
+    auto it = names_->messages.find(id);
+    if (it != names_->messages.end()) return it->second;
+    names_->messages.emplace(std::string(id), m);
+  }
   x_.messages.push_back(Message{std::string(id)});
   return m;
 }

@@ -3,7 +3,6 @@
 // which keeps the rules. Every refusal names the file, the line and the cause.
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "checker/cut/cut.hpp"
 #include "checker/jsonl/jsonl.hpp"
@@ -255,12 +254,12 @@ std::variant<Execution, ReadError> parse_execution(std::string_view text, const 
 }
 
 std::variant<Execution, ReadError> read_execution(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return ReadError{path, 0, "cannot open file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return ReadError{path, 0, "cannot read file"};
-  return parse_execution(text.str(), path);
+  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) return ReadError{path, 0, "cannot read file"};
+  return parse_execution(text, path);
 }
 
 }  // namespace weir::cut

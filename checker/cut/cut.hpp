@@ -86,6 +86,9 @@ struct ReadError {
 std::variant<Execution, ReadError> read_execution(const std::string& path);
 std::variant<Execution, ReadError> parse_execution(std::string_view text, const std::string& name);
 
+// The execution as JSON Lines, one event per line, that read_execution reads back.
+std::string to_jsonl(const Execution& x);
+
 // Builds an execution in memory (the reader, models, generators, tests), enforcing the
 // rules every execution must keep; a method that refuses returns the cause in words.
 class Builder {

@@ -4,11 +4,16 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "checker/explore/explore.hpp"
 #include "cli/cli.hpp"
+#include "checker/cut/cut.hpp"
+#include "cli/cut_output.hpp"
+#include "model/beaver/beaver.hpp"
 #include "model/bench/ring.hpp"
+#include "model/chandy_lamport/chandy_lamport.hpp"
 #include "model/pegasus/pegasus.hpp"
 
 namespace weir::cli {
@@ -80,8 +85,37 @@ void print_steps(const std::vector<std::string>& steps) {
   for (std::size_t i = 0; i < steps.size(); ++i) std::cout << "    " << i << ". " << steps[i] << "\n";
 }
 
+// A snapshot model's path as an execution, judged by `weir check cut` (the model's
+// online verdict and the checker's must agree): written beside the counterexample.
+struct ExecutionVerdict {
+  std::string text;  // for people, indented
+  nlohmann::json json;
+};
+
+template <class M>
+std::optional<ExecutionVerdict> judge_execution(const M& model, std::uint32_t init,
+                                                const std::vector<std::uint32_t>& path, const std::string& file) {
+  if constexpr (requires { model.execution(init, path); }) {
+    const cut::Execution x = model.execution(init, path);
+    std::ofstream f(file);
+    f << cut::to_jsonl(x);
+    const std::string name = f ? file : std::string("(not written)");
+    const cut::Result r = std::get<cut::Result>(cut::check(x));  // a model's run has no causal cycle
+    ExecutionVerdict v;
+    v.json = cut_json(name, x, r);
+    std::ostringstream text;
+    print_cut_human(text, name, x, r);
+    v.text = "  the run as an execution for weir check cut:\n";
+    std::istringstream lines(text.str());
+    for (std::string line; std::getline(lines, line);) v.text.append("    ").append(line).append("\n");
+    return v;
+  }
+  return std::nullopt;
+}
+
 int report(const std::string& title, const ExploreArgs& a, const explore::Result& r,
-           const std::vector<std::string>& steps, const std::string& written) {
+           const std::vector<std::string>& steps, const std::string& written,
+           const std::optional<ExecutionVerdict>& execution) {
   const explore::Progress& p = r.stats;
   const int code = r.outcome == explore::Outcome::Violation ? kViolation
                    : r.outcome == explore::Outcome::Bounded ? kUnknown
@@ -103,6 +137,7 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
     if (!r.invariant.empty()) {
       j["invariant"] = r.invariant;
       j["counterexample"] = {{"file", written}, {"init", r.init_index}, {"actions", r.path}, {"steps", steps}};
+      if (execution) j["counterexample"]["execution"] = execution->json;
     }
     std::cout << j.dump() << "\n";
     return code;
@@ -137,9 +172,17 @@ int report(const std::string& title, const ExploreArgs& a, const explore::Result
     if (!written.empty()) std::cout << ", written to " << written;
     std::cout << ":\n";
     print_steps(steps);
+    if (execution) std::cout << execution->text;
     if (!written.empty()) std::cout << "  replay it: weir explore --replay " << written << "\n";
   }
   return code;
+}
+
+// counterexample-beaver.json -> counterexample-beaver.execution.jsonl
+std::string execution_file(const std::string& counterexample, const std::string& model) {
+  std::string base = counterexample.empty() ? "counterexample-" + model + ".json" : counterexample;
+  if (base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0) base.resize(base.size() - 5);
+  return base.append(".execution.jsonl");
 }
 
 template <class M>
@@ -158,6 +201,8 @@ int run(const std::string& name, const std::vector<std::string>& model_args, con
     const char* bad = model.violated(states.back());
     std::cout << title << ": replaying " << cx.actions.size() << " steps from " << a.replay_source << "\n";
     print_steps(steps);
+    if (auto v = judge_execution(model, cx.init, cx.actions, execution_file(a.replay_source, name)))
+      std::cout << v->text;
     if (bad && (cx.invariant.empty() || cx.invariant == bad)) {
       std::cout << "  reproduced: VIOLATION of \"" << bad << "\" after step " << cx.actions.size() << "\n";
       return kViolation;
@@ -189,6 +234,7 @@ int run(const std::string& name, const std::vector<std::string>& model_args, con
   }
   std::vector<std::string> steps;
   std::string written;
+  std::optional<ExecutionVerdict> execution;
   if (r.outcome == explore::Outcome::Violation) {
     steps = narrate(model, r.init_index, r.path);
     written = a.counterexample_file.empty() ? "counterexample-" + name + ".json" : a.counterexample_file;
@@ -201,8 +247,9 @@ int run(const std::string& name, const std::vector<std::string>& model_args, con
       std::cerr << "weir: cannot write the counterexample to " << written << "\n";
       written.clear();
     }
+    execution = judge_execution(model, r.init_index, r.path, execution_file(written, name));
   }
-  return report(title, a, r, steps, written);
+  return report(title, a, r, steps, written, execution);
 }
 
 std::optional<std::string> load(const std::string& path, Counterexample& cx) {
@@ -276,7 +323,33 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
   pg->add_option("--mutant", *peg_mutant, "plant a bug (see --list)");
   common(pg);
 
-  return [cmd, r, pg, args, ring, below, peg, peg_mutant, no_loss, no_dup]() -> int {
+  auto clo = std::make_shared<model::chandy_lamport::Options>();
+  auto cl_mutant = std::make_shared<std::string>();
+  CLI::App* cl = cmd->add_subcommand("chandy-lamport", "Chandy-Lamport snapshots on FIFO channels (TOCS'85), cut consistency");
+  cl->add_option("--processes", clo->processes, "processes, each with a channel to every other")->capture_default_str();
+  cl->add_option("--messages", clo->messages, "application messages each process may send")->capture_default_str();
+  cl->add_option("--mutant", *cl_mutant, "plant a bug (see --list)");
+  common(cl);
+
+  auto bvo = std::make_shared<model::beaver::Options>();
+  auto bv_mutant = std::make_shared<std::string>();
+  CLI::App* bv = cmd->add_subcommand("beaver", "Beaver: partial snapshots by gateway marking (OSDI'24), cut consistency");
+  bv->add_option("--gateways", bvo->gateways, "G: load-balancer gateways on every inbound path")->capture_default_str();
+  bv->add_option("--in-group", bvo->in_group, "in-group nodes (the service being snapshotted)")->capture_default_str();
+  bv->add_option("--out-group", bvo->out_group, "out-group nodes (external clients, black-box services)")
+      ->capture_default_str();
+  bv->add_option("--requests", bvo->requests, "requests the out-group sends in, in all")->capture_default_str();
+  bv->add_option("--sends", bvo->sends, "further messages (replies, internal, forwards), in all")->capture_default_str();
+  bv->add_option("--latency-min", bvo->latency_min, "fewest time steps a hop takes")->capture_default_str();
+  bv->add_option("--latency-max", bvo->latency_max, "most time steps a hop takes")->capture_default_str();
+  bv->add_option("--tau-min", bvo->tau_min, "assumed shortest external chain, in steps (0: the true one, 3 x latency-min)");
+  bv->add_option("--window", bvo->window, "steps within which every gateway enters (0: tau-min + 1)");
+  bv->add_option("--snapshots", bvo->snapshots, "snapshots taken one after another")->capture_default_str();
+  bv->add_option("--mutant", *bv_mutant, "plant a bug (see --list)");
+  common(bv);
+
+  return [cmd, r, pg, cl, bv, args, ring, below, peg, peg_mutant, no_loss, no_dup, clo, cl_mutant, bvo,
+          bv_mutant]() -> int {
     if (!args->replay_file.empty()) {
       Counterexample cx;
       if (auto why = load(args->replay_file, cx)) {
@@ -307,8 +380,80 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                 << " --reconfigs (1) --no-loss --no-dup\n"
                 << "            mutants:\n";
       for (const auto& m : model::pegasus::mutants())
-        std::cout << "              " << m.name << std::string(22 - m.name.size(), ' ') << m.what << "\n";
+        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+      std::cout << "  chandy-lamport  " << cl->get_description() << "\n"
+                << "            --processes (3) --messages (2)\n"
+                << "            mutants:\n";
+      for (const auto& m : model::chandy_lamport::mutants())
+        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+      std::cout << "  beaver    " << bv->get_description() << "\n"
+                << "            --gateways (2) --in-group (2) --out-group (1) --requests (2) --sends (3)"
+                << " --latency-min (1) --latency-max (1) --tau-min (3 x latency-min) --window (tau-min + 1)"
+                << " --snapshots (1)\n"
+                << "            mutants:\n";
+      for (const auto& m : model::beaver::mutants())
+        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
       return args->list ? kHolds : kBadInput;
+    }
+    // The options as given, to rebuild the model on --replay, and the title.
+    auto with_mutant = [](std::vector<std::string>& model_args, std::string& title, const std::string& mutant) {
+      if (mutant.empty()) return;
+      model_args.push_back("--mutant");
+      model_args.push_back(mutant);
+      title.append(", mutant ").append(mutant);
+    };
+    if (cl->parsed()) {
+      if (!cl_mutant->empty()) {
+        auto m = model::chandy_lamport::parse_mutant(*cl_mutant);
+        if (!m) {
+          std::cerr << "weir: explore chandy-lamport: unknown mutant '" << *cl_mutant << "' (see weir explore --list)\n";
+          return kBadInput;
+        }
+        clo->mutant = *m;
+      }
+      if (auto why = model::chandy_lamport::invalid(*clo)) {
+        std::cerr << "weir: explore chandy-lamport: " << *why << "\n";
+        return kBadInput;
+      }
+      std::vector<std::string> model_args = {"--processes", std::to_string(clo->processes), "--messages",
+                                             std::to_string(clo->messages)};
+      std::string title = "chandy-lamport (";
+      title.append(std::to_string(clo->processes)).append(" processes, ").append(std::to_string(clo->messages));
+      title.append(" messages each");
+      with_mutant(model_args, title, *cl_mutant);
+      title.append(")");
+      return run("chandy-lamport", model_args, title, model::chandy_lamport::ChandyLamport(*clo), *args);
+    }
+    if (bv->parsed()) {
+      if (!bv_mutant->empty()) {
+        auto m = model::beaver::parse_mutant(*bv_mutant);
+        if (!m) {
+          std::cerr << "weir: explore beaver: unknown mutant '" << *bv_mutant << "' (see weir explore --list)\n";
+          return kBadInput;
+        }
+        bvo->mutant = *m;
+      }
+      if (auto why = model::beaver::invalid(*bvo)) {
+        std::cerr << "weir: explore beaver: " << *why << "\n";
+        return kBadInput;
+      }
+      const model::beaver::Beaver model(*bvo);
+      std::vector<std::string> model_args;
+      for (const auto& [flag, v] : std::vector<std::pair<const char*, unsigned>>{
+               {"--gateways", bvo->gateways}, {"--in-group", bvo->in_group}, {"--out-group", bvo->out_group},
+               {"--requests", bvo->requests}, {"--sends", bvo->sends}, {"--latency-min", bvo->latency_min},
+               {"--latency-max", bvo->latency_max}, {"--tau-min", model.tau_min()}, {"--window", model.window()},
+               {"--snapshots", bvo->snapshots}}) {
+        model_args.push_back(flag);
+        model_args.push_back(std::to_string(v));
+      }
+      std::string title = "beaver (";
+      title.append(std::to_string(bvo->gateways)).append(bvo->gateways == 1 ? " gateway, " : " gateways, ");
+      title.append(std::to_string(bvo->in_group)).append(" in-group, ").append(std::to_string(bvo->out_group));
+      title.append(" out-group, tau_min ").append(std::to_string(model.tau_min()));
+      with_mutant(model_args, title, *bv_mutant);
+      title.append(")");
+      return run("beaver", model_args, title, model, *args);
     }
     if (pg->parsed()) {
       if (!peg_mutant->empty()) {

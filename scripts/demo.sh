@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds Weir, and checks the
-# bundled example histories: ones that hold, and a violation shown with its witness.
+# bundled example histories and executions (ones that hold, and violations shown with
+# their witnesses), and model-checks the Beaver model.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit 2
@@ -19,6 +20,9 @@ show() {
 show check lin --spec cas-register examples/lin/etcd-ok.log
 show check lin --spec kv examples/lin/kv-ok.jsonl
 show check lin --spec kv examples/lin/kv-stale-read.edn
+show check cut examples/cut/beaver-consistent.jsonl
+show check cut examples/cut/beaver-inconsistent.jsonl
+show explore beaver
 # The demo succeeds when every verdict is the expected one.
 [ $status -eq 1 ] && exit 0
 echo "demo: unexpected verdicts (worst exit $status)" >&2

@@ -94,7 +94,12 @@ TEST(ChandyLamport, OnlineVerdictIsTheCheckersOnRandomRuns) {
 }
 
 TEST(Beaver, HoldsWithOneTwoAndThreeGateways) {
-  for (unsigned g : {1u, 2u, 3u}) {
+#ifdef WEIR_SANITIZED
+  const std::vector<unsigned> gateways = {1, 2};  // 3 gateways: 2 million states, the Release build runs it
+#else
+  const std::vector<unsigned> gateways = {1, 2, 3};
+#endif
+  for (unsigned g : gateways) {
     beaver::Options o;
     o.gateways = g;
     const explore::Result r = explore::bfs(Beaver(o), {});

@@ -16,5 +16,6 @@ using Runner = std::function<int()>;
 Runner add_check_lin(CLI::App& check);
 Runner add_check_cut(CLI::App& check);
 Runner add_explore(CLI::App& app);
+Runner add_bound(CLI::App& app);
 
 }  // namespace weir::cli

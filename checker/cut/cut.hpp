@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -121,6 +122,30 @@ class Builder {
   std::vector<double> last_time_;
   std::vector<std::uint8_t> group_fixed_;
 };
+
+// Records an execution as a program runs (a model replaying a path, a solver's schedule):
+// the program calls these as its processes send, receive and record. A refusal is a bug
+// in that program, not bad input: it throws std::logic_error.
+class Recorder {
+ public:
+  explicit Recorder(std::string name) : b_(std::move(name)) {}
+
+  std::uint32_t process(const std::string& name, Group group);
+  // A message is known to the model by a key of its own; `name` is how the file shows it.
+  void send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag, double time);
+  void recv(std::uint32_t p, std::uint64_t key, double time);
+  void local(std::uint32_t p, double time);
+  std::uint32_t snapshot(std::uint32_t p, std::uint64_t ssid, double time);  // the event's index
+  void channel_state(std::uint32_t snapshot_event, std::uint32_t from, const std::vector<std::uint64_t>& keys);
+  // A refusal here is a bug in the model, not bad input: it throws std::logic_error.
+  Execution finish() &&;
+
+ private:
+  void add(Event e);
+  Builder b_;
+  std::unordered_map<std::uint64_t, std::uint32_t> messages_;
+};
+
 
 enum class ViolationKind : std::uint8_t { Inconsistent, Incomplete, ChannelState };
 

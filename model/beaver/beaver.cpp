@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "model/core/execution.hpp"
 
 namespace weir::model::beaver {
 
@@ -350,7 +349,7 @@ cut::Execution Beaver::execution(std::uint32_t init, const std::vector<std::uint
     if (i >= acts.size()) throw std::out_of_range("the path does not fit the model");
     step(s, acts[i], &r);
   }
-  core::ExecutionRecorder x("beaver");
+  cut::Recorder x("beaver");
   std::vector<std::uint32_t> ids;
   for (unsigned q = 0; q < o_.in_group; ++q) ids.push_back(x.process(named("n", q), cut::Group::In));
   for (unsigned o = 0; o < o_.out_group; ++o) ids.push_back(x.process(named("x", o), cut::Group::Out));

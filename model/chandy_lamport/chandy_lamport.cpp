@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "model/core/execution.hpp"
 
 namespace weir::model::chandy_lamport {
 
@@ -42,7 +41,7 @@ std::optional<std::string> invalid(const Options& o) {
 }
 
 struct ChandyLamport::Recorder {
-  core::ExecutionRecorder x{"chandy-lamport"};
+  cut::Recorder x{"chandy-lamport"};
   std::vector<std::uint32_t> ids;
   std::vector<std::uint32_t> snapshot_event;
   std::vector<std::vector<std::uint64_t>> recording;  // to * N + from: what the channel state holds so far

@@ -1,0 +1,185 @@
+// weir bound beaver [--gateways G] [--to-gateway MIN:MAX] [--to-initiator MIN:MAX] [--hop MIN:MAX]
+//                   [--hops K] [--threshold T] [--on measured|spread] [--synthesize [--step S]]
+//                   [--execution FILE] [--json]
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "checker/bound/bound.hpp"
+#include "cli/cli.hpp"
+#include "cli/cut_output.hpp"
+
+namespace weir::cli {
+namespace {
+
+struct BoundArgs {
+  unsigned gateways = 2;
+  std::string to_gateway = "0:10", to_initiator = "0:10", hop = "11:1000";
+  unsigned hops = 3;
+  double threshold = 33;
+  std::string on = "measured";
+  bool synthesize = false;
+  double step = 0.001;
+  std::string execution_file = "bound-beaver.execution.jsonl";
+  bool json = false;
+};
+
+std::optional<std::string> parse_delay(const std::string& text, const char* option, spec::Delay& d) {
+  const auto colon = text.find(':');
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument("no colon");
+    std::size_t used = 0;
+    const std::string lo = text.substr(0, colon), hi = text.substr(colon + 1);
+    d.min = std::stod(lo, &used);
+    if (used != lo.size()) throw std::invalid_argument("trailing");
+    d.max = std::stod(hi, &used);
+    if (used != hi.size()) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    return std::string(option) + ": expected MIN:MAX in microseconds (e.g. 2:10), not '" + text + "'";
+  }
+  return std::nullopt;
+}
+
+std::string fmt(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+nlohmann::json schedule_json(const bound::Schedule& s) {
+  return {{"enter", s.enter},           {"reply", s.reply},
+          {"t1", s.t1},                 {"spread", s.spread},
+          {"first_gateway", s.first_gateway}, {"last_gateway", s.last_gateway},
+          {"chain_start", s.chain_start}, {"chain_end", s.chain_end},
+          {"hops", s.hops}};
+}
+
+// Writes the schedule as an execution, judges it, and says what `weir check cut` says.
+void confirm(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
+  const cut::Execution x = bound::execution(p, s);
+  std::ofstream f(a.execution_file);
+  f << cut::to_jsonl(x);
+  const std::string name = f ? a.execution_file : std::string("(not written)");
+  const cut::Result r = std::get<cut::Result>(cut::check(x));
+  if (a.json) {
+    j["execution"] = cut_json(name, x, r);
+    return;
+  }
+  for (const std::string& line : bound::narrate(p, s)) std::cout << "    " << line << "\n";
+  std::cout << "  the schedule as an execution for weir check cut:\n";
+  std::ostringstream text;
+  print_cut_human(text, name, x, r);
+  std::istringstream lines(text.str());
+  for (std::string line; std::getline(lines, line);) std::cout << "    " << line << "\n";
+}
+
+int run(const BoundArgs& a) {
+  spec::BoundParams p;
+  p.gateways = a.gateways;
+  p.hops = a.hops;
+  p.threshold = a.threshold;
+  p.on = a.on == "spread" ? spec::Acceptance::Spread : spec::Acceptance::Measured;
+  for (auto [text, option, d] : {std::tuple{&a.to_gateway, "--to-gateway", &p.to_gateway},
+                                 std::tuple{&a.to_initiator, "--to-initiator", &p.to_initiator},
+                                 std::tuple{&a.hop, "--hop", &p.hop}}) {
+    if (auto why = parse_delay(*text, option, *d)) {
+      std::cerr << "weir: bound beaver: " << *why << "\n";
+      return kBadInput;
+    }
+  }
+  if (auto why = spec::invalid(p)) {
+    std::cerr << "weir: bound beaver: " << *why << "\n";
+    return kBadInput;
+  }
+  if (!(a.step > 0)) {
+    std::cerr << "weir: bound beaver: --step must be above 0\n";
+    return kBadInput;
+  }
+  const char* quantity = p.on == spec::Acceptance::Measured ? "t1 - t0" : "the spread of entries";
+  nlohmann::json j = {{"gateways", p.gateways},
+                      {"to_gateway", {p.to_gateway.min, p.to_gateway.max}},
+                      {"to_initiator", {p.to_initiator.min, p.to_initiator.max}},
+                      {"hop", {p.hop.min, p.hop.max}},
+                      {"hops", p.hops},
+                      {"tau_min", spec::tau_min(p)},
+                      {"on", a.on}};
+  if (!a.json) {
+    std::cout << "beaver bound: " << p.gateways << " gateways, initiator->gateway " << fmt(p.to_gateway.min) << ".."
+              << fmt(p.to_gateway.max) << " us, gateway->initiator " << fmt(p.to_initiator.min) << ".."
+              << fmt(p.to_initiator.max) << " us, external chains of 3.." << p.hops << " hops of " << fmt(p.hop.min)
+              << ".." << fmt(p.hop.max) << " us (tau_min " << fmt(spec::tau_min(p)) << " us)\n";
+  }
+  if (a.synthesize) {
+    const bound::Synthesis s = bound::synthesize(p, a.step);
+    j["synthesis"] = {{"any_threshold_is_safe", s.any_threshold_is_safe}, {"seconds", s.seconds}};
+    if (!s.any_threshold_is_safe) {
+      j["synthesis"]["largest_safe_threshold"] = s.largest_safe;
+      j["synthesis"]["step"] = s.step;
+    }
+    if (!a.json) {
+      if (s.any_threshold_is_safe) {
+        std::cout << "  any threshold is safe: no external chain can outrun the gateways' entries (z3, "
+                  << fmt(s.seconds) << " s)\n";
+      } else {
+        std::cout << "  largest safe threshold: accept when " << quantity << " < " << fmt(s.largest_safe)
+                  << " us (z3, " << fmt(s.seconds) << " s)\n"
+                  << "  one step above, at " << fmt(s.largest_safe + s.step)
+                  << " us, an accepted snapshot can be inconsistent:\n";
+      }
+    }
+    if (s.counterexample) {
+      j["synthesis"]["counterexample"] = schedule_json(*s.counterexample);
+      confirm(p, *s.counterexample, a, j["synthesis"]);
+    }
+    if (a.json) std::cout << j.dump() << "\n";
+    return kHolds;  // an answer, not a verdict on a given threshold
+  }
+  const bound::Verdict v = bound::check(p);
+  j["threshold"] = p.threshold;
+  j["verdict"] = v.holds ? "holds" : "violated";
+  j["seconds"] = v.seconds;
+  if (!a.json) {
+    std::cout << "  accept when " << quantity << " < " << fmt(p.threshold) << " us: ";
+    if (v.holds)
+      std::cout << "bound holds, no accepted snapshot can be inconsistent (z3: unsat, " << fmt(v.seconds) << " s)\n";
+    else
+      std::cout << "VIOLATED, an accepted snapshot can be inconsistent (z3: sat, " << fmt(v.seconds) << " s):\n";
+  }
+  if (v.counterexample) {
+    j["counterexample"] = schedule_json(*v.counterexample);
+    confirm(p, *v.counterexample, a, j);
+  }
+  if (a.json) std::cout << j.dump() << "\n";
+  return v.holds ? kHolds : kViolation;
+}
+
+}  // namespace
+
+Runner add_bound(CLI::App& app) {
+  auto args = std::make_shared<BoundArgs>();
+  CLI::App* cmd = app.add_subcommand("bound", "validate a timing bound with Z3");
+  cmd->require_subcommand(1);
+  CLI::App* b = cmd->add_subcommand("beaver", "Beaver's optimistic gateway marking (Theorem 2): is the threshold safe?");
+  b->add_option("--gateways", args->gateways, "G: gateways")->capture_default_str();
+  b->add_option("--to-gateway", args->to_gateway, "initiator -> gateway one-way delay, MIN:MAX us")->capture_default_str();
+  b->add_option("--to-initiator", args->to_initiator, "gateway -> initiator one-way delay, MIN:MAX us")
+      ->capture_default_str();
+  b->add_option("--hop", args->hop, "latency of one hop of an external chain, MIN:MAX us")->capture_default_str();
+  b->add_option("--hops", args->hops, "longest external chain considered, in hops (at least 3)")->capture_default_str();
+  b->add_option("--threshold", args->threshold, "accept when the measured quantity is below this, us")
+      ->capture_default_str();
+  b->add_option("--on", args->on, "what the threshold bounds: measured (t1 - t0) or spread (of entry times)")
+      ->check(CLI::IsMember({"measured", "spread"}))
+      ->capture_default_str();
+  b->add_flag("--synthesize", args->synthesize, "find the largest safe threshold instead of checking one");
+  b->add_option("--step", args->step, "with --synthesize: the step above it to show a counterexample at, us")
+      ->capture_default_str();
+  b->add_option("--execution", args->execution_file, "where to write a counterexample as an execution")
+      ->capture_default_str();
+  b->add_flag("--json", args->json, "one JSON object on stdout");
+  return [args] { return run(*args); };
+}
+
+}  // namespace weir::cli

@@ -345,11 +345,20 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
   bv->add_option("--tau-min", bvo->tau_min, "assumed shortest external chain, in steps (0: the true one, 3 x latency-min)");
   bv->add_option("--window", bvo->window, "steps within which every gateway enters (0: tau-min + 1)");
   bv->add_option("--snapshots", bvo->snapshots, "snapshots taken one after another")->capture_default_str();
+  auto bv_acceptance = std::make_shared<std::string>("spread");
+  bv->add_option("--acceptance", *bv_acceptance,
+                 "accept on the true spread of entries (< tau-min) or on the measured t1 - t0 (< --threshold)")
+      ->check(CLI::IsMember({"spread", "measured"}))
+      ->capture_default_str();
+  bv->add_option("--enter-min", bvo->enter_min, "fewest steps after the start a gateway enters")->capture_default_str();
+  bv->add_option("--reply-min", bvo->reply_min, "fewest steps a gateway's reply takes to the initiator")
+      ->capture_default_str();
+  bv->add_option("--threshold", bvo->threshold, "with --acceptance measured: accept when t1 - t0 is below it, steps");
   bv->add_option("--mutant", *bv_mutant, "plant a bug (see --list)");
   common(bv);
 
   return [cmd, r, pg, cl, bv, args, ring, below, peg, peg_mutant, no_loss, no_dup, clo, cl_mutant, bvo,
-          bv_mutant]() -> int {
+          bv_mutant, bv_acceptance]() -> int {
     if (!args->replay_file.empty()) {
       Counterexample cx;
       if (auto why = load(args->replay_file, cx)) {
@@ -390,6 +399,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                 << "            --gateways (2) --in-group (2) --out-group (1) --requests (2) --sends (3)"
                 << " --latency-min (1) --latency-max (1) --tau-min (3 x latency-min) --window (tau-min + 1)"
                 << " --snapshots (1)\n"
+                << "            --acceptance spread|measured (spread) --enter-min (0) --reply-min (0) --threshold\n"
                 << "            mutants:\n";
       for (const auto& m : model::beaver::mutants())
         std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
@@ -433,6 +443,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
         }
         bvo->mutant = *m;
       }
+      bvo->measured = *bv_acceptance == "measured";
       if (auto why = model::beaver::invalid(*bvo)) {
         std::cerr << "weir: explore beaver: " << *why << "\n";
         return kBadInput;
@@ -443,14 +454,21 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                {"--gateways", bvo->gateways}, {"--in-group", bvo->in_group}, {"--out-group", bvo->out_group},
                {"--requests", bvo->requests}, {"--sends", bvo->sends}, {"--latency-min", bvo->latency_min},
                {"--latency-max", bvo->latency_max}, {"--tau-min", model.tau_min()}, {"--window", model.window()},
-               {"--snapshots", bvo->snapshots}}) {
+               {"--snapshots", bvo->snapshots}, {"--enter-min", bvo->enter_min}, {"--reply-min", bvo->reply_min},
+               {"--threshold", bvo->threshold}}) {
         model_args.push_back(flag);
         model_args.push_back(std::to_string(v));
       }
+      model_args.push_back("--acceptance");
+      model_args.push_back(*bv_acceptance);
       std::string title = "beaver (";
       title.append(std::to_string(bvo->gateways)).append(bvo->gateways == 1 ? " gateway, " : " gateways, ");
       title.append(std::to_string(bvo->in_group)).append(" in-group, ").append(std::to_string(bvo->out_group));
-      title.append(" out-group, tau_min ").append(std::to_string(model.tau_min()));
+      title.append(" out-group, ");
+      if (bvo->measured)
+        title.append("accept when t1 - t0 < ").append(std::to_string(bvo->threshold));
+      else
+        title.append("tau_min ").append(std::to_string(model.tau_min()));
       with_mutant(model_args, title, *bv_mutant);
       title.append(")");
       return run("beaver", model_args, title, model, *args);

@@ -48,6 +48,8 @@ std::optional<std::string> invalid(const Options& o) {
   if (o.requests > 60 || o.sends > 60) return "--requests and --sends must be at most 60";
   const unsigned tau = o.tau_min ? o.tau_min : 3 * o.latency_min;
   const unsigned window = o.window ? o.window : tau + 1;
+  if (o.enter_min > window) return "--enter-min must be at most the window";
+  if (o.measured && o.threshold == 0) return "--acceptance measured needs --threshold (steps)";
   if (o.snapshots * (window + 1) + 3 * o.latency_max + 2 > 250 || o.latency_max > 60)
     return "the run would be longer than 250 steps: lower --window, --latency-max or --snapshots";
   return std::nullopt;
@@ -102,7 +104,8 @@ void Beaver::actions(const State& s, std::vector<Action>& out) const {
   if (!due && s.now < horizon_ && (taking || !s.flight.empty())) out.push_back(Action{Kind::Tick, 0, 0});
   if (taking)
     for (unsigned g = 0; g < o_.gateways; ++g)
-      if (s.gateways[g].ssid < s.snapshot) out.push_back(Action{Kind::Enter, static_cast<std::uint8_t>(g), 0});
+      if (s.gateways[g].ssid < s.snapshot && s.now >= s.start + o_.enter_min)
+        out.push_back(Action{Kind::Enter, static_cast<std::uint8_t>(g), 0});
   for (unsigned q = 0; q < o_.in_group; ++q)
     if (s.nodes[q].ssid + 1 < s.snapshot) out.push_back(Action{Kind::Mark, static_cast<std::uint8_t>(q), 0});
   if (s.requests > 0)
@@ -138,10 +141,12 @@ void Beaver::enter(State& s, unsigned g) const {
     first = std::min(first, o.entered_at);
     last = std::max(last, o.entered_at);
   }
-  const unsigned spread = last - first;
+  // The quantity the initiator judges, and its bound.
+  const unsigned quantity = o_.measured ? last - s.start + o_.reply_min : last - first;
+  const unsigned bound = o_.measured ? o_.threshold : tau_min_;
   const bool accept = o_.mutant == Mutant::NoAcceptanceCheck ? true
-                      : o_.mutant == Mutant::AcceptOnEqual   ? spread <= tau_min_
-                                                             : spread < tau_min_;
+                      : o_.mutant == Mutant::AcceptOnEqual   ? quantity <= bound
+                                                             : quantity < bound;
   (accept ? s.accepted : s.rejected) |= bit(n);
   ++s.snapshot;
   s.start = s.now;

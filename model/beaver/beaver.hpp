@@ -63,6 +63,14 @@ struct Options {
   unsigned tau_min = 0;      // 0: the true shortest chain, 3 * latency_min
   unsigned window = 0;       // gateways enter within this many steps of the start; 0: tau_min + 1
   unsigned snapshots = 1;
+  // What the initiator accepts on: the true spread of entries (below tau_min), or what it
+  // can measure, t1 - t0 from its requests to the last reply (below `threshold`). A gateway
+  // enters enter_min..window steps after the start; a reply takes at least reply_min steps
+  // (a longer one only makes acceptance less likely, so the model takes the shortest).
+  bool measured = false;
+  unsigned enter_min = 0;
+  unsigned reply_min = 0;
+  unsigned threshold = 0;
   Mutant mutant = Mutant::None;
 };
 

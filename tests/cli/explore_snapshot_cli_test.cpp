@@ -14,10 +14,10 @@ using weir::test::CliRun;
 using weir::test::weir;
 
 TEST(ExploreSnapshotCli, CorrectModelsHold) {
-  CliRun cl = weir("explore chandy-lamport --json");
+  CliRun cl = weir("explore chandy-lamport --messages 1 --json");
   ASSERT_EQ(cl.exit, 0) << cl.err;
   EXPECT_EQ(nlohmann::json::parse(cl.out)["outcome"], "complete");
-  CliRun bv = weir("explore beaver");
+  CliRun bv = weir("explore beaver --requests 1");
   ASSERT_EQ(bv.exit, 0) << bv.err;
   EXPECT_NE(bv.out.find("beaver (2 gateways, 2 in-group, 1 out-group, tau_min 3): holds"), std::string::npos) << bv.out;
 }

@@ -1,6 +1,7 @@
 // weir bound beaver [--gateways G] [--to-gateway MIN:MAX] [--to-initiator MIN:MAX] [--hop MIN:MAX]
 //                   [--hops K] [--threshold T] [--on measured|spread] [--synthesize [--step S]]
 //                   [--execution FILE] [--json]
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,8 +9,10 @@
 #include <sstream>
 
 #include "checker/bound/bound.hpp"
+#include "checker/explore/explore.hpp"
 #include "cli/cli.hpp"
 #include "cli/cut_output.hpp"
+#include "model/beaver/beaver.hpp"
 
 namespace weir::cli {
 namespace {
@@ -23,6 +26,7 @@ struct BoundArgs {
   bool synthesize = false;
   double step = 0.001;
   std::string execution_file = "bound-beaver.execution.jsonl";
+  std::string scenario_file = "bound-beaver.scenario.json";
   bool json = false;
 };
 
@@ -56,6 +60,74 @@ nlohmann::json schedule_json(const bound::Schedule& s) {
           {"hops", s.hops}};
 }
 
+bool whole(double v) { return v >= 0 && v < 1e6 && v == static_cast<double>(static_cast<long long>(v)); }
+
+// The schedule as a run of the Beaver model (time in steps of one unit, shifted by one hop
+// so that the client's request can leave before the first gateway enters), written as a
+// counterexample that `weir explore --replay` walks. The cause, when it cannot be.
+std::optional<std::string> play_in_model(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a,
+                                         nlohmann::json& j) {
+  for (double v : {p.to_gateway.min, p.to_gateway.max, p.to_initiator.min, p.hop.min})
+    if (!whole(v)) return "the bounds are not whole units";
+  for (double v : s.enter)
+    if (!whole(v)) return "the entry times are not whole units";
+  if (!whole(s.chain_start)) return "the chain does not start on a whole unit";
+  if (p.hop.min < 1) return "a hop may take no time; the model's hops take at least one step";
+  const auto unit = [](double v) { return static_cast<unsigned>(v); };
+  const unsigned L = unit(p.hop.min);
+  model::beaver::Options o;
+  o.gateways = p.gateways;
+  o.in_group = 2;
+  o.out_group = 1;
+  o.requests = 1;
+  o.sends = 2;
+  o.latency_min = o.latency_max = L;  // the chain at its fastest; a slower one only helps the gateways
+  o.enter_min = unit(p.to_gateway.min);
+  o.window = unit(p.to_gateway.max);
+  o.reply_min = unit(p.to_initiator.min);
+  o.start = L;
+  // A whole quantity q is below the threshold T exactly when q < ceil(T).
+  const auto bound = static_cast<unsigned>(std::ceil(p.threshold));
+  o.measured = p.on == spec::Acceptance::Measured;
+  if (o.measured) o.threshold = bound;
+  o.tau_min = o.measured ? 3 * L : bound;  // in the model, spread acceptance compares with tau_min
+  if (o.window == 0 || bound == 0) return "the window or the threshold is zero";
+  if (auto why = model::beaver::invalid(o)) return "the model cannot hold it (" + *why + "): scale the units";
+  const model::beaver::Beaver m(o);
+  model::beaver::Beaver::Scenario sc;
+  sc.request_at = unit(s.chain_start);
+  for (double e : s.enter) sc.enter_at.push_back(unit(e) + L);
+  sc.first = s.first_gateway;
+  sc.last = s.last_gateway;
+  const auto path = m.play(sc);
+  if (!path) return "the model could not play the schedule";
+  std::vector<std::string> args;
+  for (const auto& [flag, v] : std::vector<std::pair<const char*, unsigned>>{
+           {"--gateways", o.gateways}, {"--in-group", 2}, {"--out-group", 1}, {"--requests", 1}, {"--sends", 2},
+           {"--latency-min", L}, {"--latency-max", L}, {"--tau-min", m.tau_min()}, {"--window", o.window},
+           {"--snapshots", 1}, {"--enter-min", o.enter_min}, {"--reply-min", o.reply_min},
+           {"--threshold", o.threshold}, {"--start", o.start}}) {
+    args.push_back(flag);
+    args.push_back(std::to_string(v));
+  }
+  args.push_back("--acceptance");
+  args.push_back(o.measured ? "measured" : "spread");
+  const auto states = explore::replay(m, 0, *path);
+  const char* bad = states.empty() ? nullptr : m.violated(states.back());
+  if (!bad) return "the model played the schedule without a violation";
+  std::ofstream f(a.scenario_file);
+  f << nlohmann::json{{"weir", "explore counterexample"}, {"model", "beaver"}, {"args", args}, {"init", 0},
+                      {"actions", *path}, {"invariant", bad}}
+           .dump(2)
+    << "\n";
+  j["scenario"] = {{"file", f ? a.scenario_file : ""}, {"steps", path->size()}, {"invariant", bad}};
+  if (!a.json)
+    std::cout << "  the Beaver model plays the schedule (" << path->size() << " steps, 1 step = 1 us): VIOLATION of \""
+              << bad << "\"\n"
+              << "    replay it: weir explore --replay " << a.scenario_file << "\n";
+  return std::nullopt;
+}
+
 // Writes the schedule as an execution, judges it, and says what `weir check cut` says.
 void confirm(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
   const cut::Execution x = bound::execution(p, s);
@@ -73,6 +145,15 @@ void confirm(const spec::BoundParams& p, const bound::Schedule& s, const BoundAr
   print_cut_human(text, name, x, r);
   std::istringstream lines(text.str());
   for (std::string line; std::getline(lines, line);) std::cout << "    " << line << "\n";
+}
+
+void counterexample(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
+  j["counterexample"] = schedule_json(s);
+  confirm(p, s, a, j);
+  if (auto why = play_in_model(p, s, a, j)) {
+    j["scenario"] = {{"not_played", *why}};
+    if (!a.json) std::cout << "  not played in the Beaver model: " << *why << "\n";
+  }
 }
 
 int run(const BoundArgs& a) {
@@ -130,8 +211,9 @@ int run(const BoundArgs& a) {
       }
     }
     if (s.counterexample) {
-      j["synthesis"]["counterexample"] = schedule_json(*s.counterexample);
-      confirm(p, *s.counterexample, a, j["synthesis"]);
+      spec::BoundParams above = p;
+      above.threshold = s.largest_safe + s.step;
+      counterexample(above, *s.counterexample, a, j["synthesis"]);
     }
     if (a.json) std::cout << j.dump() << "\n";
     return kHolds;  // an answer, not a verdict on a given threshold
@@ -147,10 +229,7 @@ int run(const BoundArgs& a) {
     else
       std::cout << "VIOLATED, an accepted snapshot can be inconsistent (z3: sat, " << fmt(v.seconds) << " s):\n";
   }
-  if (v.counterexample) {
-    j["counterexample"] = schedule_json(*v.counterexample);
-    confirm(p, *v.counterexample, a, j);
-  }
+  if (v.counterexample) counterexample(p, *v.counterexample, a, j);
   if (a.json) std::cout << j.dump() << "\n";
   return v.holds ? kHolds : kViolation;
 }
@@ -177,6 +256,8 @@ Runner add_bound(CLI::App& app) {
   b->add_option("--step", args->step, "with --synthesize: the step above it to show a counterexample at, us")
       ->capture_default_str();
   b->add_option("--execution", args->execution_file, "where to write a counterexample as an execution")
+      ->capture_default_str();
+  b->add_option("--scenario", args->scenario_file, "where to write a counterexample as a Beaver model run")
       ->capture_default_str();
   b->add_flag("--json", args->json, "one JSON object on stdout");
   return [args] { return run(*args); };

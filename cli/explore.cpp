@@ -350,6 +350,8 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                  "accept on the true spread of entries (< tau-min) or on the measured t1 - t0 (< --threshold)")
       ->check(CLI::IsMember({"spread", "measured"}))
       ->capture_default_str();
+  bv->add_option("--start", bvo->start, "the step at which the initiator starts the first snapshot")
+      ->capture_default_str();
   bv->add_option("--enter-min", bvo->enter_min, "fewest steps after the start a gateway enters")->capture_default_str();
   bv->add_option("--reply-min", bvo->reply_min, "fewest steps a gateway's reply takes to the initiator")
       ->capture_default_str();
@@ -455,7 +457,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                {"--requests", bvo->requests}, {"--sends", bvo->sends}, {"--latency-min", bvo->latency_min},
                {"--latency-max", bvo->latency_max}, {"--tau-min", model.tau_min()}, {"--window", model.window()},
                {"--snapshots", bvo->snapshots}, {"--enter-min", bvo->enter_min}, {"--reply-min", bvo->reply_min},
-               {"--threshold", bvo->threshold}}) {
+               {"--threshold", bvo->threshold}, {"--start", bvo->start}}) {
         model_args.push_back(flag);
         model_args.push_back(std::to_string(v));
       }

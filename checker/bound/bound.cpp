@@ -58,6 +58,17 @@ Verdict check(const spec::BoundParams& p) {
   z3::solver s(c);
   s.add(e.execution);
   s.add(e.inconsistent);
+  // Bounds in whole units: ask for a schedule in whole units too, so that it can also be
+  // played in the Beaver model, whose time is steps (such a schedule exists whenever any
+  // does: the extremes of the bounds are whole).
+  auto whole = [](double v) { return v == static_cast<double>(static_cast<long long>(v)); };
+  if (whole(p.to_gateway.min) && whole(p.to_gateway.max) && whole(p.to_initiator.min) && whole(p.to_initiator.max) &&
+      whole(p.hop.min) && whole(p.hop.max)) {
+    for (const z3::expr& x : e.enter) s.add(z3::is_int(x));
+    for (const z3::expr& x : e.reply) s.add(z3::is_int(x));
+    s.add(z3::is_int(e.chain_start));
+    for (const z3::expr& x : e.hop_latency) s.add(z3::is_int(x));
+  }
   s.add(e.quantity() < spec::real(c, p.threshold));
   if (s.check() == z3::sat) {
     v.holds = false;

@@ -50,7 +50,7 @@ std::optional<std::string> invalid(const Options& o) {
   const unsigned window = o.window ? o.window : tau + 1;
   if (o.enter_min > window) return "--enter-min must be at most the window";
   if (o.measured && o.threshold == 0) return "--acceptance measured needs --threshold (steps)";
-  if (o.snapshots * (window + 1) + 3 * o.latency_max + 2 > 250 || o.latency_max > 60)
+  if (o.start + o.snapshots * (window + 1) + 3 * o.latency_max + 2 > 250 || o.latency_max > 60)
     return "the run would be longer than 250 steps: lower --window, --latency-max or --snapshots";
   return std::nullopt;
 }
@@ -74,7 +74,7 @@ struct Beaver::Recorder {
 Beaver::Beaver(const Options& o) : o_(o) {
   tau_min_ = o.tau_min ? o.tau_min : 3 * o.latency_min;
   window_ = o.window ? o.window : tau_min_ + 1;
-  horizon_ = o.snapshots * (window_ + 1) + 3 * o.latency_max + 2;
+  horizon_ = o.start + o.snapshots * (window_ + 1) + 3 * o.latency_max + 2;
 }
 
 std::vector<Beaver::State> Beaver::init_states() const {
@@ -84,6 +84,7 @@ std::vector<Beaver::State> Beaver::init_states() const {
   s.gateways.assign(o_.gateways, Gateway{});
   s.nodes.assign(o_.in_group, Node{});
   s.outs.assign(o_.out_group, 0);
+  s.start = static_cast<std::uint8_t>(o_.start);
   return {s};
 }
 
@@ -97,7 +98,7 @@ unsigned Beaver::choices(const State& s, const Msg& m) const {
 }
 
 void Beaver::actions(const State& s, std::vector<Action>& out) const {
-  const bool taking = s.snapshot <= o_.snapshots;
+  const bool taking = s.snapshot <= o_.snapshots;  // (before the start too: time runs up to it)
   bool due = false;  // a message or a gateway that cannot wait past this step
   for (const Msg& m : s.flight) due |= m.latest <= s.now;
   for (const Gateway& g : s.gateways) due |= taking && g.ssid < s.snapshot && s.now >= s.start + window_;
@@ -342,6 +343,49 @@ std::string Beaver::describe(const State& s, const Action& a) const {
     }
   }
   return "?";
+}
+
+std::optional<std::vector<std::uint32_t>> Beaver::play(const Scenario& sc) const {
+  if (sc.enter_at.size() != o_.gateways || sc.first >= o_.gateways || sc.last >= o_.gateways || sc.first == sc.last ||
+      o_.in_group < 2)
+    return std::nullopt;
+  State s = init_states().front();
+  std::vector<std::uint32_t> path;
+  std::vector<Action> acts;
+  bool requested = false;
+  bool returned = false;  // n1 has delivered the packet: now it may record
+  // Takes the first enabled action that `want` accepts; false if there is none.
+  auto take = [&](auto want) {
+    acts.clear();
+    actions(s, acts);
+    for (std::uint32_t i = 0; i < acts.size(); ++i) {
+      if (!want(acts[i])) continue;
+      path.push_back(i);
+      step(s, acts[i], nullptr);
+      return true;
+    }
+    return false;
+  };
+  auto deliver = [&](To to, unsigned dst, unsigned choice) {
+    return take([&](const Action& a) {
+      return a.kind == Kind::Deliver && a.choice == choice && s.flight[a.who].to == to && s.flight[a.who].dst == dst;
+    });
+  };
+  for (int guard = 0; guard < 4 * 256; ++guard) {
+    // In priority order: the returning packet passes a gateway before it enters.
+    const bool acted =
+        deliver(To::Gateway, sc.last, 1) ||
+        take([&](const Action& a) { return a.kind == Kind::Enter && sc.enter_at[a.who] == s.now; }) ||
+        (!requested && s.now == sc.request_at &&
+         (requested = take([&](const Action& a) { return a.kind == Kind::Request && a.who == 0 && a.choice == sc.first; }))) ||
+        deliver(To::Gateway, sc.first, 0) || deliver(To::Node, 0, 1) || deliver(To::Out, 0, 1 + sc.last) ||
+        (!returned && (returned = deliver(To::Node, 1, 0))) ||
+        (returned && take([&](const Action& a) { return a.kind == Kind::Mark; }));
+    if (acted) continue;
+    if (violated(s)) return path;
+    if (!take([](const Action& a) { return a.kind == Kind::Tick; })) return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 cut::Execution Beaver::execution(std::uint32_t init, const std::vector<std::uint32_t>& path) const {

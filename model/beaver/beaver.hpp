@@ -67,6 +67,7 @@ struct Options {
   // can measure, t1 - t0 from its requests to the last reply (below `threshold`). A gateway
   // enters enter_min..window steps after the start; a reply takes at least reply_min steps
   // (a longer one only makes acceptance less likely, so the model takes the shortest).
+  unsigned start = 0;  // the step at which the initiator starts the first snapshot
   bool measured = false;
   unsigned enter_min = 0;
   unsigned reply_min = 0;
@@ -129,6 +130,18 @@ class Beaver {
   const char* violated(const State& s) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
+
+  // One run, chosen: x0's request goes in through gateway `first` at step `request_at`,
+  // tagged, to n0, whose reply goes to x0 and back in through gateway `last` to n1, which
+  // delivers it and records later, on the initiator's order; each gateway enters at its
+  // step (a packet reaching a gateway in the step it enters passes first). The path, or
+  // nothing if the model cannot play it. (`weir bound` uses it to replay a schedule.)
+  struct Scenario {
+    unsigned request_at = 0;
+    std::vector<unsigned> enter_at;  // per gateway
+    unsigned first = 0, last = 1;
+  };
+  std::optional<std::vector<std::uint32_t>> play(const Scenario& sc) const;
 
   unsigned tau_min() const { return tau_min_; }
   unsigned window() const { return window_; }

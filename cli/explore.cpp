@@ -13,6 +13,7 @@
 #include "cli/cut_output.hpp"
 #include "model/beaver/beaver.hpp"
 #include "model/bench/ring.hpp"
+#include "model/capybara/capybara.hpp"
 #include "model/chandy_lamport/chandy_lamport.hpp"
 #include "model/pegasus/pegasus.hpp"
 
@@ -359,8 +360,19 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
   bv->add_option("--mutant", *bv_mutant, "plant a bug (see --list)");
   common(bv);
 
-  return [cmd, r, pg, cl, bv, args, ring, below, peg, peg_mutant, no_loss, no_dup, clo, cl_mutant, bvo,
-          bv_mutant, bv_acceptance]() -> int {
+  auto cpo = std::make_shared<model::capybara::Options>();
+  auto cp_mutant = std::make_shared<std::string>();
+  auto cp_no_loss = std::make_shared<bool>(false);
+  CLI::App* cp = cmd->add_subcommand("capybara", "Capybara: live TCP migration through a switch (APSys'23)");
+  cp->add_option("--client-bytes", cpo->client_bytes, "bytes the client sends")->capture_default_str();
+  cp->add_option("--server-bytes", cpo->server_bytes, "bytes the service sends back")->capture_default_str();
+  cp->add_option("--migrations", cpo->migrations, "migrations in a row (there and back)")->capture_default_str();
+  cp->add_flag("--no-loss", *cp_no_loss, "the client's legs never lose packets");
+  cp->add_option("--mutant", *cp_mutant, "plant a bug (see --list)");
+  common(cp);
+
+  return [cmd, r, pg, cl, bv, cp, args, ring, below, peg, peg_mutant, no_loss, no_dup, clo, cl_mutant, bvo,
+          bv_mutant, bv_acceptance, cpo, cp_mutant, cp_no_loss]() -> int {
     if (!args->replay_file.empty()) {
       Counterexample cx;
       if (auto why = load(args->replay_file, cx)) {
@@ -405,6 +417,11 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                 << "            mutants:\n";
       for (const auto& m : model::beaver::mutants())
         std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+      std::cout << "  capybara  " << cp->get_description() << "\n"
+                << "            --client-bytes (2) --server-bytes (1) --migrations (1) --no-loss\n"
+                << "            mutants:\n";
+      for (const auto& m : model::capybara::mutants())
+        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
       return args->list ? kHolds : kBadInput;
     }
     // The options as given, to rebuild the model on --replay, and the title.
@@ -414,6 +431,32 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       model_args.push_back(mutant);
       title.append(", mutant ").append(mutant);
     };
+    if (cp->parsed()) {
+      if (!cp_mutant->empty()) {
+        auto m = model::capybara::parse_mutant(*cp_mutant);
+        if (!m) {
+          std::cerr << "weir: explore capybara: unknown mutant '" << *cp_mutant << "' (see weir explore --list)\n";
+          return kBadInput;
+        }
+        cpo->mutant = *m;
+      }
+      cpo->lossy = !*cp_no_loss;
+      if (auto why = model::capybara::invalid(*cpo)) {
+        std::cerr << "weir: explore capybara: " << *why << "\n";
+        return kBadInput;
+      }
+      std::vector<std::string> model_args = {"--client-bytes", std::to_string(cpo->client_bytes), "--server-bytes",
+                                             std::to_string(cpo->server_bytes), "--migrations",
+                                             std::to_string(cpo->migrations)};
+      if (*cp_no_loss) model_args.push_back("--no-loss");
+      std::string title = "capybara (";
+      title.append(std::to_string(cpo->client_bytes)).append(" bytes up, ").append(std::to_string(cpo->server_bytes));
+      title.append(" down, ").append(std::to_string(cpo->migrations)).append(" migration");
+      if (cpo->migrations != 1) title.append("s");
+      with_mutant(model_args, title, *cp_mutant);
+      title.append(")");
+      return run("capybara", model_args, title, model::capybara::Capybara(*cpo), *args);
+    }
     if (cl->parsed()) {
       if (!cl_mutant->empty()) {
         auto m = model::chandy_lamport::parse_mutant(*cl_mutant);

@@ -418,7 +418,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       for (const auto& m : model::beaver::mutants())
         std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
       std::cout << "  capybara  " << cp->get_description() << "\n"
-                << "            --client-bytes (2) --server-bytes (1) --migrations (1) --no-loss\n"
+                << "            --client-bytes (2) --server-bytes (2) --migrations (1) --no-loss\n"
                 << "            mutants:\n";
       for (const auto& m : model::capybara::mutants())
         std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";

@@ -59,7 +59,7 @@ std::optional<Mutant> parse_mutant(const std::string& name);
 
 struct Options {
   unsigned client_bytes = 2;  // the client's stream to the service
-  unsigned server_bytes = 1;  // the service's stream to the client
+  unsigned server_bytes = 2;  // the service's stream to the client
   unsigned migrations = 1;    // origin -> target, then back, ...
   bool lossy = true;          // the client's legs may lose packets
   Mutant mutant = Mutant::None;

@@ -55,6 +55,22 @@ TEST(ExploreSnapshotCli, NonFifoJsonCarriesTheExecutionVerdict) {
   EXPECT_EQ(j["counterexample"]["execution"]["verdict"], "inconsistent");
 }
 
+TEST(ExploreSnapshotCli, CapybaraMutantReplays) {
+  const std::string dir = weir::test::scratch_dir() + "/capybara-cx";
+  std::filesystem::create_directories(dir);
+  CliRun r = weir("explore capybara --server-bytes 1 --mutant no-source-rewrite", dir);
+  ASSERT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("(source address server B)"), std::string::npos) << r.out;
+  CliRun again = weir("explore --replay counterexample-capybara.json", dir);
+  EXPECT_EQ(again.exit, 1);
+  EXPECT_NE(again.out.find("reproduced: VIOLATION of \"every packet the client receives carries the original 5-tuple\""),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(weir("explore capybara --server-bytes 1 --json").exit, 0);
+  EXPECT_EQ(weir("explore capybara --mutant nope").exit, 2);
+  EXPECT_EQ(weir("explore capybara --client-bytes 20").exit, 2);
+}
+
 TEST(ExploreSnapshotCli, BadOptionsExitTwo) {
   EXPECT_EQ(weir("explore beaver --mutant nope").exit, 2);
   EXPECT_EQ(weir("explore beaver --latency-min 3 --latency-max 2").exit, 2);
@@ -64,7 +80,8 @@ TEST(ExploreSnapshotCli, BadOptionsExitTwo) {
   CliRun list = weir("explore --list");
   EXPECT_EQ(list.exit, 0);
   for (const char* m : {"non-fifo", "mark-after-forward", "deliver-before-snapshot", "untagged-internal",
-                        "no-acceptance-check", "accept-on-equal"})
+                        "no-acceptance-check", "accept-on-equal", "no-buffering", "load-before-ready",
+                        "origin-keeps-serving", "no-source-rewrite", "drop-receive-queue"})
     EXPECT_NE(list.out.find(m), std::string::npos) << m;
 }
 

@@ -132,7 +132,9 @@ class Recorder {
 
   std::uint32_t process(const std::string& name, Group group);
   // A message is known to the model by a key of its own; `name` is how the file shows it.
-  void send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag, double time);
+  // `to`, when known at the send, puts a message that is never received on its channel.
+  void send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag, double time,
+            std::uint32_t to = kNone);
   void recv(std::uint32_t p, std::uint64_t key, double time);
   void local(std::uint32_t p, double time);
   std::uint32_t snapshot(std::uint32_t p, std::uint64_t ssid, double time);  // the event's index

@@ -16,9 +16,11 @@ void Recorder::add(Event e) {
 }
 
 void Recorder::send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag,
-                             double time) {
+                             double time, std::uint32_t to) {
   const std::uint32_t m = b_.message(name);
   messages_[key] = m;
+  if (to != kNone)
+    if (auto why = b_.address(m, to)) throw std::logic_error(*why);
   Event e;
   e.process = p;
   e.kind = Kind::Send;

@@ -78,7 +78,7 @@ void ChandyLamport::record(State& s, unsigned p, Recorder* r) const {
   for (unsigned q = 0; q < n(); ++q) {
     if (q == p) continue;
     Msg m{me.seq++, true, true};
-    if (r) r->x.send(r->ids[p], p * 256 + m.seq, msg_name(p, m), 0, -1);
+    if (r) r->x.send(r->ids[p], p * 256 + m.seq, msg_name(p, m), 0, -1, r->ids[q]);
     s.channels[p * n() + q].push_back(m);
   }
 }
@@ -90,7 +90,7 @@ void ChandyLamport::step(State& s, const Action& a, Recorder* r) const {
       Proc& p = s.procs[a.from];
       Msg m{p.seq++, false, p.recorded};
       ++p.sent;
-      if (r) r->x.send(r->ids[a.from], a.from * 256 + m.seq, msg_name(a.from, m), 0, -1);
+      if (r) r->x.send(r->ids[a.from], a.from * 256 + m.seq, msg_name(a.from, m), 0, -1, r->ids[a.to]);
       s.channels[a.from * n() + a.to].push_back(m);
       return;
     }

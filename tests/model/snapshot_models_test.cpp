@@ -61,7 +61,9 @@ TEST(ChandyLamport, NonFifoIsCaughtAndTheCheckerAgrees) {
   ASSERT_EQ(r.outcome, explore::Outcome::Violation);
   EXPECT_EQ(r.invariant, "the cut is consistent");
   EXPECT_FALSE(checker_says_consistent(m.execution(r.init_index, r.path)));
-  // Channel states go wrong too: with the consistency ghost aside, the channel one fires.
+  // Channel states go wrong too: with the consistency ghost aside, the channel one fires,
+  // and the checker sees it, also when the message left behind the marker is never received
+  // (its send names the channel).
   bool channel = false;
   std::mt19937_64 rng(7);
   for (int i = 0; i < 3000 && !channel; ++i) {
@@ -72,6 +74,41 @@ TEST(ChandyLamport, NonFifoIsCaughtAndTheCheckerAgrees) {
     }
   }
   EXPECT_TRUE(channel);
+}
+
+// A message sent before the cut and overtaken by the marker, never received: the channel's
+// recorded state lacks it, and the checker must see that although no receive names the
+// channel.
+TEST(ChandyLamport, MessageLeftBehindTheMarkerIsMissedByTheChannelState) {
+  chandy_lamport::Options o;
+  o.mutant = chandy_lamport::Mutant::NonFifo;
+  const ChandyLamport m(o);
+  using Kind = ChandyLamport::Kind;
+  ChandyLamport::State s = m.init_states().front();
+  std::vector<std::uint32_t> path;
+  auto take = [&](Kind kind, unsigned from, unsigned to, unsigned pos) {
+    std::vector<ChandyLamport::Action> acts;
+    m.actions(s, acts);
+    for (std::uint32_t i = 0; i < acts.size(); ++i) {
+      const auto& a = acts[i];
+      if (a.kind == kind && (kind == Kind::Initiate || (a.from == from && a.to == to && a.pos == pos))) {
+        path.push_back(i);
+        s = *m.next(s, a);
+        return;
+      }
+    }
+    FAIL() << "no such action";
+  };
+  take(Kind::Send, 0, 2, 0);     // m0.0, before the cut
+  take(Kind::Initiate, 0, 0, 0);  // p0 records, markers out
+  take(Kind::Deliver, 0, 2, 1);  // p0's marker overtakes m0.0
+  ASSERT_STREQ(m.violated(s), "channel states are exact");
+  const auto r = cut::check(m.execution(0, path));
+  ASSERT_TRUE(std::holds_alternative<cut::Result>(r));
+  const cut::Result& res = std::get<cut::Result>(r);
+  ASSERT_EQ(res.violations.size(), 1u);
+  EXPECT_EQ(res.violations[0].kind, cut::ViolationKind::ChannelState);
+  EXPECT_EQ(res.violations[0].missing.size(), 1u);
 }
 
 TEST(ChandyLamport, OnlineVerdictIsTheCheckersOnRandomRuns) {

@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "checker/bound/bound.hpp"
 #include "checker/explore/explore.hpp"
@@ -130,21 +129,13 @@ std::optional<std::string> play_in_model(const spec::BoundParams& p, const bound
 
 // Writes the schedule as an execution, judges it, and says what `weir check cut` says.
 void confirm(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
-  const cut::Execution x = bound::execution(p, s);
-  std::ofstream f(a.execution_file);
-  f << cut::to_jsonl(x);
-  const std::string name = f ? a.execution_file : std::string("(not written)");
-  const cut::Result r = std::get<cut::Result>(cut::check(x));
+  const JudgedExecution v = write_and_judge(bound::execution(p, s), a.execution_file, "    ");
   if (a.json) {
-    j["execution"] = cut_json(name, x, r);
+    j["execution"] = v.json;
     return;
   }
   for (const std::string& line : bound::narrate(p, s)) std::cout << "    " << line << "\n";
-  std::cout << "  the schedule as an execution for weir check cut:\n";
-  std::ostringstream text;
-  print_cut_human(text, name, x, r);
-  std::istringstream lines(text.str());
-  for (std::string line; std::getline(lines, line);) std::cout << "    " << line << "\n";
+  std::cout << "  the schedule as an execution for weir check cut:\n" << v.text;
 }
 
 void counterexample(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {

@@ -1,5 +1,8 @@
 #include "cli/cut_output.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace weir::cli {
 
 namespace {
@@ -100,6 +103,20 @@ void print_cut_human(std::ostream& out, const std::string& file, const cut::Exec
       << " out-group)\n";
   if (r.snapshots.empty()) out << "  note: no snapshot events, so there is no cut to judge\n";
   for (const cut::Violation& v : r.violations) out << "  " << cut::explain(x, v) << "\n";
+}
+
+JudgedExecution write_and_judge(const cut::Execution& x, const std::string& file, const std::string& indent) {
+  std::ofstream f(file);
+  f << cut::to_jsonl(x);
+  const std::string name = f ? file : std::string("(not written)");
+  const cut::Result r = std::get<cut::Result>(cut::check(x));  // a program's run has no causal cycle
+  JudgedExecution v;
+  v.json = cut_json(name, x, r);
+  std::ostringstream text;
+  print_cut_human(text, name, x, r);
+  std::istringstream lines(text.str());
+  for (std::string line; std::getline(lines, line);) v.text.append(indent).append(line).append("\n");
+  return v;
 }
 
 }  // namespace weir::cli

@@ -4,7 +4,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "checker/explore/explore.hpp"
@@ -88,27 +87,12 @@ void print_steps(const std::vector<std::string>& steps) {
 
 // A snapshot model's path as an execution, judged by `weir check cut` (the model's
 // online verdict and the checker's must agree): written beside the counterexample.
-struct ExecutionVerdict {
-  std::string text;  // for people, indented
-  nlohmann::json json;
-};
-
 template <class M>
-std::optional<ExecutionVerdict> judge_execution(const M& model, std::uint32_t init,
-                                                const std::vector<std::uint32_t>& path, const std::string& file) {
+std::optional<JudgedExecution> judge_execution(const M& model, std::uint32_t init,
+                                               const std::vector<std::uint32_t>& path, const std::string& file) {
   if constexpr (requires { model.execution(init, path); }) {
-    const cut::Execution x = model.execution(init, path);
-    std::ofstream f(file);
-    f << cut::to_jsonl(x);
-    const std::string name = f ? file : std::string("(not written)");
-    const cut::Result r = std::get<cut::Result>(cut::check(x));  // a model's run has no causal cycle
-    ExecutionVerdict v;
-    v.json = cut_json(name, x, r);
-    std::ostringstream text;
-    print_cut_human(text, name, x, r);
-    v.text = "  the run as an execution for weir check cut:\n";
-    std::istringstream lines(text.str());
-    for (std::string line; std::getline(lines, line);) v.text.append("    ").append(line).append("\n");
+    JudgedExecution v = write_and_judge(model.execution(init, path), file, "    ");
+    v.text.insert(0, "  the run as an execution for weir check cut:\n");
     return v;
   }
   return std::nullopt;
@@ -116,7 +100,7 @@ std::optional<ExecutionVerdict> judge_execution(const M& model, std::uint32_t in
 
 int report(const std::string& title, const ExploreArgs& a, const explore::Result& r,
            const std::vector<std::string>& steps, const std::string& written,
-           const std::optional<ExecutionVerdict>& execution) {
+           const std::optional<JudgedExecution>& execution) {
   const explore::Progress& p = r.stats;
   const int code = r.outcome == explore::Outcome::Violation ? kViolation
                    : r.outcome == explore::Outcome::Bounded ? kUnknown
@@ -235,7 +219,7 @@ int run(const std::string& name, const std::vector<std::string>& model_args, con
   }
   std::vector<std::string> steps;
   std::string written;
-  std::optional<ExecutionVerdict> execution;
+  std::optional<JudgedExecution> execution;
   if (r.outcome == explore::Outcome::Violation) {
     steps = narrate(model, r.init_index, r.path);
     written = a.counterexample_file.empty() ? "counterexample-" + name + ".json" : a.counterexample_file;
@@ -269,6 +253,27 @@ std::optional<std::string> load(const std::string& path, Counterexample& cx) {
     return std::string("malformed counterexample: ") + e.what();
   }
   return std::nullopt;
+}
+
+// The mutant called `name` (none when empty) into `out`; false, having said why, if there
+// is no such mutant.
+template <class Mutant>
+bool choose_mutant(const char* model, const std::string& name,
+                   const std::vector<model::core::MutantInfo<Mutant>>& all, Mutant& out) {
+  if (name.empty()) return true;
+  const auto m = model::core::find_mutant(all, name);
+  if (!m) {
+    std::cerr << "weir: explore " << model << ": unknown mutant '" << name << "' (see weir explore --list)\n";
+    return false;
+  }
+  out = *m;
+  return true;
+}
+
+template <class Mutant>
+void list_mutants(const std::vector<model::core::MutantInfo<Mutant>>& all) {
+  std::cout << "            mutants:\n";
+  for (const auto& m : all) std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
 }
 
 // Registers `explore` on app; when `replaying`, the run walks that path instead.
@@ -400,28 +405,20 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
                 << " no mutants\n"
                 << "  pegasus   " << pg->get_description() << "\n"
                 << "            --clients (2) --servers (3) --ops (2) --keys (1) --retries (1) --max-versions (0)"
-                << " --reconfigs (1) --no-loss --no-dup\n"
-                << "            mutants:\n";
-      for (const auto& m : model::pegasus::mutants())
-        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+                << " --reconfigs (1) --no-loss --no-dup\n";
+      list_mutants(model::pegasus::mutants());
       std::cout << "  chandy-lamport  " << cl->get_description() << "\n"
-                << "            --processes (3) --messages (2)\n"
-                << "            mutants:\n";
-      for (const auto& m : model::chandy_lamport::mutants())
-        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+                << "            --processes (3) --messages (2)\n";
+      list_mutants(model::chandy_lamport::mutants());
       std::cout << "  beaver    " << bv->get_description() << "\n"
                 << "            --gateways (2) --in-group (2) --out-group (1) --requests (2) --sends (3)"
                 << " --latency-min (1) --latency-max (1) --tau-min (3 x latency-min) --window (tau-min + 1)"
                 << " --snapshots (1)\n"
-                << "            --acceptance spread|measured (spread) --enter-min (0) --reply-min (0) --threshold\n"
-                << "            mutants:\n";
-      for (const auto& m : model::beaver::mutants())
-        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+                << "            --acceptance spread|measured (spread) --enter-min (0) --reply-min (0) --threshold --start (0)\n";
+      list_mutants(model::beaver::mutants());
       std::cout << "  capybara  " << cp->get_description() << "\n"
-                << "            --client-bytes (2) --server-bytes (2) --migrations (1) --no-loss\n"
-                << "            mutants:\n";
-      for (const auto& m : model::capybara::mutants())
-        std::cout << "              " << m.name << std::string(26 - m.name.size(), ' ') << m.what << "\n";
+                << "            --client-bytes (2) --server-bytes (2) --migrations (1) --no-loss\n";
+      list_mutants(model::capybara::mutants());
       return args->list ? kHolds : kBadInput;
     }
     // The options as given, to rebuild the model on --replay, and the title.
@@ -432,14 +429,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       title.append(", mutant ").append(mutant);
     };
     if (cp->parsed()) {
-      if (!cp_mutant->empty()) {
-        auto m = model::capybara::parse_mutant(*cp_mutant);
-        if (!m) {
-          std::cerr << "weir: explore capybara: unknown mutant '" << *cp_mutant << "' (see weir explore --list)\n";
-          return kBadInput;
-        }
-        cpo->mutant = *m;
-      }
+      if (!choose_mutant("capybara", *cp_mutant, model::capybara::mutants(), cpo->mutant)) return kBadInput;
       cpo->lossy = !*cp_no_loss;
       if (auto why = model::capybara::invalid(*cpo)) {
         std::cerr << "weir: explore capybara: " << *why << "\n";
@@ -458,14 +448,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       return run("capybara", model_args, title, model::capybara::Capybara(*cpo), *args);
     }
     if (cl->parsed()) {
-      if (!cl_mutant->empty()) {
-        auto m = model::chandy_lamport::parse_mutant(*cl_mutant);
-        if (!m) {
-          std::cerr << "weir: explore chandy-lamport: unknown mutant '" << *cl_mutant << "' (see weir explore --list)\n";
-          return kBadInput;
-        }
-        clo->mutant = *m;
-      }
+      if (!choose_mutant("chandy-lamport", *cl_mutant, model::chandy_lamport::mutants(), clo->mutant)) return kBadInput;
       if (auto why = model::chandy_lamport::invalid(*clo)) {
         std::cerr << "weir: explore chandy-lamport: " << *why << "\n";
         return kBadInput;
@@ -480,14 +463,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       return run("chandy-lamport", model_args, title, model::chandy_lamport::ChandyLamport(*clo), *args);
     }
     if (bv->parsed()) {
-      if (!bv_mutant->empty()) {
-        auto m = model::beaver::parse_mutant(*bv_mutant);
-        if (!m) {
-          std::cerr << "weir: explore beaver: unknown mutant '" << *bv_mutant << "' (see weir explore --list)\n";
-          return kBadInput;
-        }
-        bvo->mutant = *m;
-      }
+      if (!choose_mutant("beaver", *bv_mutant, model::beaver::mutants(), bvo->mutant)) return kBadInput;
       bvo->measured = *bv_acceptance == "measured";
       if (auto why = model::beaver::invalid(*bvo)) {
         std::cerr << "weir: explore beaver: " << *why << "\n";
@@ -519,14 +495,7 @@ Runner make_explore(CLI::App& app, const Counterexample* replaying, const std::s
       return run("beaver", model_args, title, model, *args);
     }
     if (pg->parsed()) {
-      if (!peg_mutant->empty()) {
-        auto m = model::pegasus::parse_mutant(*peg_mutant);
-        if (!m) {
-          std::cerr << "weir: explore pegasus: unknown mutant '" << *peg_mutant << "' (see weir explore --list)\n";
-          return kBadInput;
-        }
-        peg->mutant = *m;
-      }
+      if (!choose_mutant("pegasus", *peg_mutant, model::pegasus::mutants(), peg->mutant)) return kBadInput;
       peg->lossy = !*no_loss;
       peg->duplicating = !*no_dup;
       if (auto why = model::pegasus::invalid(*peg)) {

@@ -213,34 +213,4 @@ std::variant<Execution, ReadError> Builder::finish() && {
   return std::move(x_);
 }
 
-std::optional<std::string> Builder::send(std::uint32_t p, std::uint32_t m) {
-  Event e;
-  e.process = p;
-  e.kind = Kind::Send;
-  e.message = m;
-  return add(e);
-}
-
-std::optional<std::string> Builder::recv(std::uint32_t p, std::uint32_t m) {
-  Event e;
-  e.process = p;
-  e.kind = Kind::Recv;
-  e.message = m;
-  return add(e);
-}
-
-std::optional<std::string> Builder::local(std::uint32_t p) {
-  Event e;
-  e.process = p;
-  return add(e);
-}
-
-std::optional<std::string> Builder::snapshot(std::uint32_t p, std::uint64_t ssid) {
-  Event e;
-  e.process = p;
-  e.kind = Kind::Snapshot;
-  e.ssid = ssid;
-  return add(e);
-}
-
 }  // namespace weir::cut

@@ -107,11 +107,6 @@ class Builder {
   // Checks what only the whole execution tells (every receive has a send).
   std::variant<Execution, ReadError> finish() &&;
 
-  // Shorthands for programs that build executions.
-  std::optional<std::string> send(std::uint32_t process, std::uint32_t message);
-  std::optional<std::string> recv(std::uint32_t process, std::uint32_t message);
-  std::optional<std::string> local(std::uint32_t process);
-  std::optional<std::string> snapshot(std::uint32_t process, std::uint64_t ssid);
   std::size_t events() const { return x_.events.size(); }
 
  private:
@@ -136,14 +131,14 @@ class Recorder {
   void send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag, double time,
             std::uint32_t to = kNone);
   void recv(std::uint32_t p, std::uint64_t key, double time);
-  void local(std::uint32_t p, double time);
   std::uint32_t snapshot(std::uint32_t p, std::uint64_t ssid, double time);  // the event's index
   void channel_state(std::uint32_t snapshot_event, std::uint32_t from, const std::vector<std::uint64_t>& keys);
   // A refusal here is a bug in the model, not bad input: it throws std::logic_error.
   Execution finish() &&;
 
  private:
-  void add(Event e);
+  // Appends an event (time < 0: none) and returns its index.
+  std::uint32_t add(std::uint32_t p, Kind kind, std::uint32_t message, std::uint64_t ssid, double time);
   Builder b_;
   std::unordered_map<std::uint64_t, std::uint32_t> messages_;
 };

@@ -11,59 +11,38 @@ std::uint32_t Recorder::process(const std::string& name, Group group) {
   return p;
 }
 
-void Recorder::add(Event e) {
+std::uint32_t Recorder::add(std::uint32_t p, Kind kind, std::uint32_t message, std::uint64_t ssid, double time) {
+  Event e;
+  e.process = p;
+  e.kind = kind;
+  e.message = message;
+  e.ssid = ssid;
+  e.has_time = time >= 0;
+  e.time = time;
   if (auto why = b_.add(e)) throw std::logic_error("the model recorded a bad execution: " + *why);
+  return static_cast<std::uint32_t>(b_.events() - 1);
 }
 
-void Recorder::send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag,
-                             double time, std::uint32_t to) {
+void Recorder::send(std::uint32_t p, std::uint64_t key, const std::string& name, std::uint64_t tag, double time,
+                    std::uint32_t to) {
   const std::uint32_t m = b_.message(name);
   messages_[key] = m;
   if (to != kNone)
     if (auto why = b_.address(m, to)) throw std::logic_error(*why);
-  Event e;
-  e.process = p;
-  e.kind = Kind::Send;
-  e.message = m;
-  e.ssid = tag;
-  e.has_time = time >= 0;
-  e.time = time;
-  add(e);
+  add(p, Kind::Send, m, tag, time);
 }
 
 void Recorder::recv(std::uint32_t p, std::uint64_t key, double time) {
   auto it = messages_.find(key);
   if (it == messages_.end()) throw std::logic_error("the model received a message it never sent");
-  Event e;
-  e.process = p;
-  e.kind = Kind::Recv;
-  e.message = it->second;
-  e.has_time = time >= 0;
-  e.time = time;
-  add(e);
-}
-
-void Recorder::local(std::uint32_t p, double time) {
-  Event e;
-  e.process = p;
-  e.has_time = time >= 0;
-  e.time = time;
-  add(e);
+  add(p, Kind::Recv, it->second, 0, time);
 }
 
 std::uint32_t Recorder::snapshot(std::uint32_t p, std::uint64_t ssid, double time) {
-  Event e;
-  e.process = p;
-  e.kind = Kind::Snapshot;
-  e.ssid = ssid;
-  e.has_time = time >= 0;
-  e.time = time;
-  add(e);
-  return static_cast<std::uint32_t>(b_.events() - 1);
+  return add(p, Kind::Snapshot, kNone, ssid, time);
 }
 
-void Recorder::channel_state(std::uint32_t snapshot_event, std::uint32_t from,
-                                      const std::vector<std::uint64_t>& keys) {
+void Recorder::channel_state(std::uint32_t snapshot_event, std::uint32_t from, const std::vector<std::uint64_t>& keys) {
   ChannelState c;
   c.from = from;
   for (std::uint64_t k : keys) c.messages.push_back(messages_.at(k));

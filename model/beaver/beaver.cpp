@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/core/hash.hpp"
 
 namespace weir::model::beaver {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h * 0xff51afd7ed558ccdULL;
-}
+using core::mix;
 
 std::string named(const char* prefix, unsigned i) { return std::string(prefix).append(std::to_string(i)); }
 
@@ -21,21 +19,15 @@ std::uint8_t bit(unsigned ssid) { return static_cast<std::uint8_t>(1u << ssid); 
 
 const std::vector<MutantInfo>& mutants() {
   static const std::vector<MutantInfo> all = {
-      {"mark-after-forward", Mutant::MarkAfterForward,
+      {Mutant::MarkAfterForward, "mark-after-forward",
        "a gateway forwards the first packet after entering a snapshot before it starts marking"},
-      {"deliver-before-snapshot", Mutant::DeliverBeforeSnapshot,
+      {Mutant::DeliverBeforeSnapshot, "deliver-before-snapshot",
        "a node delivers a packet tagged above its id, then takes its snapshot"},
-      {"untagged-internal", Mutant::UntaggedInternal, "in-group messages carry no snapshot id"},
-      {"no-acceptance-check", Mutant::NoAcceptanceCheck, "every snapshot is accepted, whatever the gateways' spread"},
-      {"accept-on-equal", Mutant::AcceptOnEqual, "a spread equal to tau_min is accepted (spread <= tau_min)"},
+      {Mutant::UntaggedInternal, "untagged-internal", "in-group messages carry no snapshot id"},
+      {Mutant::NoAcceptanceCheck, "no-acceptance-check", "every snapshot is accepted, whatever the gateways' spread"},
+      {Mutant::AcceptOnEqual, "accept-on-equal", "a spread equal to tau_min is accepted (spread <= tau_min)"},
   };
   return all;
-}
-
-std::optional<Mutant> parse_mutant(const std::string& name) {
-  for (const MutantInfo& m : mutants())
-    if (m.name == name) return m.mutant;
-  return std::nullopt;
 }
 
 std::optional<std::string> invalid(const Options& o) {
@@ -95,6 +87,13 @@ unsigned Beaver::choices(const State& s, const Msg& m) const {
     case To::Out: return s.sends ? 1 + o_.gateways : 1;  // nothing, or a new packet in through a gateway
   }
   return 1;
+}
+
+// A node's choices after delivering: 0 nothing, 1..out_group reply out, then the other
+// in-group nodes, in order, skipping itself.
+unsigned Beaver::internal_target(unsigned choice, unsigned self) const {
+  const unsigned other = choice - 1u - o_.out_group;
+  return other >= self ? other + 1 : other;
 }
 
 void Beaver::actions(const State& s, std::vector<Action>& out) const {
@@ -230,8 +229,7 @@ void Beaver::step(State& s, const Action& a, Recorder* r) const {
         send(s, packet(To::Out, x, 0, q.taint), k, r);
         return;
       }
-      unsigned other = a.choice - 1u - o_.out_group;
-      if (other >= m.dst) ++other;  // any node but itself
+      const unsigned other = internal_target(a.choice, m.dst);
       const unsigned tag = o_.mutant == Mutant::UntaggedInternal ? 0 : q.ssid;
       const std::uint64_t k = fresh(m.dst, "int", tag);
       send(s, packet(To::Node, other, tag, q.taint), k, r);
@@ -332,8 +330,7 @@ std::string Beaver::describe(const State& s, const Action& a) const {
         d.append(o_.mutant == Mutant::DeliverBeforeSnapshot ? " (delivers it, then records)" : " (records first)");
       if (a.choice == 0) return d;
       if (a.choice <= o_.out_group) return d + " and replies to " + named("x", a.choice - 1u);
-      unsigned other = a.choice - 1u - o_.out_group;
-      if (other >= m.dst) ++other;
+      const unsigned other = internal_target(a.choice, m.dst);
       return d + " and sends to " + named("n", other);
     }
     case To::Out: {

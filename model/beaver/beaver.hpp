@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "checker/cut/cut.hpp"
+#include "model/core/mutants.hpp"
 
 namespace weir::model::beaver {
 
@@ -44,13 +45,9 @@ enum class Mutant : std::uint8_t {
   AcceptOnEqual,          // a spread equal to tau_min is accepted
 };
 
-struct MutantInfo {
-  std::string name;
-  Mutant mutant;
-  std::string what;
-};
+using MutantInfo = core::MutantInfo<Mutant>;
 const std::vector<MutantInfo>& mutants();
-std::optional<Mutant> parse_mutant(const std::string& name);
+inline std::optional<Mutant> parse_mutant(std::string_view name) { return core::find_mutant(mutants(), name); }
 
 struct Options {
   unsigned gateways = 2;
@@ -160,6 +157,7 @@ class Beaver {
   void take_snapshots(State& s, unsigned node, unsigned upto, Recorder* r) const;
   void enter(State& s, unsigned g) const;
   unsigned choices(const State& s, const Msg& m) const;
+  unsigned internal_target(unsigned choice, unsigned self) const;
   Options o_;
   unsigned tau_min_, window_, horizon_;
 };

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
+#include "model/core/hash.hpp"
+
 namespace weir::model::capybara {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h * 0xff51afd7ed558ccdULL;
-}
+using core::mix;
 
 std::uint64_t pack(const Capybara::Tcb& t) {
   return t.snd_una | t.snd_nxt << 8 | t.rcv_nxt << 16 | static_cast<std::uint64_t>(t.app_read) << 24 |
@@ -53,20 +52,14 @@ std::string node_name(std::uint8_t n) {
 
 const std::vector<MutantInfo>& mutants() {
   static const std::vector<MutantInfo> all = {
-      {"no-buffering", Mutant::NoBuffering, "the target drops the client's segments that arrive before the state"},
-      {"load-before-ready", Mutant::LoadBeforeReady,
+      {Mutant::NoBuffering, "no-buffering", "the target drops the client's segments that arrive before the state"},
+      {Mutant::LoadBeforeReady, "load-before-ready",
        "the directory entry is installed as PREPARE passes the switch, before the target has the migration"},
-      {"origin-keeps-serving", Mutant::OriginKeepsServing, "the origin keeps its socket and serves after serializing"},
-      {"no-source-rewrite", Mutant::NoSourceRewrite, "the switch passes the target's packets with the target's address"},
-      {"drop-receive-queue", Mutant::DropReceiveQueue, "the origin serializes without its receive queue"},
+      {Mutant::OriginKeepsServing, "origin-keeps-serving", "the origin keeps its socket and serves after serializing"},
+      {Mutant::NoSourceRewrite, "no-source-rewrite", "the switch passes the target's packets with the target's address"},
+      {Mutant::DropReceiveQueue, "drop-receive-queue", "the origin serializes without its receive queue"},
   };
   return all;
-}
-
-std::optional<Mutant> parse_mutant(const std::string& name) {
-  for (const MutantInfo& m : mutants())
-    if (m.name == name) return m.mutant;
-  return std::nullopt;
 }
 
 std::optional<std::string> invalid(const Options& o) {

@@ -37,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "model/core/mutants.hpp"
 
 namespace weir::model::capybara {
 
@@ -49,13 +50,9 @@ enum class Mutant : std::uint8_t {
   DropReceiveQueue,    // the origin serializes without its receive queue
 };
 
-struct MutantInfo {
-  std::string name;
-  Mutant mutant;
-  std::string what;
-};
+using MutantInfo = core::MutantInfo<Mutant>;
 const std::vector<MutantInfo>& mutants();
-std::optional<Mutant> parse_mutant(const std::string& name);
+inline std::optional<Mutant> parse_mutant(std::string_view name) { return core::find_mutant(mutants(), name); }
 
 struct Options {
   unsigned client_bytes = 2;  // the client's stream to the service

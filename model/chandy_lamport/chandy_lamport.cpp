@@ -2,15 +2,13 @@
 
 #include <stdexcept>
 
+#include "model/core/hash.hpp"
 
 namespace weir::model::chandy_lamport {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h * 0xff51afd7ed558ccdULL;
-}
+using core::mix;
 
 std::string pname(unsigned p) { return std::string("p").append(std::to_string(p)); }
 
@@ -23,15 +21,9 @@ std::string msg_name(unsigned from, const ChandyLamport::Msg& m) {
 
 const std::vector<MutantInfo>& mutants() {
   static const std::vector<MutantInfo> all = {
-      {"non-fifo", Mutant::NonFifo, "channels reorder: a message may overtake the marker sent before it"},
+      {Mutant::NonFifo, "non-fifo", "channels reorder: a message may overtake the marker sent before it"},
   };
   return all;
-}
-
-std::optional<Mutant> parse_mutant(const std::string& name) {
-  for (const MutantInfo& m : mutants())
-    if (m.name == name) return m.mutant;
-  return std::nullopt;
 }
 
 std::optional<std::string> invalid(const Options& o) {

@@ -26,18 +26,15 @@
 #include <vector>
 
 #include "checker/cut/cut.hpp"
+#include "model/core/mutants.hpp"
 
 namespace weir::model::chandy_lamport {
 
 enum class Mutant : std::uint8_t { None, NonFifo };
 
-struct MutantInfo {
-  std::string name;
-  Mutant mutant;
-  std::string what;
-};
+using MutantInfo = core::MutantInfo<Mutant>;
 const std::vector<MutantInfo>& mutants();
-std::optional<Mutant> parse_mutant(const std::string& name);
+inline std::optional<Mutant> parse_mutant(std::string_view name) { return core::find_mutant(mutants(), name); }
 
 struct Options {
   unsigned processes = 3;

@@ -28,12 +28,6 @@ const std::vector<MutantInfo>& mutants() {
   return all;
 }
 
-std::optional<Mutant> parse_mutant(std::string_view name) {
-  for (const MutantInfo& m : mutants())
-    if (m.name == name) return m.mutant;
-  return std::nullopt;
-}
-
 std::optional<std::string> invalid(const Options& o) {
   if (o.clients < 1 || o.clients > kMaxClients) return with_number("--clients must be between 1 and ", kMaxClients);
   if (o.servers < 1 || o.servers > kMaxServers) return with_number("--servers must be between 1 and ", kMaxServers);

@@ -73,6 +73,7 @@
 
 #include "model/core/actors.hpp"
 #include "model/core/kv_monitor.hpp"
+#include "model/core/mutants.hpp"
 
 namespace weir::model::pegasus {
 
@@ -81,12 +82,9 @@ using core::ActorId;
 enum class Mutant : std::uint8_t {
   None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup, RestampRetries, UnsafeUnreplicate
 };
-struct MutantInfo {
-  Mutant mutant;
-  std::string_view name, what;
-};
+using MutantInfo = core::MutantInfo<Mutant>;
 const std::vector<MutantInfo>& mutants();
-std::optional<Mutant> parse_mutant(std::string_view name);
+inline std::optional<Mutant> parse_mutant(std::string_view name) { return core::find_mutant(mutants(), name); }
 
 struct Options {
   unsigned clients = 2;

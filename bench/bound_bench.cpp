@@ -13,7 +13,7 @@ int main() {
   double worst = 0;
   for (unsigned g = 2; g <= 16; ++g) {
     for (unsigned hops : {3u, 4u}) {
-      weir::spec::BoundParams p;
+      weir::bound::BoundParams p;
       p.gateways = g;
       p.hops = hops;
       p.to_gateway = {0, 100};

@@ -11,6 +11,7 @@
 #include "checker/explore/explore.hpp"
 #include "cli/cli.hpp"
 #include "cli/cut_output.hpp"
+#include "checker/explore/counterexample.hpp"
 #include "model/beaver/beaver.hpp"
 
 namespace weir::cli {
@@ -29,7 +30,7 @@ struct BoundArgs {
   bool json = false;
 };
 
-std::optional<std::string> parse_delay(const std::string& text, const char* option, spec::Delay& d) {
+std::optional<std::string> parse_delay(const std::string& text, const char* option, bound::Delay& d) {
   const auto colon = text.find(':');
   try {
     if (colon == std::string::npos) throw std::invalid_argument("no colon");
@@ -61,74 +62,44 @@ nlohmann::json schedule_json(const bound::Schedule& s) {
 
 bool whole(double v) { return v >= 0 && v < 1e6 && v == static_cast<double>(static_cast<long long>(v)); }
 
-// The schedule as a run of the Beaver model (time in steps of one unit, shifted by one hop
-// so that the client's request can leave before the first gateway enters), written as a
+// The schedule as a run of the Beaver model (model/beaver, play_schedule), written as a
 // counterexample that `weir explore --replay` walks. The cause, when it cannot be.
-std::optional<std::string> play_in_model(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a,
+std::optional<std::string> play_in_model(const bound::BoundParams& p, const bound::Schedule& s, const BoundArgs& a,
                                          nlohmann::json& j) {
   for (double v : {p.to_gateway.min, p.to_gateway.max, p.to_initiator.min, p.hop.min})
     if (!whole(v)) return "the bounds are not whole units";
   for (double v : s.enter)
     if (!whole(v)) return "the entry times are not whole units";
   if (!whole(s.chain_start)) return "the chain does not start on a whole unit";
-  if (p.hop.min < 1) return "a hop may take no time; the model's hops take at least one step";
   const auto unit = [](double v) { return static_cast<unsigned>(v); };
-  const unsigned L = unit(p.hop.min);
-  model::beaver::Options o;
-  o.gateways = p.gateways;
-  o.in_group = 2;
-  o.out_group = 1;
-  o.requests = 1;
-  o.sends = 2;
-  o.latency_min = o.latency_max = L;  // the chain at its fastest; a slower one only helps the gateways
-  o.enter_min = unit(p.to_gateway.min);
-  o.window = unit(p.to_gateway.max);
-  o.reply_min = unit(p.to_initiator.min);
-  o.start = L;
+  model::beaver::TimedRun run;
+  run.gateways = p.gateways;
+  run.hop = unit(p.hop.min);  // the chain at its fastest; a slower one only helps the gateways
+  run.enter_min = unit(p.to_gateway.min);
+  run.window = unit(p.to_gateway.max);
+  run.reply_min = unit(p.to_initiator.min);
+  run.measured = p.on == bound::Acceptance::Measured;
   // A whole quantity q is below the threshold T exactly when q < ceil(T).
-  const auto bound = static_cast<unsigned>(std::ceil(p.threshold));
-  o.measured = p.on == spec::Acceptance::Measured;
-  if (o.measured) o.threshold = bound;
-  o.tau_min = o.measured ? 3 * L : bound;  // in the model, spread acceptance compares with tau_min
-  if (o.window == 0 || bound == 0) return "the window or the threshold is zero";
-  if (auto why = model::beaver::invalid(o)) return "the model cannot hold it (" + *why + "): scale the units";
-  const model::beaver::Beaver m(o);
-  model::beaver::Beaver::Scenario sc;
-  sc.request_at = unit(s.chain_start);
-  for (double e : s.enter) sc.enter_at.push_back(unit(e) + L);
-  sc.first = s.first_gateway;
-  sc.last = s.last_gateway;
-  const auto path = m.play(sc);
-  if (!path) return "the model could not play the schedule";
-  std::vector<std::string> args;
-  for (const auto& [flag, v] : std::vector<std::pair<const char*, unsigned>>{
-           {"--gateways", o.gateways}, {"--in-group", 2}, {"--out-group", 1}, {"--requests", 1}, {"--sends", 2},
-           {"--latency-min", L}, {"--latency-max", L}, {"--tau-min", m.tau_min()}, {"--window", o.window},
-           {"--snapshots", 1}, {"--enter-min", o.enter_min}, {"--reply-min", o.reply_min},
-           {"--threshold", o.threshold}, {"--start", o.start}}) {
-    args.push_back(flag);
-    args.push_back(std::to_string(v));
-  }
-  args.push_back("--acceptance");
-  args.push_back(o.measured ? "measured" : "spread");
-  const auto states = explore::replay(m, 0, *path);
-  const char* bad = states.empty() ? nullptr : m.violated(states.back());
-  if (!bad) return "the model played the schedule without a violation";
-  std::ofstream f(a.scenario_file);
-  f << nlohmann::json{{"weir", "explore counterexample"}, {"model", "beaver"}, {"args", args}, {"init", 0},
-                      {"actions", *path}, {"invariant", bad}}
-           .dump(2)
-    << "\n";
-  j["scenario"] = {{"file", f ? a.scenario_file : ""}, {"steps", path->size()}, {"invariant", bad}};
+  run.threshold = static_cast<unsigned>(std::ceil(p.threshold));
+  run.chain_start = unit(s.chain_start);
+  for (double e : s.enter) run.enter.push_back(unit(e));
+  run.first = s.first_gateway;
+  run.last = s.last_gateway;
+  auto played = model::beaver::play_schedule(run);
+  if (auto* why = std::get_if<std::string>(&played)) return *why;
+  const model::beaver::PlayedRun& r = std::get<model::beaver::PlayedRun>(played);
+  explore::Counterexample cx{"beaver", r.options, 0, r.path, r.invariant, r.steps};
+  const bool written = !explore::write_counterexample(cx, a.scenario_file);
+  j["scenario"] = {{"file", written ? a.scenario_file : ""}, {"steps", r.path.size()}, {"invariant", r.invariant}};
   if (!a.json)
-    std::cout << "  the Beaver model plays the schedule (" << path->size() << " steps, 1 step = 1 us): VIOLATION of \""
-              << bad << "\"\n"
+    std::cout << "  the Beaver model plays the schedule (" << r.path.size() << " steps, 1 step = 1 us): VIOLATION of \""
+              << r.invariant << "\"\n"
               << "    replay it: weir explore --replay " << a.scenario_file << "\n";
   return std::nullopt;
 }
 
 // Writes the schedule as an execution, judges it, and says what `weir check cut` says.
-void confirm(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
+void confirm(const bound::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
   const JudgedExecution v = write_and_judge(bound::execution(p, s), a.execution_file, "    ");
   if (a.json) {
     j["execution"] = v.json;
@@ -138,7 +109,7 @@ void confirm(const spec::BoundParams& p, const bound::Schedule& s, const BoundAr
   std::cout << "  the schedule as an execution for weir check cut:\n" << v.text;
 }
 
-void counterexample(const spec::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
+void counterexample(const bound::BoundParams& p, const bound::Schedule& s, const BoundArgs& a, nlohmann::json& j) {
   j["counterexample"] = schedule_json(s);
   confirm(p, s, a, j);
   if (auto why = play_in_model(p, s, a, j)) {
@@ -148,11 +119,11 @@ void counterexample(const spec::BoundParams& p, const bound::Schedule& s, const 
 }
 
 int run(const BoundArgs& a) {
-  spec::BoundParams p;
+  bound::BoundParams p;
   p.gateways = a.gateways;
   p.hops = a.hops;
   p.threshold = a.threshold;
-  p.on = a.on == "spread" ? spec::Acceptance::Spread : spec::Acceptance::Measured;
+  p.on = a.on == "spread" ? bound::Acceptance::Spread : bound::Acceptance::Measured;
   for (auto [text, option, d] : {std::tuple{&a.to_gateway, "--to-gateway", &p.to_gateway},
                                  std::tuple{&a.to_initiator, "--to-initiator", &p.to_initiator},
                                  std::tuple{&a.hop, "--hop", &p.hop}}) {
@@ -161,7 +132,7 @@ int run(const BoundArgs& a) {
       return kBadInput;
     }
   }
-  if (auto why = spec::invalid(p)) {
+  if (auto why = bound::invalid(p)) {
     std::cerr << "weir: bound beaver: " << *why << "\n";
     return kBadInput;
   }
@@ -169,19 +140,19 @@ int run(const BoundArgs& a) {
     std::cerr << "weir: bound beaver: --step must be above 0\n";
     return kBadInput;
   }
-  const char* quantity = p.on == spec::Acceptance::Measured ? "t1 - t0" : "the spread of entries";
+  const char* quantity = p.on == bound::Acceptance::Measured ? "t1 - t0" : "the spread of entries";
   nlohmann::json j = {{"gateways", p.gateways},
                       {"to_gateway", {p.to_gateway.min, p.to_gateway.max}},
                       {"to_initiator", {p.to_initiator.min, p.to_initiator.max}},
                       {"hop", {p.hop.min, p.hop.max}},
                       {"hops", p.hops},
-                      {"tau_min", spec::tau_min(p)},
+                      {"tau_min", bound::tau_min(p)},
                       {"on", a.on}};
   if (!a.json) {
     std::cout << "beaver bound: " << p.gateways << " gateways, initiator->gateway " << fmt(p.to_gateway.min) << ".."
               << fmt(p.to_gateway.max) << " us, gateway->initiator " << fmt(p.to_initiator.min) << ".."
               << fmt(p.to_initiator.max) << " us, external chains of 3.." << p.hops << " hops of " << fmt(p.hop.min)
-              << ".." << fmt(p.hop.max) << " us (tau_min " << fmt(spec::tau_min(p)) << " us)\n";
+              << ".." << fmt(p.hop.max) << " us (tau_min " << fmt(bound::tau_min(p)) << " us)\n";
   }
   if (a.synthesize) {
     const bound::Synthesis s = bound::synthesize(p, a.step);
@@ -202,7 +173,7 @@ int run(const BoundArgs& a) {
       }
     }
     if (s.counterexample) {
-      spec::BoundParams above = p;
+      bound::BoundParams above = p;
       above.threshold = s.largest_safe + s.step;
       counterexample(above, *s.counterexample, a, j["synthesis"]);
     }

@@ -7,7 +7,8 @@
 
 namespace weir::cli {
 
-enum Exit : int { kHolds = 0, kViolation = 1, kBadInput = 2, kUnknown = 3 };
+// 4: an internal error, a bug in Weir (never a verdict on the input).
+enum Exit : int { kHolds = 0, kViolation = 1, kBadInput = 2, kUnknown = 3, kInternal = 4 };
 
 // Of several verdicts, the one to exit with: bad input over a violation over unknown.
 int worst(int a, int b);

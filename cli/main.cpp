@@ -22,6 +22,8 @@ int worst(int a, int b) {
 int main(int argc, char** argv) {
   using namespace weir::cli;
   CLI::App app{"weir: verification and testing for load-balancer-assisted distributed protocols"};
+  app.footer("Exit codes, the same for every command: 0 holds, 1 violation found, 2 bad input or usage, "
+             "3 unknown (a budget spent, or a search that holds only vacuously), 4 internal error (a bug in weir).");
   app.require_subcommand(1);
   CLI::App* check = app.add_subcommand("check", "judge a recorded history or execution");
   check->require_subcommand(1);
@@ -57,8 +59,13 @@ int main(int argc, char** argv) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
     return kUnknown;
   } catch (const std::exception& e) {
-    std::cerr << "weir: internal error: " << e.what() << "\n";
-    return kBadInput;
+    // Bad input is answered where it is read, with exit 2: an exception that gets this far
+    // is a bug in weir, and CI must be able to tell the two apart.
+    std::cerr << "weir: internal error: this is a bug in weir: " << e.what() << "\n";
+    return kInternal;
+  } catch (...) {
+    std::cerr << "weir: internal error: this is a bug in weir: an unknown exception\n";
+    return kInternal;
   }
   return kBadInput;
 }

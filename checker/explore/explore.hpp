@@ -13,8 +13,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <vector>
+
+#include "checker/explore/hooks.hpp"
+
 
 namespace weir::explore {
 
@@ -28,6 +32,57 @@ concept Model = requires(const M m, const typename M::State s, const typename M:
   // The first invariant that fails in s (its name), or nullptr when all hold.
   { m.violated(s) } -> std::same_as<const char*>;
 };
+
+// Optional parts of a model, each found by name (checker/explore/hooks.hpp): a member with
+// the name but not the signature fails to build instead of being skipped.
+//
+// Reachability goals ("sometimes"): the states a configuration must reach for a search
+// that holds to mean something. goals() names them (at most 32); reached(from, action,
+// to) says which of them a transition reaches, as bits in goals()'s order. Goals are
+// judged on transitions, so that "a chain re-enters through a gateway" needs no ghost
+// field that would multiply the states.
+//
+// Progress ("eventually", on finite paths): stuck(s) names the property that fails if a
+// run ends in s, where nothing more can happen (no action changes the state), or nullptr.
+template <class M>
+constexpr bool has_goals() {
+  if constexpr (hooks::has_member_goals<M> || hooks::has_member_reached<M>) {
+    static_assert(requires(const M m, const typename M::State s, const typename M::Action a) {
+      { m.goals() } -> std::same_as<std::vector<std::string>>;
+      { m.reached(s, a, s) } -> std::same_as<std::uint32_t>;
+    }, "a model's goals need both std::vector<std::string> goals() const and "
+       "std::uint32_t reached(const State& from, const Action& a, const State& to) const");
+    return true;
+  } else {
+    return false;
+  }
+}
+
+template <class M>
+constexpr bool has_stuck() {
+  if constexpr (hooks::has_member_stuck<M>) {
+    static_assert(requires(const M m, const typename M::State s) {
+      { m.stuck(s) } -> std::same_as<const char*>;
+    }, "a model's progress hook must be const char* stuck(const State& s) const");
+    return true;
+  } else {
+    return false;
+  }
+}
+
+template <class M>
+std::vector<std::string> goals_of(const M& model) {
+  if constexpr (has_goals<M>()) return model.goals();
+  else return {};
+}
+
+// Bits of the goals a transition reaches (0 for a model without goals).
+template <class M>
+std::uint32_t reached(const M& model, const typename M::State& from, const typename M::Action& a,
+                      const typename M::State& to) {
+  if constexpr (has_goals<M>()) return model.reached(from, a, to);
+  else return 0;
+}
 
 struct Options {
   std::uint64_t max_states = 0;  // 0: no bound
@@ -62,13 +117,40 @@ struct Result {
   // with `replay` reaches the violating state.
   std::uint32_t init_index = 0;
   std::vector<std::uint32_t> path;
+  // The model's goals, and for each how often it was reached: exhaustive search counts 1
+  // (reached) or 0 (never reached: the verdict is vacuous for it); simulation counts the
+  // runs that reached it.
+  std::vector<std::string> goals;
+  std::vector<std::uint64_t> goal_hits;
+  // The goals a complete exhaustive search never reached.
+  std::vector<std::string> unreached() const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < goals.size(); ++i)
+      if (i >= goal_hits.size() || goal_hits[i] == 0) out.push_back(goals[i]);
+    return out;
+  }
 };
+
+namespace detail {
+// The goals' bits as hit counts.
+inline void tally(Result& r, std::uint32_t mask) {
+  r.goal_hits.assign(r.goals.size(), 0);
+  for (std::size_t i = 0; i < r.goals.size(); ++i) r.goal_hits[i] = (mask >> i) & 1u;
+}
+inline std::uint32_t all_goals(std::size_t n) {
+  return n >= 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << n) - 1;
+}
+}  // namespace detail
 
 // A model may declare `static constexpr bool has_invariants = false;` (a benchmark): the
 // search then keeps no parent links, only fingerprints.
 template <class M>
 constexpr bool tracks_paths() {
-  if constexpr (requires { M::has_invariants; }) return M::has_invariants;
+  if constexpr (hooks::has_member_has_invariants<M>) {
+    static_assert(std::is_same_v<decltype(M::has_invariants), const bool>,
+                  "has_invariants must be static constexpr bool");
+    return M::has_invariants;
+  }
   return true;
 }
 
@@ -91,6 +173,26 @@ std::vector<typename M::State> replay(const M& model, std::uint32_t init_index,
     states.push_back(std::move(*n));
   }
   return states;
+}
+
+// Whether nothing more can happen in s: no action leads to another state.
+template <Model M>
+bool quiescent(const M& model, const typename M::State& s) {
+  std::vector<typename M::Action> actions;
+  model.actions(s, actions);
+  for (const auto& a : actions)
+    if (auto n = model.next(s, a); n && !(*n == s)) return false;
+  return true;
+}
+
+// The property s violates as the end of a run: an invariant, or (if nothing more can
+// happen in s) a progress property; nullptr if none.
+template <Model M>
+const char* violated_at_end(const M& model, const typename M::State& s) {
+  if (const char* bad = model.violated(s)) return bad;
+  if constexpr (has_stuck<M>())
+    if (quiescent(model, s)) return model.stuck(s);
+  return nullptr;
 }
 
 // Called at most once a second from one thread while a search runs.

@@ -38,6 +38,7 @@ std::optional<std::string> invalid(const Options& o) {
   if (o.latency_max < o.latency_min) return "--latency-max must be at least --latency-min";
   if (o.snapshots < 1 || o.snapshots > 6) return "--snapshots must be 1..6";
   if (o.requests > 60 || o.sends > 60) return "--requests and --sends must be at most 60";
+  if (o.requests < 1) return "--requests must be at least 1: with none, no packet ever enters through a gateway";
   const unsigned tau = o.tau_min ? o.tau_min : 3 * o.latency_min;
   const unsigned window = o.window ? o.window : tau + 1;
   if (o.enter_min > window) return "--enter-min must be at most the window";
@@ -413,6 +414,28 @@ cut::Execution Beaver::execution(std::uint32_t init, const std::vector<std::uint
     for (unsigned k = s.nodes[q].ssid + 1u; k + 1u <= s.snapshot; ++k)
       if (s.accepted & bit(k)) x.snapshot(ids[q], k, s.now);
   return std::move(x).finish();
+}
+
+}  // namespace weir::model::beaver
+
+namespace weir::model::beaver {
+
+std::vector<std::string> Beaver::goals() const {
+  std::vector<std::string> g = {"a snapshot is accepted",
+                                "an external chain re-enters the group through a gateway"};
+  if (o_.snapshots >= 2) g.emplace_back("a second snapshot is accepted");
+  return g;
+}
+
+std::uint32_t Beaver::reached(const State& from, const Action& a, const State& to) const {
+  std::uint32_t bits = 0;
+  const std::uint8_t newly = static_cast<std::uint8_t>(to.accepted & ~from.accepted);
+  if (newly) bits |= 1u;
+  // Only in-group nodes send to the out-group: an out-group node that sends a packet in
+  // through a gateway on receiving one closes gateway -> in-group -> out-group -> gateway.
+  if (a.kind == Kind::Deliver && from.flight[a.who].to == To::Out && a.choice >= 1) bits |= 2u;
+  if (o_.snapshots >= 2 && (newly & static_cast<std::uint8_t>(~bit(1)))) bits |= 4u;
+  return bits;
 }
 
 }  // namespace weir::model::beaver

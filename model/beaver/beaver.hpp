@@ -31,7 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "checker/cut/cut.hpp"
+#include <variant>
+
+#include "checker/cut/execution.hpp"
+#include "checker/explore/counterexample.hpp"
 #include "model/core/mutants.hpp"
 
 namespace weir::model::beaver {
@@ -125,6 +128,9 @@ class Beaver {
   std::optional<State> next(const State& s, const Action& a) const;
   std::uint64_t fingerprint(const State& s) const;
   const char* violated(const State& s) const;
+  // Goals (see checker/explore/explore.hpp) and what each transition reaches.
+  std::vector<std::string> goals() const;
+  std::uint32_t reached(const State& from, const Action& a, const State& to) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
 
@@ -161,5 +167,37 @@ class Beaver {
   Options o_;
   unsigned tau_min_, window_, horizon_;
 };
+
+}  // namespace weir::model::beaver
+
+namespace weir::model::registry {
+struct ModelInfo;
+}
+namespace weir::model::beaver {
+
+// A breaking schedule of `weir bound beaver`, in whole steps (one unit, one step): the
+// chain at its fastest (every hop `hop` steps), requests leaving at t0 = 0.
+struct TimedRun {
+  unsigned gateways = 2;
+  unsigned hop = 1;
+  unsigned enter_min = 0, window = 0, reply_min = 0;  // the bounds on entry and reply
+  bool measured = false;       // accept on t1 - t0 (below `threshold`) or on the spread (below it)
+  unsigned threshold = 0;
+  unsigned chain_start = 0;    // when the client's request leaves
+  std::vector<unsigned> enter; // each gateway's entry
+  unsigned first = 0, last = 1;  // the gateways the chain leaves by and re-enters through
+};
+// The schedule played in the model built from its registry options (the ones saved in a
+// counterexample, so that `weir explore --replay` walks the same run): the options, the
+// path, the invariant it ends up violating and its steps in words. Or why it cannot be.
+struct PlayedRun {
+  explore::OptionValues options;
+  std::vector<std::uint32_t> path;
+  std::string invariant;
+  std::vector<std::string> steps;
+};
+std::variant<PlayedRun, std::string> play_schedule(const TimedRun& run);
+// The model's entry in the registry (model/registry): options, mutants, invariants, goals.
+const registry::ModelInfo& descriptor();
 
 }  // namespace weir::model::beaver

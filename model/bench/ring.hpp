@@ -21,6 +21,7 @@ struct RingOptions {
   unsigned nodes = 4;     // N
   unsigned values = 3;    // K
   unsigned capacity = 1;  // B
+  unsigned counter_below = 0;  // the invariant "every counter stays below V" (0: none); RingBelow
 };
 
 class Ring {
@@ -82,5 +83,15 @@ class RingBelow : public Ring {
   unsigned below_, n_;
   std::string name_;
 };
+
+
+}  // namespace weir::model::bench
+
+namespace weir::model::registry {
+struct ModelInfo;
+}
+namespace weir::model::bench {
+// The model's entry in the registry (model/registry): options, mutants, invariants, goals.
+const registry::ModelInfo& descriptor();
 
 }  // namespace weir::model::bench

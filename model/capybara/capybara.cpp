@@ -64,7 +64,7 @@ const std::vector<MutantInfo>& mutants() {
 
 std::optional<std::string> invalid(const Options& o) {
   if (o.client_bytes > 8 || o.server_bytes > 8) return "--client-bytes and --server-bytes must be at most 8";
-  if (o.migrations > 4) return "--migrations must be at most 4";
+  if (o.migrations < 1 || o.migrations > 4) return "--migrations must be 1..4 (with none, nothing of Capybara happens)";
   return std::nullopt;
 }
 
@@ -410,6 +410,30 @@ std::string Capybara::describe(const State& s, const Action& a) const {
   if (m.to == Client) d.append(" (source address ").append(node_name(m.src)).append(")");
   if (m.kind == Kind::Prepare && m.to != Switch) d.append(a.choice ? ": refuses" : ": accepts");
   return d;
+}
+
+}  // namespace weir::model::capybara
+
+namespace weir::model::capybara {
+
+std::vector<std::string> Capybara::goals() const {
+  std::vector<std::string> g = {"a migration completes (the target installs the state)"};
+  if (o_.client_bytes >= 1) g.emplace_back("a client segment is buffered at the target and replayed");
+  if (o_.migrations >= 2) g.emplace_back("a second migration completes (the connection comes back)");
+  return g;
+}
+
+std::uint32_t Capybara::reached(const State& from, const Action&, const State& to) const {
+  std::uint32_t bits = 0;
+  for (unsigned i = 0; i < 2; ++i) {
+    if (from.servers[i].stage == Stage::Installed || to.servers[i].stage != Stage::Installed) continue;
+    bits |= 1u;
+    const unsigned buffered_goal = o_.client_bytes >= 1 ? 1 : 0;  // bits in goals()'s order
+    if (buffered_goal && !from.servers[i].buffer.empty()) bits |= 2u;
+    // Server 0 owns the connection first: it installs only when a migration brings it back.
+    if (o_.migrations >= 2 && i == 0) bits |= 2u << buffered_goal;
+  }
+  return bits;
 }
 
 }  // namespace weir::model::capybara

@@ -123,6 +123,9 @@ class Capybara {
   std::optional<State> next(const State& s, const Action& a) const;
   std::uint64_t fingerprint(const State& s) const;
   const char* violated(const State& s) const;
+  // Goals (see checker/explore/explore.hpp) and what each transition reaches.
+  std::vector<std::string> goals() const;
+  std::uint32_t reached(const State& from, const Action& a, const State& to) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
 
@@ -137,5 +140,14 @@ class Capybara {
   bool quiet(const State& s) const;  // nothing in flight or held: only a timer can move things
   Options o_;
 };
+
+}  // namespace weir::model::capybara
+
+namespace weir::model::registry {
+struct ModelInfo;
+}
+namespace weir::model::capybara {
+// The model's entry in the registry (model/registry): options, mutants, invariants, goals.
+const registry::ModelInfo& descriptor();
 
 }  // namespace weir::model::capybara

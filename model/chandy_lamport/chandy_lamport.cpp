@@ -194,3 +194,19 @@ cut::Execution ChandyLamport::execution(std::uint32_t init, const std::vector<st
 }
 
 }  // namespace weir::model::chandy_lamport
+
+namespace weir::model::chandy_lamport {
+
+std::vector<std::string> ChandyLamport::goals() const {
+  return {"a non-empty channel state is recorded"};
+}
+
+std::uint32_t ChandyLamport::reached(const State& from, const Action& a, const State&) const {
+  if (a.kind != Kind::Deliver) return 0;
+  const Msg& m = from.channels[a.from * n() + a.to][a.pos];
+  const Proc& q = from.procs[a.to];
+  // An application message that arrives while its channel is being recorded joins its state.
+  return !m.marker && q.recorded && !(q.closed & (1u << a.from)) ? 1u : 0u;
+}
+
+}  // namespace weir::model::chandy_lamport

@@ -80,6 +80,9 @@ class ChandyLamport {
   std::optional<State> next(const State& s, const Action& a) const;
   std::uint64_t fingerprint(const State& s) const;
   const char* violated(const State& s) const;
+  // Goals (see checker/explore/explore.hpp) and what each transition reaches.
+  std::vector<std::string> goals() const;
+  std::uint32_t reached(const State& from, const Action& a, const State& to) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
 
@@ -95,5 +98,14 @@ class ChandyLamport {
   unsigned n() const { return o_.processes; }
   Options o_;
 };
+
+}  // namespace weir::model::chandy_lamport
+
+namespace weir::model::registry {
+struct ModelInfo;
+}
+namespace weir::model::chandy_lamport {
+// The model's entry in the registry (model/registry): options, mutants, invariants, goals.
+const registry::ModelInfo& descriptor();
 
 }  // namespace weir::model::chandy_lamport

@@ -42,6 +42,17 @@
 //   bool instant(const Envelope<Msg>& e) const;
 // such a message is delivered in the step that sends it (its receiver must have one way
 // to act on it), which removes the interleavings of everything else with its flight.
+// For the properties beyond invariants (checker/explore/explore.hpp), optionally:
+//   std::vector<std::string> goals() const;   // reachability goals
+//   std::uint32_t reached(const System<P>& from, const ActorAction& a, const System<P>& to) const;
+//   const char* stuck(const System<P>& s) const;  // progress: s where nothing more can happen
+//   void on_lost(std::vector<Actor>& actors, const Envelope<Msg>& e) const;  // the network dropped e
+//
+// Every optional hook is found by its name (checker/explore/hooks.hpp): a member with a
+// hook's name but not its signature fails to build, with a message naming the hook,
+// rather than being skipped and leaving what it adds unexplored. (The role-aware
+// describe(ActorId, const Actor&) shares its name with required members, so it cannot be
+// found by name; it only changes how a counterexample reads.)
 #pragma once
 
 #include <algorithm>
@@ -53,6 +64,8 @@
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "checker/explore/hooks.hpp"
 
 namespace weir::model::core {
 
@@ -82,7 +95,11 @@ struct NetworkOptions {
 // network, delivers without consuming. Same violations, far fewer states.
 template <class P>
 constexpr bool invariants_ignore_network() {
-  if constexpr (requires { P::invariants_ignore_network; }) return P::invariants_ignore_network;
+  if constexpr (hooks::has_member_invariants_ignore_network<P>) {
+    static_assert(std::is_same_v<decltype(P::invariants_ignore_network), const bool>,
+                  "invariants_ignore_network must be static constexpr bool");
+    return P::invariants_ignore_network;
+  }
   return false;
 }
 
@@ -154,6 +171,51 @@ struct ActorAction {
   std::uint32_t choice = 0;  // which of the handler's ways to act
 };
 
+// Each optional hook: whether P has it, and (if it has a member of that name) that the
+// member has the hook's signature.
+#define WEIR_ACTOR_HOOK(NAME, SIGNATURE, TEXT)                                      \
+  template <class P>                                                                \
+  constexpr bool uses_##NAME() {                                                    \
+    if constexpr (hooks::has_member_##NAME<P>) {                                    \
+      static_assert(SIGNATURE, "the actor hook " #NAME " must be: " TEXT);          \
+      return true;                                                                  \
+    } else {                                                                        \
+      return false;                                                                 \
+    }                                                                               \
+  }
+template <class P>
+using MsgOf = typename P::Msg;
+WEIR_ACTOR_HOOK(inert, (requires(const P p, const System<P> s, const Envelope<MsgOf<P>> e) {
+                  { p.inert(s, e) } -> std::same_as<bool>;
+                }), "bool inert(const System<P>&, const Envelope<Msg>&) const")
+WEIR_ACTOR_HOOK(instant, (requires(const P p, const Envelope<MsgOf<P>> e) {
+                  { p.instant(e) } -> std::same_as<bool>;
+                }), "bool instant(const Envelope<Msg>&) const")
+WEIR_ACTOR_HOOK(msg_choices, (requires(const P p, const typename P::Actor a, const MsgOf<P> m) {
+                  { p.msg_choices(ActorId{}, a, ActorId{}, m) } -> std::same_as<std::uint32_t>;
+                }), "std::uint32_t msg_choices(ActorId, const Actor&, ActorId from, const Msg&) const")
+WEIR_ACTOR_HOOK(timer_choices, (requires(const P p, const typename P::Actor a) {
+                  { p.timer_choices(ActorId{}, a, TimerId{}) } -> std::same_as<std::uint32_t>;
+                }), "std::uint32_t timer_choices(ActorId, const Actor&, TimerId) const")
+WEIR_ACTOR_HOOK(describe_timer, (requires(const P p, const typename P::Actor a) {
+                  { p.describe_timer(ActorId{}, a, TimerId{}, std::uint32_t{}) } -> std::same_as<std::string>;
+                }), "std::string describe_timer(ActorId, const Actor&, TimerId, std::uint32_t choice) const")
+WEIR_ACTOR_HOOK(describe_choice, (requires(const P p) {
+                  { p.describe_choice(std::uint32_t{}) } -> std::same_as<std::string>;
+                }), "std::string describe_choice(std::uint32_t choice) const")
+WEIR_ACTOR_HOOK(on_lost, (requires(const P p, std::vector<typename P::Actor>& actors, const Envelope<MsgOf<P>> e) {
+                  { p.on_lost(actors, e) } -> std::same_as<void>;
+                }), "void on_lost(std::vector<Actor>&, const Envelope<Msg>&) const")
+WEIR_ACTOR_HOOK(goals, (requires(const P p, const System<P> s, const ActorAction a) {
+                  { p.goals() } -> std::same_as<std::vector<std::string>>;
+                  { p.reached(s, a, s) } -> std::same_as<std::uint32_t>;
+                }), "std::vector<std::string> goals() const, with "
+                    "std::uint32_t reached(const System<P>& from, const ActorAction&, const System<P>& to) const")
+WEIR_ACTOR_HOOK(stuck, (requires(const P p, const System<P> s) {
+                  { p.stuck(s) } -> std::same_as<const char*>;
+                }), "const char* stuck(const System<P>&) const")
+#undef WEIR_ACTOR_HOOK
+
 template <class P>
 class ActorModel {
  public:
@@ -215,7 +277,7 @@ class ActorModel {
 
   std::optional<State> next(const State& s, const Action& a) const {
     std::optional<State> n = step(s, a);
-    if constexpr (requires { p_.inert(*n, n->network.front()); })
+    if constexpr (uses_inert<P>())
       if (n) drop_inert(*n);
     return n;
   }
@@ -257,6 +319,7 @@ class ActorModel {
         return made;
       }
       case ActionKind::Drop:
+        if constexpr (uses_on_lost<P>()) p_.on_lost(n.actors, n.network[a.index]);
         n.network.erase(n.network.begin() + a.index);
         return made;
       case ActionKind::Timer: {
@@ -303,6 +366,22 @@ class ActorModel {
 
   const char* violated(const State& s) const { return p_.violated(s); }
 
+  // The protocol's goals and progress properties, if it has them (none otherwise).
+  std::vector<std::string> goals() const {
+    if constexpr (uses_goals<P>()) return p_.goals();
+    return {};
+  }
+  std::uint32_t reached(const State& from, const Action& a, const State& to) const {
+    if constexpr (uses_goals<P>()) return p_.reached(from, a, to);
+    (void)from, (void)a, (void)to;
+    return 0;
+  }
+  const char* stuck(const State& s) const {
+    if constexpr (uses_stuck<P>()) return p_.stuck(s);
+    (void)s;
+    return nullptr;
+  }
+
   std::string describe(const State& s) const {
     std::string d;
     for (std::size_t i = 0; i < s.actors.size(); ++i) {
@@ -331,7 +410,7 @@ class ActorModel {
       case ActionKind::Timer: {
         const auto actor = static_cast<ActorId>(a.index / 64);
         const auto t = static_cast<TimerId>(a.index % 64);
-        if constexpr (requires { p_.describe_timer(actor, s.actors[actor], t, a.choice); })
+        if constexpr (uses_describe_timer<P>())
           return p_.describe_timer(actor, s.actors[actor], t, a.choice);
         return p_.actor_name(actor) + "'s timer " + std::to_string(t) + " fires" +
                way(a.choice, timer_choices(s, actor, t));
@@ -343,18 +422,18 @@ class ActorModel {
 
  private:
   std::uint32_t msg_choices(const State& s, const Envelope<Msg>& e) const {
-    if constexpr (requires { p_.msg_choices(e.dst, s.actors[e.dst], e.src, e.msg); })
+    if constexpr (uses_msg_choices<P>())
       return p_.msg_choices(e.dst, s.actors[e.dst], e.src, e.msg);
     return 1;
   }
   std::uint32_t timer_choices(const State& s, ActorId a, TimerId t) const {
-    if constexpr (requires { p_.timer_choices(a, s.actors[a], t); }) return p_.timer_choices(a, s.actors[a], t);
+    if constexpr (uses_timer_choices<P>()) return p_.timer_choices(a, s.actors[a], t);
     return 1;
   }
   // How a choice reads in a counterexample: the protocol's words if it has them.
   std::string way(std::uint32_t choice, std::uint32_t ways) const {
     if (ways <= 1) return "";
-    if constexpr (requires { p_.describe_choice(choice); }) return " (" + p_.describe_choice(choice) + ")";
+    if constexpr (uses_describe_choice<P>()) return " (" + p_.describe_choice(choice) + ")";
     return " (way " + std::to_string(choice) + " of " + std::to_string(ways) + ")";
   }
   bool oldest_in_channel(const State& s, std::uint32_t i) const {
@@ -384,7 +463,7 @@ class ActorModel {
     }
     for (const auto& [to, m] : out.sends) {
       Envelope<Msg> e{from, to, m};
-      if constexpr (requires { p_.instant(e); }) {
+      if constexpr (uses_instant<P>()) {
         if (p_.instant(e) && !s.runtime[to].crashed) {
           // Delivered in this step. On a duplicating network a copy also stays in flight,
           // to arrive again later like any message.

@@ -199,6 +199,7 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
       }
     }
     if (replicated(a, m.key) && m.ver > a.ver_completed[m.key]) a.forwarded_above = true;
+    if (m.op == OpKind::Write && m.ver > a.ver_completed[m.key]) a.completed_behind = true;
     out.send(m.client, m);
     return;
   }
@@ -236,12 +237,50 @@ const char* Pegasus::violated(const core::System<Pegasus>& s) const {
         return "every server in rset holds a version >= ver_completed";
   }
   if (sw.forwarded_above) return "no reply forwarded to a client carries a version above ver_completed";
+  if (sw.completed_behind)
+    return "ver_completed of a key is at least the version of every write of it whose reply reached a client";
   for (unsigned i = 0; i < o_.servers; ++i) {
     if (s.actors[server_id(i)].regressed) return "a server's versions never decrease";
     if (s.actors[server_id(i)].applied_twice) return "no server applies a write twice";
   }
   if (!s.history.linearizable()) return "the clients' history is linearizable (kv)";
   return nullptr;
+}
+
+const char* Pegasus::stuck(const core::System<Pegasus>& s) const {
+  // A switch out of versions (the exploration's bound, --max-versions) ignores writes.
+  if (s.actors[switch_id()].ver_next > max_versions()) return nullptr;
+  for (unsigned c = 0; c < o_.clients; ++c) {
+    const Actor& a = s.actors[c];
+    if (a.waiting || a.next_op < o_.ops) return "every client finishes its operations";
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Pegasus::goals() const {
+  std::vector<std::string> g;
+  if (o_.servers >= 2) g.emplace_back("a read is served by a replica other than the key's home server");
+  if (o_.reconfigs >= 1) g.emplace_back("the switch replicates or unreplicates a key");
+  if (o_.reconfigs >= 2) g.emplace_back("the switch changes its directory a second time");
+  return g;
+}
+
+std::uint32_t Pegasus::reached(const core::System<Pegasus>& from, const core::ActorAction& a,
+                               const core::System<Pegasus>& to) const {
+  std::uint32_t bits = 0;
+  const unsigned reads_goal = o_.servers >= 2 ? 1 : 0;  // bits in goals()'s order
+  if (reads_goal && (a.kind == core::ActionKind::Deliver || a.kind == core::ActionKind::Redeliver)) {
+    const auto& e = from.network[a.index];
+    if (is_server(e.dst) && e.msg.kind == Msg::Kind::Request && e.msg.op == OpKind::Read &&
+        server_index(e.dst) != home(e.msg.key) && !(to.actors[e.dst].executed == from.actors[e.dst].executed))
+      bits |= 1u;
+  }
+  const unsigned before = from.actors[switch_id()].reconfigs_left, after = to.actors[switch_id()].reconfigs_left;
+  if (after < before) {
+    bits |= 1u << reads_goal;
+    if (o_.reconfigs >= 2 && after <= o_.reconfigs - 2) bits |= 2u << reads_goal;
+  }
+  return bits;
 }
 
 void Pegasus::record(History& h, const Event& e) const {
@@ -283,7 +322,7 @@ std::uint64_t Pegasus::hash(const Actor& a) const {
     mix(a.rset[k] | (a.ver_completed[k] << 8) | (a.ver[k] << 16) | (a.value[k] << 24));
   }
   for (const Actor::Executed& x : a.executed) mix(x.req1 | (x.value << 8) | (x.ver << 16) | (x.applied << 24));
-  mix(a.regressed | (a.applied_twice << 1));
+  mix(a.regressed | (a.applied_twice << 1) | (a.completed_behind << 2));
   return h;
 }
 

@@ -15,8 +15,16 @@
 //
 // What must hold: the clients' history is linearizable (the kv spec of `weir check lin`);
 // every server in rset holds a version >= ver_completed; no reply forwarded to a client
-// carries a version above ver_completed; a server's versions never decrease; no server
-// applies one write twice.
+// carries a version above ver_completed; for every key, replicated or not, ver_completed
+// is at least the version of every write of it whose reply reached a client (the
+// directory must know of every completed write, or re-replicating the key would serve
+// stale reads); a server's versions never decrease; no server applies one write twice.
+// Progress: in a state where nothing more can happen, every client has finished its
+// operations. (Loss here is a message never delivered; a state where nothing more can
+// happen is one where delivering anything still in flight changes nothing.)
+//
+// Goals: a read is served by a replica that is not the key's home server; the switch
+// changes its directory (with --reconfigs >= 1), and does so twice (>= 2).
 //
 // Mutants (planted bugs, --mutant NAME): no-version-check (servers apply any write),
 // complete-on-forward (the switch raises ver_completed when it forwards a write rather
@@ -134,6 +142,7 @@ struct Actor {
   std::array<std::uint8_t, kMaxKeys> rset{};          // bit s: server s
   std::array<std::uint8_t, kMaxKeys> ver_completed{};
   bool forwarded_above = false;  // a reply went out with a version above ver_completed
+  bool completed_behind = false;  // a write's reply reached a client, ver_completed below its version
   std::array<std::uint8_t, kMaxClients> newest_req{};  // per client: 1 + the newest request id seen, 0 none
   std::array<std::uint8_t, kMaxClients> stamped{};     // per client: the version that request got
   std::uint8_t directory = 0;  // bit k: key k is replicated (has a directory entry)
@@ -185,6 +194,10 @@ class Pegasus {
   void on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint32_t choice, Out& out) const;
   void on_timer(ActorId id, Actor& a, core::TimerId t, std::uint32_t choice, Out& out) const;
   const char* violated(const core::System<Pegasus>& s) const;
+  const char* stuck(const core::System<Pegasus>& s) const;
+  std::vector<std::string> goals() const;
+  std::uint32_t reached(const core::System<Pegasus>& from, const core::ActorAction& a,
+                        const core::System<Pegasus>& to) const;
   void record(History& h, const Event& e) const;
   // A reply its client no longer waits for, once the switch has nothing left to learn
   // from it.
@@ -222,5 +235,13 @@ class Pegasus {
 
 using Model = core::ActorModel<Pegasus>;
 Model make_model(const Options& o);
+
+}  // namespace weir::model::pegasus
+
+namespace weir::model::registry {
+struct ModelInfo;
+}
+namespace weir::model::pegasus {
+const registry::ModelInfo& descriptor();
 
 }  // namespace weir::model::pegasus

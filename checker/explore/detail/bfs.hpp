@@ -66,6 +66,9 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   auto seen = [&](std::uint64_t fp, const State& s) { return whole ? whole->contains(fp, s) : visited.contains(fp); };
   auto unique = [&] { return whole ? whole->size() : visited.size(); };
   Result result;
+  result.goals = goals_of(model);
+  const std::uint32_t all_goals = detail::all_goals(result.goals.size());
+  std::atomic<std::uint32_t> goals_reached{0};
   std::uint64_t bad_fp = 0;
   std::atomic<std::uint64_t> generated{0};
   std::atomic<bool> stop{false};  // a bound: stop at once
@@ -135,6 +138,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
       std::vector<Successor> batch;
       std::vector<Entry>& out = next[t];
       std::uint64_t made = 0;
+      std::uint32_t goals_here = 0;  // goals this thread's transitions reached
       for (;;) {
         const std::size_t begin = cursor.fetch_add(kChunk, std::memory_order_relaxed);
         if (begin >= frontier.size() || stop.load(std::memory_order_relaxed)) break;
@@ -150,12 +154,20 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
             model.actions(from, actions);
             std::uint64_t parent = 0;
             if constexpr (kPaths) parent = frontier[j].fp;
+            else if constexpr (has_stuck<M>()) parent = model.fingerprint(from);
+            bool moves = false;  // some action leads to another state
             for (std::uint32_t k = 0; k < actions.size(); ++k)
               if (std::optional<State> n = model.next(from, actions[k])) {
                 const std::uint64_t fp = model.fingerprint(*n);
                 visited.prefetch(fp);
+                moves |= fp != parent;
+                if constexpr (has_goals<M>())
+                  if (goals_here != all_goals) goals_here |= model.reached(from, actions[k], *n);
                 batch.push_back({fp, parent, k, std::move(*n)});
               }
+            if constexpr (has_stuck<M>())
+              if (!moves)
+                if (const char* bad = model.stuck(from)) note_violation(bad, depth, parent);
           }
           made += batch.size();
           for (Successor& b : batch) {
@@ -170,6 +182,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         }
         generated.fetch_add(made, std::memory_order_relaxed);
         made = 0;
+        goals_reached.fetch_or(goals_here, std::memory_order_relaxed);
         if (t == 0) {
           const double now = elapsed();
           if (opts.timeout_seconds > 0 && now >= opts.timeout_seconds) note_bound("timeout");
@@ -198,6 +211,7 @@ Result bfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     if (!frontier.empty()) ++depth;
   }
   result.stats = stats();
+  detail::tally(result, goals_reached.load());
   if constexpr (kPaths) {
     if (result.outcome == Outcome::Violation) {
       // Follow the parent links back to an initial state.

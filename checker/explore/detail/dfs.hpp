@@ -17,10 +17,15 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     State state;
     std::vector<Action> actions;
     std::uint32_t next = 0;  // the action to try next
+    std::uint64_t fp = 0;
+    bool moves = false;      // some action led to another state
   };
   detail::StateSet visited;
   std::vector<Frame> stack;
   Result result;
+  result.goals = goals_of(model);
+  const std::uint32_t all_goals = detail::all_goals(result.goals.size());
+  std::uint32_t goals_reached = 0;
   std::uint64_t generated = 0;
   std::uint32_t deepest = 0;
   double last_report = 0;
@@ -34,8 +39,8 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     p.bytes = visited.bytes() + stack.capacity() * sizeof(Frame);
     return p;
   };
-  auto push = [&](State s) {
-    Frame f{std::move(s), {}, 0};
+  auto push = [&](State s, std::uint64_t fp) {
+    Frame f{std::move(s), {}, 0, fp, false};
     model.actions(f.state, f.actions);
     stack.push_back(std::move(f));
     deepest = std::max<std::uint32_t>(deepest, static_cast<std::uint32_t>(stack.size() - 1));
@@ -57,16 +62,23 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   const std::vector<State> inits = model.init_states();
   for (std::uint32_t i = 0; i < inits.size() && result.outcome == Outcome::Complete; ++i) {
     ++generated;
-    if (!visited.insert(model.fingerprint(inits[i]))) continue;
+    const std::uint64_t init_fp = model.fingerprint(inits[i]);
+    if (!visited.insert(init_fp)) continue;
     if (const char* bad = model.violated(inits[i])) {
       violation(bad, i, std::nullopt);
       break;
     }
-    push(inits[i]);
+    push(inits[i], init_fp);
     bool cut = false;  // the depth bound left something unexplored
     while (!stack.empty()) {
       Frame& f = stack.back();
       if (f.next == f.actions.size()) {
+        if constexpr (has_stuck<M>())
+          if (!f.moves)
+            if (const char* bad = model.stuck(f.state)) {
+              violation(bad, i, std::nullopt);
+              break;
+            }
         stack.pop_back();
         continue;
       }
@@ -85,6 +97,9 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         }
       }
       const std::uint64_t fp = model.fingerprint(*n);
+      f.moves |= fp != f.fp;
+      if constexpr (has_goals<M>())
+        if (goals_reached != all_goals) goals_reached |= model.reached(f.state, f.actions[k], *n);
       if (opts.max_depth && stack.size() > opts.max_depth) {
         if (!visited.contains(fp)) cut = true;
         continue;
@@ -98,12 +113,13 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         stop_for("max-states");
         break;
       }
-      push(std::move(*n));
+      push(std::move(*n), fp);
     }
     if (cut && result.outcome == Outcome::Complete) stop_for("max-depth");
     if (result.outcome == Outcome::Violation) break;
   }
   result.stats = stats();
+  detail::tally(result, goals_reached);
   return result;
 }
 

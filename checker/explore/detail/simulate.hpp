@@ -29,6 +29,8 @@ Result simulate(const M& model, const SimulateOptions& opts, const ProgressFn& p
   const std::vector<typename M::State> inits = model.init_states();
   Result result;
   result.outcome = Outcome::Sampled;
+  result.goals = goals_of(model);
+  result.goal_hits.assign(result.goals.size(), 0);
   if (inits.empty()) return result;
 
   std::atomic<std::uint64_t> next_run{0}, steps{0}, runs_done{0};
@@ -46,6 +48,7 @@ Result simulate(const M& model, const SimulateOptions& opts, const ProgressFn& p
     std::vector<std::uint32_t> path;
     std::vector<typename M::Action> actions;
     const char* bad = model.violated(s);
+    std::uint32_t goals_here = 0;
     while (!bad && path.size() < opts.depth) {
       actions.clear();
       model.actions(s, actions);
@@ -53,12 +56,17 @@ Result simulate(const M& model, const SimulateOptions& opts, const ProgressFn& p
       const auto k = static_cast<std::uint32_t>(rng() % actions.size());
       auto n = model.next(s, actions[k]);
       if (!n) break;  // an action offered but not taken: treat as the end of the run
+      goals_here |= reached(model, s, actions[k], *n);
       s = std::move(*n);
       path.push_back(k);
       bad = model.violated(s);
     }
+    // A run that ends where nothing more can happen is judged by the progress properties.
+    if constexpr (has_stuck<M>())
+      if (!bad && quiescent(model, s)) bad = model.stuck(s);
     steps.fetch_add(path.size(), std::memory_order_relaxed);
     std::lock_guard lock(mu);
+    for (std::size_t g = 0; g < result.goal_hits.size(); ++g) result.goal_hits[g] += (goals_here >> g) & 1u;
     deepest = std::max<std::uint32_t>(deepest, static_cast<std::uint32_t>(path.size()));
     if (bad && r < failing_run) {
       failing_run = r;

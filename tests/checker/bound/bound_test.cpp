@@ -12,8 +12,8 @@
 namespace weir::bound {
 namespace {
 
-spec::BoundParams params(double to_gateway_max, double threshold) {
-  spec::BoundParams p;
+bound::BoundParams params(double to_gateway_max, double threshold) {
+  bound::BoundParams p;
   p.gateways = 2;
   p.to_gateway = {2, to_gateway_max};
   p.to_initiator = {3, 10};
@@ -22,9 +22,9 @@ spec::BoundParams params(double to_gateway_max, double threshold) {
   return p;
 }
 
-void expect_confirmed(const spec::BoundParams& p, const Schedule& s) {
+void expect_confirmed(const bound::BoundParams& p, const Schedule& s) {
   // The schedule is what it claims: accepted, and a chain no later than the last entry.
-  const double quantity = p.on == spec::Acceptance::Measured ? s.t1 : s.spread;
+  const double quantity = p.on == bound::Acceptance::Measured ? s.t1 : s.spread;
   EXPECT_LT(quantity, p.threshold);
   EXPECT_LE(s.chain_end, s.enter[s.last_gateway] + 1e-9);
   EXPECT_GE(s.chain_start, s.enter[s.first_gateway] - 1e-9);
@@ -50,8 +50,8 @@ TEST(Bound, MeasuredThresholdBoundary) {
 }
 
 TEST(Bound, SpreadThresholdIsTauMin) {
-  spec::BoundParams p = params(50, 33);
-  p.on = spec::Acceptance::Spread;
+  bound::BoundParams p = params(50, 33);
+  p.on = bound::Acceptance::Spread;
   EXPECT_TRUE(check(p).holds);  // Theorem 2: spread < tau_min is safe
   p.threshold = 33.001;         // ... and a spread equal to tau_min is not (the race is a tie)
   const Verdict v = check(p);
@@ -65,13 +65,13 @@ TEST(Bound, GatewaysThatCannotSpreadAreAlwaysSafe) {
   // Entries within 2..30 spread at most 28 < 33: no chain can outrun them.
   EXPECT_TRUE(check(params(30, 1000)).holds);
   EXPECT_TRUE(synthesize(params(30, 0), 0.001).any_threshold_is_safe);
-  spec::BoundParams one = params(500, 1000);
+  bound::BoundParams one = params(500, 1000);
   one.gateways = 1;  // Theorem 1
   EXPECT_TRUE(check(one).holds);
 }
 
 TEST(Bound, LongerChainsDoNotLowerTheBound) {
-  spec::BoundParams p = params(50, 38);
+  bound::BoundParams p = params(50, 38);
   p.hops = 4;
   EXPECT_TRUE(check(p).holds);
   EXPECT_DOUBLE_EQ(synthesize(p, 0.001).largest_safe, 38);
@@ -82,7 +82,7 @@ TEST(Bound, LongerChainsDoNotLowerTheBound) {
 TEST(Bound, ArtifactDefaultsForTwoToSixteenGateways) {
   for (unsigned g = 2; g <= 16; g += 2) {
     for (unsigned hops : {3u, 4u}) {
-      spec::BoundParams p;
+      bound::BoundParams p;
       p.gateways = g;
       p.hops = hops;
       p.to_gateway = {0, 100};
@@ -108,7 +108,7 @@ TEST(Bound, SynthesisAgreesWithTheBeaverModel) {
   const std::vector<std::array<unsigned, 3>> grid = {{0, 3, 0}, {0, 5, 1}, {1, 4, 0}, {1, 6, 2}, {2, 4, 1}, {0, 2, 0}};
 #endif
   for (const auto& [a, b, c] : grid) {
-    spec::BoundParams p;
+    bound::BoundParams p;
     p.gateways = 2;
     p.to_gateway = {double(a), double(b)};
     p.to_initiator = {double(c), double(c) + 4};
@@ -137,7 +137,7 @@ TEST(Bound, SynthesisAgreesWithTheBeaverModel) {
 
 // A counterexample schedule, played step by step in the model, ends in the same violation.
 TEST(Bound, ScheduleIsPlayedByTheModel) {
-  const spec::BoundParams p = params(50, 39);
+  const bound::BoundParams p = params(50, 39);
   const Verdict v = check(p);
   ASSERT_FALSE(v.holds);
   const Schedule& s = *v.counterexample;
@@ -169,16 +169,16 @@ TEST(Bound, ScheduleIsPlayedByTheModel) {
 }
 
 TEST(Bound, InvalidBoundsAreRefused) {
-  spec::BoundParams p = params(50, 33);
-  EXPECT_FALSE(spec::invalid(p));
+  bound::BoundParams p = params(50, 33);
+  EXPECT_FALSE(bound::invalid(p));
   p.hop = {5, 3};
-  EXPECT_TRUE(spec::invalid(p));
+  EXPECT_TRUE(bound::invalid(p));
   p = params(50, 33);
   p.to_gateway = {-1, 3};
-  EXPECT_TRUE(spec::invalid(p));
+  EXPECT_TRUE(bound::invalid(p));
   p = params(50, 33);
   p.hops = 2;
-  EXPECT_TRUE(spec::invalid(p));
+  EXPECT_TRUE(bound::invalid(p));
 }
 
 }  // namespace

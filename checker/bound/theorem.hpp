@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace weir::spec {
+namespace weir::bound {
 
 struct Delay {
   double min = 0, max = 0;
@@ -64,4 +64,4 @@ BoundEncoding encode(z3::context& c, const BoundParams& p);
 // A real number for Z3, exactly as written in decimal.
 z3::expr real(z3::context& c, double v);
 
-}  // namespace weir::spec
+}  // namespace weir::bound

@@ -1,9 +1,9 @@
-#include "spec/beaver_bound.hpp"
+#include "checker/bound/theorem.hpp"
 
 #include <cmath>
 #include <cstdio>
 
-namespace weir::spec {
+namespace weir::bound {
 
 std::optional<std::string> invalid(const BoundParams& p) {
   if (p.gateways < 1 || p.gateways > 64) return "--gateways must be 1..64";
@@ -82,4 +82,4 @@ BoundEncoding encode(z3::context& c, const BoundParams& p) {
   return e;
 }
 
-}  // namespace weir::spec
+}  // namespace weir::bound

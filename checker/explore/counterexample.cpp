@@ -1,0 +1,86 @@
+#include "checker/explore/counterexample.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace weir::explore {
+namespace {
+
+nlohmann::json to_json(const OptionValue& v) {
+  return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+}
+
+std::optional<OptionValue> from_json(const nlohmann::json& j) {
+  if (j.is_boolean()) return OptionValue(j.get<bool>());
+  if (j.is_number_unsigned()) return OptionValue(j.get<std::uint64_t>());
+  if (j.is_string()) return OptionValue(j.get<std::string>());
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> write_counterexample(const Counterexample& cx, const std::string& path) {
+  nlohmann::json options = nlohmann::json::object();
+  for (const auto& [name, v] : cx.options) options[name] = to_json(v);
+  const nlohmann::json j = {{"format", kCounterexampleFormat}, {"version", kCounterexampleVersion},
+                            {"model", cx.model},                {"options", options},
+                            {"init", cx.init},                  {"actions", cx.actions},
+                            {"invariant", cx.invariant},        {"steps", cx.steps}};
+  std::ofstream out(path);
+  out << j.dump(2) << "\n";
+  if (!out) return "cannot write " + path;
+  return std::nullopt;
+}
+
+std::variant<Counterexample, std::string> read_counterexample(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::string("cannot open file");
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    return std::string("not JSON: ") + e.what();
+  }
+  if (!j.is_object() || j.value("format", "") != kCounterexampleFormat)
+    return std::string("not a weir counterexample (no \"format\": \"weir-counterexample\")");
+  const auto version = j.find("version");
+  if (version == j.end() || !version->is_number_integer())
+    return std::string("a counterexample without a version");
+  if (*version != kCounterexampleVersion)
+    return "unsupported counterexample version " + version->dump() + " (this weir reads version " +
+           std::to_string(kCounterexampleVersion) + ")";
+  Counterexample cx;
+  const auto model = j.find("model");
+  if (model == j.end() || !model->is_string()) return std::string("\"model\" must be a string");
+  cx.model = model->get<std::string>();
+  const auto options = j.find("options");
+  if (options == j.end() || !options->is_object()) return std::string("\"options\" must be an object");
+  for (const auto& [name, v] : options->items()) {
+    auto value = from_json(v);
+    if (!value) return "option \"" + name + "\" must be a count, a flag or a string";
+    cx.options.emplace(name, std::move(*value));
+  }
+  const auto init = j.find("init");
+  if (init == j.end() || !init->is_number_unsigned() || *init > 0xffffffffu)
+    return std::string("\"init\" must be a state index");
+  cx.init = init->get<std::uint32_t>();
+  const auto actions = j.find("actions");
+  if (actions == j.end() || !actions->is_array()) return std::string("\"actions\" must be a list of action indices");
+  for (const auto& a : *actions) {
+    if (!a.is_number_unsigned() || a > 0xffffffffu) return std::string("\"actions\" must be a list of action indices");
+    cx.actions.push_back(a.get<std::uint32_t>());
+  }
+  if (const auto inv = j.find("invariant"); inv != j.end()) {
+    if (!inv->is_string()) return std::string("\"invariant\" must be a string");
+    cx.invariant = inv->get<std::string>();
+  }
+  if (const auto steps = j.find("steps"); steps != j.end() && steps->is_array())
+    for (const auto& s : *steps)
+      if (s.is_string()) cx.steps.push_back(s.get<std::string>());
+  return cx;
+}
+
+}  // namespace weir::explore

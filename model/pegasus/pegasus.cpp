@@ -22,6 +22,8 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::ReadAnyServer, "read-any-server", "reads of replicated keys go to any server, not a member of rset"},
       {Mutant::NoDedup, "no-dedup", "servers apply a retried write again"},
       {Mutant::RestampRetries, "restamp-retries", "the switch gives a write that reaches it again a new version"},
+      {Mutant::FrozenCompleted, "frozen-completed",
+       "the switch stops advancing ver_completed of a key once it is not replicated"},
       {Mutant::UnsafeUnreplicate, "unsafe-unreplicate",
        "the switch unreplicates a key although its home server may not hold the newest version"},
   };
@@ -189,7 +191,8 @@ void Pegasus::on_msg(ActorId id, Actor& a, ActorId from, const Msg& m, std::uint
     if (m.req + 1u < a.newest_req[m.client]) return;
     // A reply: the completion rule, then on to the client.
     // ver_completed is kept for every key (see pegasus.hpp); rset matters while replicated.
-    if (o_.mutant != Mutant::CompleteOnForward) {
+    const bool frozen = o_.mutant == Mutant::FrozenCompleted && !replicated(a, m.key);
+    if (o_.mutant != Mutant::CompleteOnForward && !frozen) {
       const unsigned s = server_index(from);
       if (m.ver > a.ver_completed[m.key]) {
         a.ver_completed[m.key] = m.ver;

@@ -31,7 +31,8 @@
 // than when the write completes), read-any-server (reads of replicated keys go to any
 // server), no-dedup (servers apply a retried write again), restamp-retries (the switch
 // gives a write that reaches it again a new version), unsafe-unreplicate (the switch
-// unreplicates a key while a newer write may live only on another server).
+// unreplicates a key while a newer write may live only on another server), frozen-completed
+// (the switch stops advancing ver_completed of a key that is not replicated).
 //
 // Replicating and unreplicating (--reconfigs N: that many changes). Key 0 starts
 // replicated on its home server; the switch may add a directory entry for a key that has
@@ -88,7 +89,8 @@ namespace weir::model::pegasus {
 using core::ActorId;
 
 enum class Mutant : std::uint8_t {
-  None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup, RestampRetries, UnsafeUnreplicate
+  None, NoVersionCheck, CompleteOnForward, ReadAnyServer, NoDedup, RestampRetries, UnsafeUnreplicate,
+  FrozenCompleted
 };
 using MutantInfo = core::MutantInfo<Mutant>;
 const std::vector<MutantInfo>& mutants();

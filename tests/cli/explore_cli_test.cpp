@@ -52,7 +52,8 @@ TEST(ExploreCli, BadOptionsAndFilesExitTwo) {
   EXPECT_EQ(missing.exit, 2);
   EXPECT_NE(missing.err.find("/nonexistent/cx.json: cannot open file"), std::string::npos) << missing.err;
   const std::string wrong = weir::test::write_file(
-      "wrong.json", R"({"weir":"explore counterexample","model":"ring","args":["--nodes","3"],"init":0,"actions":[17]})");
+      "wrong.json",
+      R"({"format":"weir-counterexample","version":1,"model":"ring","options":{"nodes":3},"init":0,"actions":[17]})");
   CliRun w = weir("explore --replay " + wrong);
   EXPECT_EQ(w.exit, 2);
   EXPECT_NE(w.err.find("not a counterexample of this model"), std::string::npos) << w.err;
@@ -122,6 +123,93 @@ TEST(ExploreCli, ListNamesTheModels) {
   EXPECT_EQ(r.exit, 0);
   EXPECT_NE(r.out.find("ring"), std::string::npos);
   EXPECT_NE(r.out.find("complete-on-forward"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ExploreCli, CounterexampleFilesAreVersionedAndChecked) {
+  const std::string cx = R"({"format":"weir-counterexample","version":VERSION,"model":"MODEL",)"
+                         R"("options":{"nodes":3,"values":3,"capacity":1,"counter-below":2},"init":0,"actions":[0,0]})";
+  auto with = [&](const std::string& version, const std::string& model) {
+    std::string s = cx;
+    s.replace(s.find("VERSION"), 7, version);
+    s.replace(s.find("MODEL"), 5, model);
+    return weir::test::write_file("cx-" + version + "-" + model + ".json", s);
+  };
+  CliRun ok = weir("explore --replay " + with("1", "ring"));
+  EXPECT_EQ(ok.exit, 1) << ok.out << ok.err;  // two ticks of node 0: its counter reaches 2
+  CliRun v0 = weir("explore --replay " + with("0", "ring"));
+  EXPECT_EQ(v0.exit, 2);
+  EXPECT_NE(v0.err.find("unsupported counterexample version 0"), std::string::npos) << v0.err;
+  CliRun unknown = weir("explore --replay " + with("1", "--list"));
+  EXPECT_EQ(unknown.exit, 2);
+  EXPECT_NE(unknown.err.find("unknown model \"--list\""), std::string::npos) << unknown.err;
+  const std::string old = weir::test::write_file(
+      "old.json", R"({"weir":"explore counterexample","model":"ring","args":["--nodes","3"],"init":0,"actions":[]})");
+  CliRun o = weir("explore --replay " + old);
+  EXPECT_EQ(o.exit, 2);
+  EXPECT_NE(o.err.find("not a weir counterexample"), std::string::npos) << o.err;
+  const std::string range = weir::test::write_file(
+      "range.json", R"({"format":"weir-counterexample","version":1,"model":"ring","options":{"nodes":99},)"
+                    R"("init":0,"actions":[]})");
+  CliRun r = weir("explore --replay " + range);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find("--nodes 99: out of range, must be 2..64"), std::string::npos) << r.err;
+}
+
+TEST(ExploreCli, ACounterexampleSavesItsOptionsAsValues) {
+  const std::string dir = weir::test::scratch_dir() + "/cx-values";
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(weir("explore ring --nodes 3 --capacity 1 --counter-below 2", dir).exit, 1);
+  std::ifstream in(dir + "/counterexample-ring.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["format"], "weir-counterexample");
+  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["options"]["nodes"], 3);
+  EXPECT_EQ(j["options"]["counter-below"], 2);
+  EXPECT_EQ(j["options"]["values"], 3);  // defaults are saved too
+}
+
+TEST(ExploreCli, ListAndHelpComeFromTheRegistry) {
+  CliRun list = weir("explore --list");
+  EXPECT_EQ(list.exit, 0);
+  for (const char* s : {"ring:", "pegasus:", "chandy-lamport:", "beaver:", "capybara:", "--gateways N",
+                        "(default 2; 1..16)", "accept-on-equal:", "goals", "a snapshot is accepted",
+                        "every accepted snapshot is causally consistent"})
+    EXPECT_NE(list.out.find(s), std::string::npos) << s;
+  EXPECT_EQ(list.out.find("../"), std::string::npos);
+  CliRun help = weir("explore capybara --help");
+  EXPECT_EQ(help.exit, 0);
+  EXPECT_NE(help.out.find("a migration completes"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("no-buffering"), std::string::npos) << help.out;
+}
+
+TEST(ExploreCli, RangesAreCheckedBeforeWork) {
+  CliRun big = weir("explore beaver --tau-min 4294967296");
+  EXPECT_EQ(big.exit, 2);
+  EXPECT_NE(big.err.find("--tau-min 4294967296: out of range, must be 0..250"), std::string::npos) << big.err;
+  EXPECT_EQ(weir("explore beaver --gateways -1").exit, 2);
+  EXPECT_EQ(weir("explore ring --threads 100000").exit, 2);
+  CliRun mutant = weir("explore beaver --mutant bogus");
+  EXPECT_EQ(mutant.exit, 2);
+  EXPECT_NE(mutant.err.find("not a mutant of beaver"), std::string::npos) << mutant.err;
+}
+
+TEST(ExploreCli, AVacuousSearchIsUnknownNotHolds) {
+  CliRun none = weir("explore beaver --requests 0");
+  EXPECT_EQ(none.exit, 2) << none.out;
+  EXPECT_NE(none.err.find("--requests 0: out of range, must be 1..60"), std::string::npos) << none.err;
+  CliRun vacuous = weir("explore beaver --sends 0");
+  EXPECT_EQ(vacuous.exit, 3) << vacuous.out;
+  EXPECT_NE(vacuous.out.find("holds, but vacuously"), std::string::npos) << vacuous.out;
+  EXPECT_NE(vacuous.out.find("an external chain re-enters the group through a gateway"), std::string::npos);
+  CliRun sim = weir("explore beaver --simulate 200 --json");
+  EXPECT_EQ(sim.exit, 0) << sim.out;
+  const auto j = nlohmann::json::parse(sim.out);
+  ASSERT_EQ(j["goals"].size(), 2u);
+  EXPECT_GT(j["goals"][0]["runs"].get<int>(), 0);
 }
 
 }  // namespace

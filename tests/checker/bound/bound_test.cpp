@@ -168,6 +168,37 @@ TEST(Bound, ScheduleIsPlayedByTheModel) {
   EXPECT_FALSE(safe.play(sc));
 }
 
+// The same schedule through model/beaver's player, which builds the model from the options
+// a counterexample saves (the registry's), so that `weir explore --replay` walks the same run.
+TEST(Bound, ScheduleIsPlayedThroughTheDescriptor) {
+  const Verdict v = check(params(50, 39));
+  ASSERT_FALSE(v.holds);
+  const Schedule& s = *v.counterexample;
+  model::beaver::TimedRun run;
+  run.gateways = 2;
+  run.hop = 11;
+  run.enter_min = 2;
+  run.window = 50;
+  run.reply_min = 3;
+  run.measured = true;
+  run.threshold = 39;
+  run.chain_start = static_cast<unsigned>(s.chain_start);
+  for (double e : s.enter) run.enter.push_back(static_cast<unsigned>(e));
+  run.first = s.first_gateway;
+  run.last = s.last_gateway;
+  const auto played = model::beaver::play_schedule(run);
+  ASSERT_TRUE(std::holds_alternative<model::beaver::PlayedRun>(played)) << std::get<std::string>(played);
+  const auto& r = std::get<model::beaver::PlayedRun>(played);
+  EXPECT_EQ(r.invariant, "every accepted snapshot is causally consistent");
+  EXPECT_EQ(std::get<std::uint64_t>(r.options.at("latency-min")), 11u);
+  EXPECT_EQ(std::get<std::string>(r.options.at("acceptance")), "measured");
+  EXPECT_EQ(r.steps.size(), r.path.size() + 1);
+  run.threshold = 38;  // safe: the model rejects the run
+  EXPECT_EQ(std::get<std::string>(model::beaver::play_schedule(run)), "the model could not play the schedule");
+  run.hop = 0;
+  EXPECT_TRUE(std::holds_alternative<std::string>(model::beaver::play_schedule(run)));
+}
+
 TEST(Bound, InvalidBoundsAreRefused) {
   bound::BoundParams p = params(50, 33);
   EXPECT_FALSE(bound::invalid(p));

@@ -92,3 +92,33 @@ TEST(CheckLinCli, TimeoutExitsThree) {
 }
 
 }  // namespace
+
+namespace {
+
+// Dead-end pruning must keep producers that never returned: a pending cas or write may
+// take effect at any time after its call, so a read of the only value it can produce is
+// linearizable. The twin without the pending operation is not.
+TEST(CheckLinCli, APendingOperationIsTheOnlyProducerOfAValueRead) {
+  const std::string head = "INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t1\n";
+  const std::string reads = "INFO  jepsen.util - 2\t:invoke\t:read\tnil\nINFO  jepsen.util - 2\t:ok\t:read\t4\n"
+                            "INFO  jepsen.util - 2\t:invoke\t:read\tnil\nINFO  jepsen.util - 2\t:ok\t:read\t4\n";
+  const std::string cas = weir::test::write_file(
+      "pending-cas.log", head + "INFO  jepsen.util - 1\t:invoke\t:cas\t[1 4]\n" + reads);
+  EXPECT_EQ(weir::test::weir("check lin --spec cas-register " + cas).exit, 0);
+  const std::string write = weir::test::write_file(
+      "pending-write.log", head + "INFO  jepsen.util - 1\t:invoke\t:write\t4\n" + reads);
+  EXPECT_EQ(weir::test::weir("check lin --spec cas-register " + write).exit, 0);
+  // Crashed (:info) rather than never completed: the same.
+  const std::string info = weir::test::write_file(
+      "info-cas.log", head + "INFO  jepsen.util - 1\t:invoke\t:cas\t[1 4]\nINFO  jepsen.util - 1\t:info\t:cas\t[1 4]\n" +
+                          reads);
+  EXPECT_EQ(weir::test::weir("check lin --spec cas-register " + info).exit, 0);
+  // A pending cas that cannot apply (expects 2) produces nothing: 4 comes from nowhere.
+  const std::string dead = weir::test::write_file(
+      "dead-cas.log", head + "INFO  jepsen.util - 1\t:invoke\t:cas\t[2 4]\n" + reads);
+  EXPECT_EQ(weir::test::weir("check lin --spec cas-register " + dead).exit, 1);
+  const std::string none = weir::test::write_file("no-producer.log", head + reads);
+  EXPECT_EQ(weir::test::weir("check lin --spec cas-register " + none).exit, 1);
+}
+
+}  // namespace

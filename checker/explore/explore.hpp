@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <string>
 #include <vector>
@@ -74,6 +75,27 @@ template <class M>
 std::vector<std::string> goals_of(const M& model) {
   if constexpr (has_goals<M>()) return model.goals();
   else return {};
+}
+
+// A model whose configuration leaves out some of its goals names them all in a fixed
+// order and says which apply (bit i: goal i). goals() and reached() then both leave out
+// the others in the same way, so a goal's name and its bit cannot drift apart.
+inline std::vector<std::string> applicable_goals(std::span<const char* const> all, std::uint32_t applies) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if ((applies >> i) & 1u) names.emplace_back(all[i]);
+  return names;
+}
+// The bits of `raw` (in the fixed order) that apply, renumbered as applicable_goals() lists them.
+inline std::uint32_t applicable_bits(std::uint32_t raw, std::uint32_t applies) {
+  std::uint32_t bits = 0;
+  unsigned at = 0;
+  for (unsigned i = 0; i < 32; ++i) {
+    if (!((applies >> i) & 1u)) continue;
+    bits |= ((raw >> i) & 1u) << at;
+    ++at;
+  }
+  return bits;
 }
 
 // Bits of the goals a transition reaches (0 for a model without goals).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checker/explore/explore.hpp"
 #include "model/core/hash.hpp"
 
 namespace weir::model::capybara {
@@ -416,24 +417,29 @@ std::string Capybara::describe(const State& s, const Action& a) const {
 
 namespace weir::model::capybara {
 
-std::vector<std::string> Capybara::goals() const {
-  std::vector<std::string> g = {"a migration completes (the target installs the state)"};
-  if (o_.client_bytes >= 1) g.emplace_back("a client segment is buffered at the target and replayed");
-  if (o_.migrations >= 2) g.emplace_back("a second migration completes (the connection comes back)");
-  return g;
+namespace {
+// Every goal, in a fixed order; goals_that_apply() says which a configuration has.
+constexpr const char* kGoals[] = {"a migration completes (the target installs the state)",
+                                  "a client segment is buffered at the target and replayed",
+                                  "a second migration completes (the connection comes back)"};
+}  // namespace
+
+std::uint32_t Capybara::goals_that_apply() const {
+  return 1u | (o_.client_bytes >= 1 ? 2u : 0u) | (o_.migrations >= 2 ? 4u : 0u);
 }
 
+std::vector<std::string> Capybara::goals() const { return explore::applicable_goals(kGoals, goals_that_apply()); }
+
 std::uint32_t Capybara::reached(const State& from, const Action&, const State& to) const {
-  std::uint32_t bits = 0;
+  std::uint32_t raw = 0;  // bits in kGoals's order
   for (unsigned i = 0; i < 2; ++i) {
     if (from.servers[i].stage == Stage::Installed || to.servers[i].stage != Stage::Installed) continue;
-    bits |= 1u;
-    const unsigned buffered_goal = o_.client_bytes >= 1 ? 1 : 0;  // bits in goals()'s order
-    if (buffered_goal && !from.servers[i].buffer.empty()) bits |= 2u;
+    raw |= 1u;
+    if (!from.servers[i].buffer.empty()) raw |= 2u;
     // Server 0 owns the connection first: it installs only when a migration brings it back.
-    if (o_.migrations >= 2 && i == 0) bits |= 2u << buffered_goal;
+    if (i == 0) raw |= 4u;
   }
-  return bits;
+  return explore::applicable_bits(raw, goals_that_apply());
 }
 
 }  // namespace weir::model::capybara

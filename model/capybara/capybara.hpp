@@ -137,7 +137,8 @@ class Capybara {
   void data_at_server(State& s, unsigned who, const Msg& m) const;
   void stage(State& s, unsigned who, Stage to) const;
   static void receive(std::uint8_t& rcv_nxt, std::uint8_t& ooo, std::uint8_t seq);
-  bool quiet(const State& s) const;  // nothing in flight or held: only a timer can move things
+  bool quiet(const State& s) const;
+  std::uint32_t goals_that_apply() const;  // bit i: the i-th of every goal (see capybara.cpp)  // nothing in flight or held: only a timer can move things
   Options o_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "checker/explore/explore.hpp"
+
 
 namespace weir::model::pegasus {
 namespace {
@@ -260,30 +262,34 @@ const char* Pegasus::stuck(const core::System<Pegasus>& s) const {
   return nullptr;
 }
 
-std::vector<std::string> Pegasus::goals() const {
-  std::vector<std::string> g;
-  if (o_.servers >= 2) g.emplace_back("a read is served by a replica other than the key's home server");
-  if (o_.reconfigs >= 1) g.emplace_back("the switch replicates or unreplicates a key");
-  if (o_.reconfigs >= 2) g.emplace_back("the switch changes its directory a second time");
-  return g;
+namespace {
+// Every goal, in a fixed order; goals_that_apply() says which a configuration has.
+constexpr const char* kGoals[] = {"a read is served by a replica other than the key's home server",
+                                  "the switch replicates or unreplicates a key",
+                                  "the switch changes its directory a second time"};
+}  // namespace
+
+std::uint32_t Pegasus::goals_that_apply() const {
+  return (o_.servers >= 2 ? 1u : 0u) | (o_.reconfigs >= 1 ? 2u : 0u) | (o_.reconfigs >= 2 ? 4u : 0u);
 }
+
+std::vector<std::string> Pegasus::goals() const { return explore::applicable_goals(kGoals, goals_that_apply()); }
 
 std::uint32_t Pegasus::reached(const core::System<Pegasus>& from, const core::ActorAction& a,
                                const core::System<Pegasus>& to) const {
-  std::uint32_t bits = 0;
-  const unsigned reads_goal = o_.servers >= 2 ? 1 : 0;  // bits in goals()'s order
-  if (reads_goal && (a.kind == core::ActionKind::Deliver || a.kind == core::ActionKind::Redeliver)) {
+  std::uint32_t raw = 0;  // bits in kGoals's order
+  if (a.kind == core::ActionKind::Deliver || a.kind == core::ActionKind::Redeliver) {
     const auto& e = from.network[a.index];
     if (is_server(e.dst) && e.msg.kind == Msg::Kind::Request && e.msg.op == OpKind::Read &&
         server_index(e.dst) != home(e.msg.key) && !(to.actors[e.dst].executed == from.actors[e.dst].executed))
-      bits |= 1u;
+      raw |= 1u;
   }
   const unsigned before = from.actors[switch_id()].reconfigs_left, after = to.actors[switch_id()].reconfigs_left;
   if (after < before) {
-    bits |= 1u << reads_goal;
-    if (o_.reconfigs >= 2 && after <= o_.reconfigs - 2) bits |= 2u << reads_goal;
+    raw |= 2u;
+    if (after + 2 <= o_.reconfigs) raw |= 4u;
   }
-  return bits;
+  return explore::applicable_bits(raw, goals_that_apply());
 }
 
 void Pegasus::record(History& h, const Event& e) const {

@@ -229,6 +229,8 @@ class Pegasus {
   void reconfigure(Actor& sw, unsigned k) const;
   // The switch sends a request to all the servers it may choose at once (see above).
   bool broadcast() const { return o_.duplicating && o_.mutant != Mutant::CompleteOnForward; }
+  // The goals this configuration has (bit i: the i-th of every goal, see pegasus.cpp).
+  std::uint32_t goals_that_apply() const;
   // The servers a request may go to (bit s: server s); `choice` picks one.
   unsigned targets(const Actor& sw, const Msg& m) const;
 

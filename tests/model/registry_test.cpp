@@ -197,6 +197,14 @@ TEST(Registry, EveryModelIsListedWithItsTable) {
     for (const Named& x : m->mutants) EXPECT_NE(text.find(x.name), std::string::npos);
     for (const Named& g : m->goals) EXPECT_NE(text.find(g.name), std::string::npos);
     EXPECT_EQ(text.find("../"), std::string::npos) << "a path outside the repository in " << m->name << "'s help";
+    // The goals a model names are the ones its descriptor lists.
+    auto model = made(*m, {});
+    ASSERT_TRUE(model);
+    for (const std::string& g : model->goals()) {
+      bool listed = false;
+      for (const Named& x : m->goals) listed |= x.name == g;
+      EXPECT_TRUE(listed) << m->name << ": goal \"" << g << "\" is not in its descriptor";
+    }
   }
 }
 

@@ -199,5 +199,7 @@ struct PlayedRun {
 std::variant<PlayedRun, std::string> play_schedule(const TimedRun& run);
 // The model's entry in the registry (model/registry): options, mutants, invariants, goals.
 const registry::ModelInfo& descriptor();
+// The Options its table makes of complete option values (what the registry builds).
+Options options_of(const explore::OptionValues& values);
 
 }  // namespace weir::model::beaver

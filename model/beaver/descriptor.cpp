@@ -4,8 +4,10 @@
 
 namespace weir::model::beaver {
 
-const registry::ModelInfo& descriptor() {
-  static const registry::ModelInfo info = [] {
+namespace {
+
+const registry::Table<Options>& table() {
+  static const registry::Table<Options> table = [] {
     registry::Table<Options> t;
     t.count("gateways", &Options::gateways, "G: load-balancer gateways on every inbound path", 1, 16)
         .count("in-group", &Options::in_group, "in-group nodes (the service being snapshotted)", 1, 32)
@@ -26,8 +28,19 @@ const registry::ModelInfo& descriptor() {
         .count("threshold", &Options::threshold, "with --acceptance measured: accept when t1 - t0 is below it, steps",
                0, 250)
         .mutants(mutants(), &Options::mutant);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+Options options_of(const explore::OptionValues& values) { return table().options(values); }
+
+const registry::ModelInfo& descriptor() {
+  static const registry::ModelInfo info = [] {
     return registry::describe(
-        "beaver", "Beaver: partial snapshots by gateway marking (OSDI'24), cut consistency", std::move(t),
+        "beaver", "Beaver: partial snapshots by gateway marking (OSDI'24), cut consistency", table(),
         {"every accepted snapshot is causally consistent", "snapshot ids never decrease"},
         {{"a snapshot is accepted", ""},
          {"an external chain re-enters the group through a gateway", ""},

@@ -33,27 +33,12 @@ std::variant<PlayedRun, std::string> play_schedule(const TimedRun& run) {
   auto built = registry::build(info, played.options);
   if (auto* why = std::get_if<std::string>(&built)) return "the model cannot hold it (" + *why + "): scale the units";
   registry::complete(info, played.options);
-
-  Options o;
-  o.gateways = run.gateways;
-  o.in_group = 2;
-  o.out_group = 1;
-  o.requests = 1;
-  o.sends = 2;
-  o.latency_min = o.latency_max = L;
-  o.window = run.window;
-  o.enter_min = run.enter_min;
-  o.reply_min = run.reply_min;
-  o.start = L;
-  o.measured = run.measured;
-  o.threshold = run.measured ? run.threshold : 0;
-  o.tau_min = run.measured ? 3 * L : run.threshold;
   Beaver::Scenario sc;
   sc.request_at = run.chain_start;
   for (unsigned e : run.enter) sc.enter_at.push_back(e + L);
   sc.first = run.first;
   sc.last = run.last;
-  const auto path = Beaver(o).play(sc);
+  const auto path = Beaver(options_of(played.options)).play(sc);
   if (!path) return std::string("the model could not play the schedule");
   // Walked in the model as the registry builds it from the saved options: what replay sees.
   const auto walk = std::get<std::unique_ptr<registry::AnyModel>>(built)->walk(0, *path);

@@ -12,7 +12,7 @@ double value(const z3::model& m, const z3::expr& e) {
   return std::stod(m.eval(e, true).get_decimal_string(9));
 }
 
-Schedule extract(const z3::model& m, const bound::BoundEncoding& e) {
+Schedule extract(const z3::model& m, const BoundEncoding& e) {
   Schedule s;
   for (std::size_t g = 0; g < e.enter.size(); ++g) {
     s.enter.push_back(value(m, e.enter[g]));
@@ -46,7 +46,7 @@ std::string fmt(double v) {
 
 }  // namespace
 
-Verdict check(const bound::BoundParams& p) {
+Verdict check(const BoundParams& p) {
   const auto t0 = std::chrono::steady_clock::now();
   Verdict v;
   if (p.gateways < 2) {  // one gateway: every chain back in is tagged (Theorem 1)
@@ -54,7 +54,7 @@ Verdict check(const bound::BoundParams& p) {
     return v;
   }
   z3::context c;
-  const bound::BoundEncoding e = bound::encode(c, p);
+  const BoundEncoding e = encode(c, p);
   z3::solver s(c);
   s.add(e.execution);
   s.add(e.inconsistent);
@@ -69,7 +69,7 @@ Verdict check(const bound::BoundParams& p) {
     s.add(z3::is_int(e.chain_start));
     for (const z3::expr& x : e.hop_latency) s.add(z3::is_int(x));
   }
-  s.add(e.quantity() < bound::real(c, p.threshold));
+  s.add(e.quantity() < real(c, p.threshold));
   if (s.check() == z3::sat) {
     v.holds = false;
     v.counterexample = extract(s.get_model(), e);
@@ -78,7 +78,7 @@ Verdict check(const bound::BoundParams& p) {
   return v;
 }
 
-Synthesis synthesize(const bound::BoundParams& p, double step) {
+Synthesis synthesize(const BoundParams& p, double step) {
   const auto t0 = std::chrono::steady_clock::now();
   Synthesis r;
   r.step = step;
@@ -88,7 +88,7 @@ Synthesis synthesize(const bound::BoundParams& p, double step) {
     return r;
   }
   z3::context c;
-  const bound::BoundEncoding e = bound::encode(c, p);
+  const BoundEncoding e = encode(c, p);
   // The least quantity any inconsistent schedule shows: accepting strictly below it is
   // safe, and it is attained, so anything above it is not.
   z3::optimize o(c);
@@ -101,14 +101,14 @@ Synthesis synthesize(const bound::BoundParams& p, double step) {
     return r;
   }
   r.largest_safe = std::stod(o.lower(h).get_decimal_string(9));
-  bound::BoundParams above = p;
+  BoundParams above = p;
   above.threshold = r.largest_safe + step;
   r.counterexample = check(above).counterexample;
   r.seconds = since(t0);
   return r;
 }
 
-cut::Execution execution(const bound::BoundParams&, const Schedule& s) {
+cut::Execution execution(const BoundParams&, const Schedule& s) {
   cut::Recorder x("bound");
   const std::uint32_t n0 = x.process("n0", cut::Group::In);
   const std::uint32_t n1 = x.process("n1", cut::Group::In);
@@ -141,13 +141,13 @@ cut::Execution execution(const bound::BoundParams&, const Schedule& s) {
   return std::move(x).finish();
 }
 
-std::vector<std::string> narrate(const bound::BoundParams& p, const Schedule& s) {
+std::vector<std::string> narrate(const BoundParams& p, const Schedule& s) {
   std::vector<std::string> lines;
   for (unsigned g = 0; g < s.enter.size(); ++g)
     lines.push_back("gateway g" + std::to_string(g) + " enters at " + fmt(s.enter[g]) + ", its reply reaches the initiator at " +
                     fmt(s.reply[g]));
   lines.push_back("the initiator measures t1 - t0 = " + fmt(s.t1) + " (spread of entries " + fmt(s.spread) +
-                  ", tau_min " + fmt(bound::tau_min(p)) + ")");
+                  ", tau_min " + fmt(tau_min(p)) + ")");
   std::string chain = "a chain leaves g" + std::to_string(s.first_gateway) + " at " + fmt(s.chain_start) + ", takes " +
                       std::to_string(s.hops.size()) + " hops (";
   for (std::size_t k = 0; k < s.hops.size(); ++k) chain.append(k ? " + " : "").append(fmt(s.hops[k]));

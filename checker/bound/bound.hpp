@@ -29,7 +29,7 @@ struct Verdict {
   double seconds = 0;
 };
 
-Verdict check(const bound::BoundParams& p);
+Verdict check(const BoundParams& p);
 
 struct Synthesis {
   bool any_threshold_is_safe = false;  // no schedule can break a cut at all
@@ -39,15 +39,15 @@ struct Synthesis {
   double seconds = 0;
 };
 
-Synthesis synthesize(const bound::BoundParams& p, double step);
+Synthesis synthesize(const BoundParams& p, double step);
 
 // The schedule as an execution: an external client's packet enters through the first
 // gateway after it entered, tagged, so in-group n0 records and delivers it and replies to
 // out-group x1; the reply comes back through out-group hops and the last gateway before
 // it entered, untagged, and in-group n1 delivers it before it records.
-cut::Execution execution(const bound::BoundParams& p, const Schedule& s);
+cut::Execution execution(const BoundParams& p, const Schedule& s);
 
 // The schedule in words, one event per line.
-std::vector<std::string> narrate(const bound::BoundParams& p, const Schedule& s);
+std::vector<std::string> narrate(const BoundParams& p, const Schedule& s);
 
 }  // namespace weir::bound

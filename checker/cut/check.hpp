@@ -9,6 +9,7 @@
 #include "checker/cut/execution.hpp"
 
 namespace weir::cut {
+
 enum class ViolationKind : std::uint8_t { Inconsistent, Incomplete, ChannelState };
 
 struct Violation {

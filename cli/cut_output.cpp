@@ -52,6 +52,11 @@ nlohmann::json violation_json(const cut::Execution& x, const cut::Violation& v) 
       j["missing"] = messages_json(x, v.missing);
       j["extra"] = messages_json(x, v.extra);
       break;
+    case cut::ViolationKind::UnclosedChannel:
+      j["kind"] = "unclosed-channel";
+      j["snapshot"] = event_json(x, v.snapshot);
+      j["from"] = x.processes[v.from].name;
+      break;
     case cut::ViolationKind::Inconsistent: {
       j["kind"] = "inconsistent";
       j["outside"] = event_json(x, v.outside);

@@ -15,16 +15,46 @@ std::uint32_t snapshot_index(const Execution& x, std::uint32_t p, std::uint64_t 
   return kNone;
 }
 
+// Per process, the in-group processes that send to it (ascending): the channels a snapshot
+// that records channel states must close.
+std::vector<std::vector<std::uint32_t>> in_group_senders(const Execution& x) {
+  std::vector<std::vector<std::uint32_t>> senders(x.processes.size());
+  for (const Message& m : x.messages) {
+    if (m.send == kNone) continue;
+    const std::uint32_t p = x.events[m.send].process;
+    const std::uint32_t q = m.recv != kNone ? x.events[m.recv].process : m.to;
+    if (q == kNone || q == p || x.processes[p].group != Group::In) continue;
+    senders[q].push_back(p);
+  }
+  for (auto& s : senders) {
+    std::sort(s.begin(), s.end());
+    s.erase(std::unique(s.begin(), s.end()), s.end());
+  }
+  return senders;
+}
+
 }  // namespace
 
 void check_channel_states(const Execution& x, const std::function<bool(std::uint64_t)>& judged,
                           std::vector<Violation>& out) {
   std::vector<std::uint32_t> expected;
   std::vector<std::uint32_t> recorded;
+  std::vector<std::vector<std::uint32_t>> senders;  // made on the first snapshot that needs it
   for (std::uint32_t s = 0; s < x.events.size(); ++s) {
     const Event& snap = x.events[s];
     if (snap.kind != Kind::Snapshot || snap.channels == kNone || !judged(snap.ssid)) continue;
     const std::uint32_t q = snap.process;
+    if (senders.empty()) senders = in_group_senders(x);
+    for (std::uint32_t p : senders[q]) {
+      const auto& states = x.channel_states[snap.channels];
+      if (std::any_of(states.begin(), states.end(), [p](const ChannelState& c) { return c.from == p; })) continue;
+      Violation v;
+      v.kind = ViolationKind::UnclosedChannel;
+      v.ssid = snap.ssid;
+      v.snapshot = s;
+      v.from = p;
+      out.push_back(std::move(v));
+    }
     for (const ChannelState& c : x.channel_states[snap.channels]) {
       const std::uint32_t cut_p = snapshot_index(x, c.from, snap.ssid);
       if (cut_p == kNone) continue;  // reported as incomplete

@@ -10,7 +10,9 @@
 
 namespace weir::cut {
 
-enum class ViolationKind : std::uint8_t { Inconsistent, Incomplete, ChannelState };
+// UnclosedChannel: a snapshot recorded channel states but none for an in-group process
+// that sends to it (the recording of that channel never ended, e.g. its marker never came).
+enum class ViolationKind : std::uint8_t { Inconsistent, Incomplete, ChannelState, UnclosedChannel };
 
 struct Violation {
   ViolationKind kind = ViolationKind::Inconsistent;
@@ -25,7 +27,8 @@ struct Violation {
   std::vector<std::uint32_t> chain;
   // Incomplete: the in-group process that never recorded ssid.
   std::uint32_t process = kNone;
-  // ChannelState: the snapshot event and the sender; what it lacks and what it has too many.
+  // ChannelState, UnclosedChannel: the snapshot event and the sender; (ChannelState) what
+  // it lacks and what it has too many.
   std::uint32_t snapshot = kNone;
   std::uint32_t from = kNone;
   std::vector<std::uint32_t> missing;  // messages

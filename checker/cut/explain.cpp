@@ -60,6 +60,10 @@ std::string explain(const Execution& x, const Violation& v) {
         s.append("; it holds ").append(message_list(x, v.extra)).append(" (not in flight across the cut)");
       return s;
     }
+    case ViolationKind::UnclosedChannel:
+      return "snapshot " + n + ": " + describe(x, v.snapshot) + " records channel states but none for the channel from " +
+             x.processes[v.from].name + ", which sends to it: that channel's recording never ended (its marker never " +
+             "arrived?)";
     case ViolationKind::Inconsistent: break;
   }
   const Event& out = x.events[v.outside];

@@ -188,6 +188,19 @@ cut::Execution ChandyLamport::execution(std::uint32_t init, const std::vector<st
     if (i >= acts.size()) throw std::out_of_range("the path does not fit the model");
     step(s, acts[i], &r);
   }
+  // A channel still being recorded at the end of the path is closed as its marker will
+  // close it: with what it recorded so far and the messages sent before the cut that are
+  // still in flight on it (a marker not yet sent, if its sender has not recorded).
+  for (unsigned q = 0; q < n(); ++q) {
+    if (!s.procs[q].recorded) continue;
+    for (unsigned p = 0; p < n(); ++p) {
+      if (p == q || (s.procs[q].closed >> p & 1u)) continue;
+      std::vector<std::uint64_t> keys = r.recording[q * n() + p];
+      for (const Msg& m : s.channels[p * n() + q])
+        if (!m.marker && !m.post) keys.push_back(p * 256 + m.seq);
+      r.x.channel_state(r.snapshot_event[q], r.ids[p], keys);
+    }
+  }
   for (unsigned p = 0; p < n(); ++p)
     if (!s.procs[p].recorded) r.x.snapshot(r.ids[p], 1, -1);
   return std::move(r.x).finish();

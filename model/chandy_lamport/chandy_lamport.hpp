@@ -88,7 +88,8 @@ class ChandyLamport {
 
   // The run along a path as an execution: every send, receive and recording, with the
   // channel states recorded so far; processes that have not recorded yet record at the
-  // end (as the markers still in flight would make them).
+  // end (as the markers still in flight would make them), and channels still being recorded
+  // are closed as their markers will close them.
   cut::Execution execution(std::uint32_t init, const std::vector<std::uint32_t>& path) const;
 
  private:

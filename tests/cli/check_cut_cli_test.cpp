@@ -29,6 +29,21 @@ TEST(CheckCutCli, InconsistentExitsOneWithTheChain) {
   EXPECT_NE(r.out.find("comes back through out-group x"), std::string::npos) << r.out;
 }
 
+TEST(CheckCutCli, AnUnclosedChannelIsItsOwnKind) {
+  const std::string f = write_file("unclosed.jsonl", R"({"process": "p", "kind": "send", "msg": "m1", "to": "q"}
+{"process": "r", "kind": "send", "msg": "m2", "to": "q"}
+{"process": "p", "kind": "snapshot", "ssid": 1}
+{"process": "r", "kind": "snapshot", "ssid": 1}
+{"process": "q", "kind": "snapshot", "ssid": 1, "channels": {"p": ["m1"]}}
+)");
+  CliRun r = weir("check cut --json " + f);
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["violations"].size(), 1u) << r.out;
+  EXPECT_EQ(j["violations"][0]["kind"], "unclosed-channel");
+  EXPECT_EQ(j["violations"][0]["from"], "r");
+}
+
 TEST(CheckCutCli, JsonPerFileWithWorstExit) {
   CliRun r = weir("check cut --json " + kExamples + "beaver-consistent.jsonl " + kExamples +
                   "beaver-inconsistent.jsonl");

@@ -134,6 +134,32 @@ TEST(Cut, ChannelStateMustHoldExactlyWhatWasInFlight) {
   EXPECT_TRUE(extra.violations[0].missing.empty());
 }
 
+// A snapshot that records channel states must record one for every in-group process that
+// sends to it: a missing one is a recording that never ended (the marker never came back).
+TEST(Cut, AChannelWhoseRecordingNeverEndedIsReported) {
+  const std::string run = R"({"process": "p", "kind": "send", "msg": "m1", "to": "q"}
+{"process": "r", "kind": "send", "msg": "m2", "to": "q"}
+{"process": "x", "group": "out", "kind": "send", "msg": "m3", "to": "q"}
+{"process": "p", "kind": "snapshot", "ssid": 1}
+{"process": "r", "kind": "snapshot", "ssid": 1}
+)";
+  EXPECT_TRUE(judge(run + R"({"process": "q", "kind": "snapshot", "ssid": 1, "channels": {"p": ["m1"], "r": ["m2"]}}
+)")
+                  .consistent);  // the out-group sender x records nothing and needs no channel
+  const std::string unclosed = run + R"({"process": "q", "kind": "snapshot", "ssid": 1, "channels": {"p": ["m1"]}}
+)";
+  const Result open = judge(unclosed);
+  ASSERT_EQ(open.violations.size(), 1u);
+  EXPECT_EQ(open.violations[0].kind, ViolationKind::UnclosedChannel);
+  const Execution x = std::get<Execution>(parse_execution(unclosed, "t.jsonl"));
+  EXPECT_EQ(x.processes[open.violations[0].from].name, "r");
+  EXPECT_NE(explain(x, open.violations[0]).find("never ended"), std::string::npos);
+  // A snapshot that records no channel states at all is not judged on them.
+  EXPECT_TRUE(judge(run + R"({"process": "q", "kind": "snapshot", "ssid": 1}
+)")
+                  .consistent);
+}
+
 TEST(Cut, ReceiveBeforeItsSendInTheFileIsFine) {
   // Per-process logs concatenated: q's log first.
   EXPECT_FALSE(judge(R"({"process": "q", "kind": "recv", "msg": "m"}

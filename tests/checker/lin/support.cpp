@@ -54,20 +54,45 @@ History empty_history(SpecKind spec) {
 
 namespace {
 
-spec::Call random_call(History& h, SpecKind spec, int keys, int domain) {
+// Where written values come from. Either a small domain, so that values recur, or (the
+// other mode) one value of its own per write: then a read names the one operation that
+// can produce what it returned, the shape that dead-end pruning must get right when that
+// operation is pending.
+struct Values {
+  bool unique = false;
+  std::vector<spec::ValueId> written;  // unique mode: every value written so far
+
+  explicit Values(bool unique_per_write) : unique(unique_per_write) {}
+  // A value written so far, or `otherwise` when there is none.
+  spec::ValueId earlier(spec::ValueId otherwise) const {
+    if (written.empty()) return otherwise;
+    return written[static_cast<std::size_t>(*rc::gen::inRange<std::size_t>(0, written.size()))];
+  }
+};
+
+spec::Call random_call(History& h, SpecKind spec, int keys, int domain, Values& values) {
   spec::Call c;
-  auto val = [&] { return h.values->intern(std::to_string(*rc::gen::inRange(0, domain))); };
+  auto val = [&] {
+    if (!values.unique) return h.values->intern(std::to_string(*rc::gen::inRange(0, domain)));
+    const spec::ValueId v = h.values->intern(std::string("u").append(std::to_string(values.written.size())));
+    values.written.push_back(v);
+    return v;
+  };
   if (spec == SpecKind::Kv) {
     c.key = h.values->intern(std::string("k").append(std::to_string(*rc::gen::inRange(0, keys))));
     int k = *rc::gen::inRange(0, 3);
     c.kind = k == 0 ? OpKind::Get : k == 1 ? OpKind::Put : OpKind::Append;
-    if (c.kind != OpKind::Get) c.arg = h.values->intern(std::string(1, char('a' + *rc::gen::inRange(0, domain))));
+    if (c.kind != OpKind::Get)
+      c.arg = values.unique ? val() : h.values->intern(std::string(1, char('a' + *rc::gen::inRange(0, domain))));
   } else {
     int k = *rc::gen::inRange(0, spec == SpecKind::CasRegister ? 3 : 2);
     c.kind = k == 0 ? OpKind::Read : k == 1 ? OpKind::Write : OpKind::Cas;
     if (c.kind == OpKind::Write) c.arg = val();
     if (c.kind == OpKind::Cas) {
-      c.arg = *rc::gen::inRange(0, 4) == 0 ? h.init : val();
+      if (values.unique)
+        c.arg = *rc::gen::inRange(0, 4) == 0 ? h.init : values.earlier(h.init);  // expect what was written
+      else
+        c.arg = *rc::gen::inRange(0, 4) == 0 ? h.init : val();
       c.arg2 = val();
     }
   }
@@ -80,11 +105,12 @@ History gen_linearizable(SpecKind spec, int n) {
   History h = empty_history(spec);
   const int keys = *rc::gen::inRange(1, 4);
   const int width = *rc::gen::inRange(0, 60);  // how far windows stretch around the point
+  Values values(*rc::gen::arbitrary<bool>());
   std::map<spec::ValueId, spec::ValueId> state;
   for (int i = 0; i < n; ++i) {
     Operation op;
     op.client = std::to_string(i);
-    op.input = random_call(h, spec, keys, 3);
+    op.input = random_call(h, spec, keys, 3, values);
     const std::uint64_t point = 100 + 20 * static_cast<std::uint64_t>(i);
     op.call = point - static_cast<std::uint64_t>(*rc::gen::inRange(0, width + 1));
     const int fate = *rc::gen::inRange(0, 10);
@@ -116,13 +142,17 @@ History gen_linearizable(SpecKind spec, int n) {
 History gen_random(SpecKind spec, int n, bool with_pending) {
   History h = empty_history(spec);
   const int keys = spec == SpecKind::Kv ? *rc::gen::inRange(1, 3) : 1;
+  Values values(*rc::gen::arbitrary<bool>());
   for (int i = 0; i < n; ++i) {
     Operation op;
     op.client = std::to_string(i);
-    op.input = random_call(h, spec, keys, 2);
+    op.input = random_call(h, spec, keys, 2, values);
     op.call = static_cast<std::uint64_t>(*rc::gen::inRange(0, 40));
     if (spec::op_reads(op.input.kind)) {
-      if (spec == SpecKind::Kv) {
+      if (values.unique) {
+        // A value some operation wrote (in any order: it may come later), or the initial one.
+        op.input.out = *rc::gen::inRange(0, 4) == 0 ? h.init : values.earlier(h.init);
+      } else if (spec == SpecKind::Kv) {
         static const char* outs[] = {"", "a", "b", "ab", "ba", "aa", "bb"};
         op.input.out = h.values->intern(outs[*rc::gen::inRange(0, 7)]);
       } else {

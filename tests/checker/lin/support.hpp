@@ -18,12 +18,14 @@ bool brute_force_linearizable(const History& h);
 History empty_history(spec::SpecKind spec);
 
 // Sequential run of `n` random operations on `spec`, each given a real-time window around
-// its linearization point; some left pending (some of those never took effect). Always
+// its linearization point; some left pending (some of those never took effect). Values
+// from a small domain or, in the other mode, one of its own per write. Always
 // linearizable.
 History gen_linearizable(spec::SpecKind spec, int n);
 
-// Random small history with outputs drawn from a small domain: linearizable or not,
-// either way (for comparison with the oracle).
+// Random small history with outputs drawn from a small domain, or (a mode of its own) with
+// a value of its own per write that reads name: linearizable or not, either way (for
+// comparison with the oracle).
 History gen_random(spec::SpecKind spec, int n, bool with_pending);
 
 // Index of a completed read/get, or -1.

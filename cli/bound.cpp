@@ -177,7 +177,7 @@ int run(const BoundArgs& a) {
       above.threshold = s.largest_safe + s.step;
       counterexample(above, *s.counterexample, a, j["synthesis"]);
     }
-    if (a.json) std::cout << j.dump() << "\n";
+    if (a.json) std::cout << json_text(j) << "\n";
     return kHolds;  // an answer, not a verdict on a given threshold
   }
   const bound::Verdict v = bound::check(p);
@@ -192,7 +192,7 @@ int run(const BoundArgs& a) {
       std::cout << "VIOLATED, an accepted snapshot can be inconsistent (z3: sat, " << fmt(v.seconds) << " s):\n";
   }
   if (v.counterexample) counterexample(p, *v.counterexample, a, j);
-  if (a.json) std::cout << j.dump() << "\n";
+  if (a.json) std::cout << json_text(j) << "\n";
   return v.holds ? kHolds : kViolation;
 }
 

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <thread>
 
+#include "checker/input/input.hpp"
 #include "checker/lin/lin.hpp"
 #include "cli/cli.hpp"
 #include "cli/lin_output.hpp"
@@ -56,22 +57,18 @@ int run(const LinArgs& a) {
   int exit = kHolds;
   std::size_t next_result = 0;
   for (std::size_t i = 0; i < a.files.size(); ++i) {
+    const std::string name = input::display_name(a.files[i]);
     if (auto* err = std::get_if<lin::ReadError>(&read[i])) {
-      std::cerr << err->message() << "\n";
-      if (a.json)
-        std::cout << nlohmann::json{{"file", a.files[i]}, {"verdict", "error"},
-                                    {"error", {{"line", err->line}, {"cause", err->cause}}}}
-                         .dump()
-                  << "\n";
+      report_bad_input(name, err->message(), err->line, err->cause, a.json);
       exit = worst(exit, kBadInput);
       continue;
     }
     const lin::History& h = std::get<lin::History>(read[i]);
     const lin::Result& r = results[next_result++];
     if (a.json) {
-      std::cout << lin_json(a.files[i], h, r).dump() << "\n";
+      std::cout << json_text(lin_json(name, h, r)) << "\n";
     } else {
-      print_lin_human(std::cout, a.files[i], h, r);
+      print_lin_human(std::cout, name, h, r);
     }
     exit = worst(exit, r.verdict == lin::Verdict::Ok          ? kHolds
                        : r.verdict == lin::Verdict::Violation ? kViolation
@@ -100,7 +97,7 @@ Runner add_check_lin(CLI::App& check) {
   cmd->add_option("--jobs", args->jobs, "worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
-  cmd->add_option("FILE", args->files, "history files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("FILE", args->files, "history files; - reads standard input")->required();
   return [args] { return run(*args); };
 }
 

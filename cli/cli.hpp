@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace weir::cli {
 
@@ -12,6 +14,15 @@ enum Exit : int { kHolds = 0, kViolation = 1, kBadInput = 2, kUnknown = 3, kInte
 
 // Of several verdicts, the one to exit with: bad input over a violation over unknown.
 int worst(int a, int b);
+
+// One JSON value on one line. Bytes that are not UTF-8 (an EDN value, a file name) come
+// out as U+FFFD instead of aborting the whole run: every file still gets its verdict.
+std::string json_text(const nlohmann::json& j);
+
+// A file that could not be read or judged: its message on stderr and, with --json, its
+// verdict "error" on stdout, so that a run over many files reports each one.
+void report_bad_input(const std::string& file, const std::string& message, std::size_t line,
+                      const std::string& cause, bool json);
 
 using Runner = std::function<int()>;
 Runner add_check_lin(CLI::App& check);

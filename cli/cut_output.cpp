@@ -111,9 +111,12 @@ void print_cut_human(std::ostream& out, const std::string& file, const cut::Exec
 }
 
 JudgedExecution write_and_judge(const cut::Execution& x, const std::string& file, const std::string& indent) {
-  std::ofstream f(file);
-  f << cut::to_jsonl(x);
-  const std::string name = f ? file : std::string("(not written)");
+  std::string name = "(not written)";
+  if (!file.empty()) {
+    std::ofstream f(file);
+    f << cut::to_jsonl(x);
+    if (f) name = file;
+  }
   const cut::Result r = std::get<cut::Result>(cut::check(x));  // a program's run has no causal cycle
   JudgedExecution v;
   v.json = cut_json(name, x, r);

@@ -13,7 +13,7 @@ nlohmann::json cut_json(const std::string& file, const cut::Execution& x, const 
 void print_cut_human(std::ostream& out, const std::string& file, const cut::Execution& x, const cut::Result& r);
 
 // An execution a program produced (a model's run, a solver's schedule), written to `file`
-// as JSON Lines and judged: the verdict as JSON and as text, each line after `indent`.
+// as JSON Lines (unless `file` is empty) and judged: the verdict as JSON and as text, each line after `indent`.
 struct JudgedExecution {
   nlohmann::json json;
   std::string text;

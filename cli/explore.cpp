@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "checker/explore/counterexample.hpp"
+#include "checker/input/input.hpp"
 #include "cli/cli.hpp"
 #include "cli/explore_report.hpp"
 #include "model/registry/registry.hpp"
@@ -93,15 +94,17 @@ int search(const ModelInfo& info, const explore::OptionValues& values, const Exp
       std::cerr << "weir: " << *why << "\n";
       how.written.clear();
     }
-    const std::string beside = how.written.empty() ? "counterexample-" + info.name + ".json" : how.written;
-    how.execution = judge_execution(m, r.init_index, r.path, execution_file(beside));
+    // Beside the counterexample, when it was written to a file (not to /dev/stdout).
+    const std::string beside = input::is_regular_file(how.written) ? execution_file(how.written) : std::string();
+    how.execution = judge_execution(m, r.init_index, r.path, beside);
   }
   return report(how, r);
 }
 
 // Walks a recorded path and confirms that it ends where the recorded run said.
-int replay(const std::string& file) {
-  auto read = explore::read_counterexample(file);
+int replay(const std::string& path) {
+  const std::string file = input::display_name(path);
+  auto read = explore::read_counterexample(path);
   if (auto* why = std::get_if<std::string>(&read)) {
     std::cerr << file << ": " << *why << "\n";
     return kBadInput;
@@ -109,7 +112,8 @@ int replay(const std::string& file) {
   const explore::Counterexample& cx = std::get<explore::Counterexample>(read);
   const ModelInfo* info = model::registry::find_model(cx.model);
   if (!info) {
-    std::cerr << file << ": unknown model \"" << cx.model << "\" (weir explore --list shows the models)\n";
+    std::cerr << file << ": unknown model \"" << input::excerpt(cx.model)
+              << "\" (weir explore --list shows the models)\n";
     return kBadInput;
   }
   auto made = model::registry::build(*info, cx.options);
@@ -129,7 +133,10 @@ int replay(const std::string& file) {
   }
   std::cout << title << ": replaying " << cx.actions.size() << " steps from " << file << "\n";
   print_steps(walk->steps);
-  if (auto v = judge_execution(m, cx.init, cx.actions, execution_file(file))) std::cout << v->text;
+  // The execution goes beside the counterexample only when that is a file one can write
+  // beside: never /dev/stdin.execution.jsonl, nor a file next to a pipe.
+  const std::string beside = input::is_regular_file(path) ? execution_file(path) : std::string();
+  if (auto v = judge_execution(m, cx.init, cx.actions, beside)) std::cout << v->text;
   const char* bad = walk->violated;
   if (bad && (cx.invariant.empty() || cx.invariant == bad)) {
     std::cout << "  reproduced: VIOLATION of \"" << bad << "\" after step " << cx.actions.size() << "\n";

@@ -68,7 +68,7 @@ int report(const Report& how, const explore::Result& r) {
       j["counterexample"] = {{"file", how.written}, {"init", r.init_index}, {"actions", r.path}, {"steps", how.steps}};
       if (how.execution) j["counterexample"]["execution"] = how.execution->json;
     }
-    std::cout << j.dump() << "\n";
+    std::cout << json_text(j) << "\n";
     return code;
   }
   std::cout << how.title << ": ";

@@ -17,6 +17,18 @@ int worst(int a, int b) {
   return rank(a) >= rank(b) ? a : b;
 }
 
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void report_bad_input(const std::string& file, const std::string& message, std::size_t line,
+                      const std::string& cause, bool json) {
+  std::cerr << message << "\n";
+  if (json)
+    std::cout << json_text({{"file", file}, {"verdict", "error"}, {"error", {{"line", line}, {"cause", cause}}}})
+              << "\n";
+}
+
 }  // namespace weir::cli
 
 int main(int argc, char** argv) {

@@ -1,10 +1,10 @@
 // The JSON Lines reader for executions: one SAX pass over the whole file (see
 // checker/jsonl), each event's fields collected without a DOM and handed to the Builder,
 // which keeps the rules. Every refusal names the file, the line and the cause.
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "checker/cut/cut.hpp"
+#include "checker/input/input.hpp"
 #include "checker/jsonl/jsonl.hpp"
 
 namespace weir::cut {
@@ -254,12 +254,10 @@ std::variant<Execution, ReadError> parse_execution(std::string_view text, const 
 }
 
 std::variant<Execution, ReadError> read_execution(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return ReadError{path, 0, "cannot open file"};
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) return ReadError{path, 0, "cannot read file"};
-  return parse_execution(text, path);
+  const std::string name = input::display_name(path);
+  auto text = input::read(path);
+  if (auto* why = std::get_if<std::string>(&text)) return ReadError{name, 0, *why};
+  return parse_execution(std::get<input::Text>(text).view(), name);
 }
 
 }  // namespace weir::cut

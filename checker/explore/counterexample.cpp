@@ -2,7 +2,9 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <set>
+
+#include "checker/input/input.hpp"
 
 namespace weir::explore {
 namespace {
@@ -18,6 +20,30 @@ std::optional<OptionValue> from_json(const nlohmann::json& j) {
   return std::nullopt;
 }
 
+// Parses JSON, refusing an object that names a key twice: nlohmann keeps the last one
+// silently, and a file whose "model" or "actions" appears twice means two things at once.
+std::variant<nlohmann::json, std::string> parse_json(std::string_view text) {
+  std::vector<std::set<std::string, std::less<>>> keys;  // per open object
+  std::string duplicate;
+  auto watch = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) keys.emplace_back();
+    if (event == E::object_end && !keys.empty()) keys.pop_back();
+    if (event == E::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
+        duplicate.empty())
+      duplicate = parsed.get<std::string>();
+    return true;
+  };
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.begin(), text.end(), watch);
+  } catch (const nlohmann::json::parse_error& e) {
+    return std::string("not JSON: ") + e.what();
+  }
+  if (!duplicate.empty()) return "the key \"" + duplicate + "\" appears twice in one object";
+  return j;
+}
+
 }  // namespace
 
 std::optional<std::string> write_counterexample(const Counterexample& cx, const std::string& path) {
@@ -28,29 +54,29 @@ std::optional<std::string> write_counterexample(const Counterexample& cx, const 
                             {"init", cx.init},                  {"actions", cx.actions},
                             {"invariant", cx.invariant},        {"steps", cx.steps}};
   std::ofstream out(path);
-  out << j.dump(2) << "\n";
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) return "cannot write " + path;
   return std::nullopt;
 }
 
 std::variant<Counterexample, std::string> read_counterexample(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::string("cannot open file");
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    return std::string("not JSON: ") + e.what();
-  }
-  if (!j.is_object() || j.value("format", "") != kCounterexampleFormat)
+  auto text = input::read(path);
+  if (auto* why = std::get_if<std::string>(&text)) return *why;
+  return parse_counterexample(std::get<input::Text>(text).view());
+}
+
+std::variant<Counterexample, std::string> parse_counterexample(std::string_view text) {
+  auto parsed = parse_json(text);
+  if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+  const nlohmann::json& j = std::get<nlohmann::json>(parsed);
+  const auto format = j.is_object() ? j.find("format") : j.end();
+  if (!j.is_object() || format == j.end() || *format != kCounterexampleFormat)
     return std::string("not a weir counterexample (no \"format\": \"weir-counterexample\")");
   const auto version = j.find("version");
   if (version == j.end() || !version->is_number_integer())
     return std::string("a counterexample without a version");
   if (*version != kCounterexampleVersion)
-    return "unsupported counterexample version " + version->dump() + " (this weir reads version " +
+    return "unsupported counterexample version " + input::excerpt(version->dump()) + " (this weir reads version " +
            std::to_string(kCounterexampleVersion) + ")";
   Counterexample cx;
   const auto model = j.find("model");
@@ -60,7 +86,7 @@ std::variant<Counterexample, std::string> read_counterexample(const std::string&
   if (options == j.end() || !options->is_object()) return std::string("\"options\" must be an object");
   for (const auto& [name, v] : options->items()) {
     auto value = from_json(v);
-    if (!value) return "option \"" + name + "\" must be a count, a flag or a string";
+    if (!value) return "option \"" + input::excerpt(name) + "\" must be a count, a flag or a string";
     cx.options.emplace(name, std::move(*value));
   }
   const auto init = j.find("init");

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct Counterexample {
 std::optional<std::string> write_counterexample(const Counterexample& cx, const std::string& path);
 // Reads a file; the cause ("unsupported version 0", "not a weir counterexample", ...) if
 // it is not a counterexample this Weir can replay.
+// A path of "-" reads standard input.
 std::variant<Counterexample, std::string> read_counterexample(const std::string& path);
+// The same from text in memory.
+std::variant<Counterexample, std::string> parse_counterexample(std::string_view text);
 
 }  // namespace weir::explore

@@ -1,13 +1,6 @@
 // Reading a history: pick the format (by content unless told), parse, and set the
 // initial value.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <sstream>
-
+#include "checker/input/input.hpp"
 #include "checker/lin/detail/history_builder.hpp"
 #include "checker/lin/lin.hpp"
 
@@ -116,29 +109,11 @@ std::variant<History, ReadError> parse_history(std::string_view text, const std:
 }
 
 std::variant<History, ReadError> read_history(const std::string& path, const ReadOptions& opts) {
-  // A regular file is mapped, not copied: a million-operation history is 85 MB, and
-  // reading it into a fresh buffer costs more page faults than parsing the mapped cache.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ReadError{path, 0, "cannot open file"};
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    const auto size = static_cast<std::size_t>(st.st_size);
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) return ReadError{path, 0, "read error"};
-    ::madvise(p, size, MADV_SEQUENTIAL);
-    auto result = parse_history(std::string_view(static_cast<const char*>(p), size), path, opts);
-    ::munmap(p, size);  // the history keeps no view of the text: values are interned
-    return result;
-  }
-  ::close(fd);
-  // A pipe, a special file or an empty one: read until the end.
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ReadError{path, 0, "cannot open file"};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return ReadError{path, 0, "read error"};
-  return parse_history(std::move(buf).str(), path, opts);
+  const std::string name = input::display_name(path);
+  auto text = input::read(path);
+  if (auto* why = std::get_if<std::string>(&text)) return ReadError{name, 0, *why};
+  // The history keeps no view of the text (values are interned), so it may be unmapped.
+  return parse_history(std::get<input::Text>(text).view(), name, opts);
 }
 
 }  // namespace weir::lin

@@ -50,7 +50,7 @@ TEST(ExploreCli, BadOptionsAndFilesExitTwo) {
   EXPECT_EQ(weir("explore nosuchmodel").exit, 2);
   CliRun missing = weir("explore --replay /nonexistent/cx.json");
   EXPECT_EQ(missing.exit, 2);
-  EXPECT_NE(missing.err.find("/nonexistent/cx.json: cannot open file"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/cx.json: cannot open: No such file or directory"), std::string::npos) << missing.err;
   const std::string wrong = weir::test::write_file(
       "wrong.json",
       R"({"format":"weir-counterexample","version":1,"model":"ring","options":{"nodes":3},"init":0,"actions":[17]})");

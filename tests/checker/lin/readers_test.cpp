@@ -165,7 +165,7 @@ TEST(ReadersMalformed, WholeFile) {
   expect_error("hello world\n", SpecKind::Register, 1, "cannot tell the format");
   auto missing = read_history("/nonexistent/history.edn", {});
   ASSERT_TRUE(std::holds_alternative<ReadError>(missing));
-  EXPECT_EQ(std::get<ReadError>(missing).message(), "/nonexistent/history.edn: cannot open file");
+  EXPECT_EQ(std::get<ReadError>(missing).message(), "/nonexistent/history.edn: cannot open: No such file or directory");
   ReadOptions bad_init;
   bad_init.init = "[1";
   EXPECT_TRUE(std::holds_alternative<ReadError>(parse_history("[]", "h", bad_init)));

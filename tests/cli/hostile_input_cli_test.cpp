@@ -1,0 +1,151 @@
+// Input a hostile or careless user gives Weir in CI (issue 13): every input is read or
+// refused with `file: cause` and exit 2; nothing crashes, nothing is written unannounced.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/cli/cli_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using weir::test::CliRun;
+using weir::test::scratch_dir;
+using weir::test::weir;
+using weir::test::write_file;
+
+const std::string kExamples = std::string(WEIR_EXAMPLES);
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+  std::vector<nlohmann::json> docs;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) docs.push_back(nlohmann::json::parse(line));
+  return docs;
+}
+
+TEST(HostileInput, BothCheckersReadStandardInputAsDash) {
+  CliRun cut = weir("check cut - < " + kExamples + "/cut/beaver-inconsistent.jsonl");
+  EXPECT_EQ(cut.exit, 1) << cut.err;
+  EXPECT_NE(cut.out.find("<stdin>: INCONSISTENT"), std::string::npos) << cut.out;
+  CliRun lin = weir("check lin --spec kv - < " + kExamples + "/lin/kv-ok.jsonl");
+  EXPECT_EQ(lin.exit, 0) << lin.err;
+  EXPECT_NE(lin.out.find("<stdin>: ok"), std::string::npos) << lin.out;
+}
+
+// A FIFO at `path` that will give `file`'s contents to the first reader.
+void serve_fifo(const std::string& path, const std::string& file) {
+  fs::remove(path);
+  ASSERT_EQ(std::system(("mkfifo " + path).c_str()), 0);
+  ASSERT_EQ(std::system(("timeout 20 cat " + file + " > " + path + " &").c_str()), 0);
+}
+
+TEST(HostileInput, BothCheckersReadPipesAndFifos) {
+  const std::string fifo = scratch_dir() + "/input.fifo";
+  serve_fifo(fifo, kExamples + "/cut/beaver-inconsistent.jsonl");
+  CliRun cut = weir("check cut " + fifo);
+  EXPECT_EQ(cut.exit, 1) << cut.out << cut.err;
+  EXPECT_NE(cut.out.find(fifo + ": INCONSISTENT"), std::string::npos) << cut.out;
+  serve_fifo(fifo, kExamples + "/lin/kv-stale-read.edn");
+  CliRun lin = weir("check lin --spec kv /dev/stdin < " + fifo);
+  EXPECT_EQ(lin.exit, 1) << lin.out << lin.err;
+  EXPECT_NE(lin.out.find("/dev/stdin: VIOLATION"), std::string::npos) << lin.out;
+  fs::remove(fifo);
+}
+
+TEST(HostileInput, DirectoriesAndDevicesAreRefusedAndLaterFilesStillJudged) {
+  CliRun r = weir("check cut --json " + scratch_dir() + " /dev/zero /nonexistent " + kExamples +
+                  "/cut/beaver-consistent.jsonl");
+  EXPECT_EQ(r.exit, 2);
+  const auto docs = json_lines(r.out);
+  ASSERT_EQ(docs.size(), 4u) << r.out;
+  EXPECT_EQ(docs[0]["error"]["cause"], "a directory, not a file");
+  EXPECT_EQ(docs[1]["error"]["cause"], "a character device, not a file or a pipe");
+  EXPECT_EQ(docs[2]["error"]["cause"], "cannot open: No such file or directory");
+  EXPECT_EQ(docs[3]["verdict"], "consistent");
+  EXPECT_NE(r.err.find(scratch_dir() + ": a directory, not a file"), std::string::npos) << r.err;
+  CliRun lin = weir("check lin --spec register /dev/zero " + scratch_dir());
+  EXPECT_EQ(lin.exit, 2);
+  EXPECT_NE(lin.err.find("/dev/zero: a character device"), std::string::npos) << lin.err;
+}
+
+// A counterexample whose path reaches a violation, from a real run.
+std::string beaver_counterexample(const std::string& dir) {
+  CliRun made = weir("explore beaver --gateways 2 --mutant accept-on-equal --counterexample cx.json", dir);
+  EXPECT_EQ(made.exit, 1) << made.out << made.err;
+  return dir + "/cx.json";
+}
+
+TEST(HostileInput, ReplayFromStandardInputWritesNoSideFile) {
+  const std::string dir = scratch_dir() + "/replay-stdin";
+  fs::create_directories(dir);
+  const std::string cx = beaver_counterexample(dir);
+  fs::remove(dir + "/cx.execution.jsonl");
+  CliRun r = weir("explore --replay - < " + cx, dir);
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("from <stdin>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(not written)"), std::string::npos) << r.out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename();
+    EXPECT_TRUE(name == "cx.json" || name == "out" || name == "err") << "unannounced file " << name;
+  }
+  CliRun from_file = weir("explore --replay cx.json", dir);
+  EXPECT_EQ(from_file.exit, 1);
+  EXPECT_TRUE(fs::exists(dir + "/cx.execution.jsonl"));  // beside a regular file, announced
+  EXPECT_NE(from_file.out.find("cx.execution.jsonl"), std::string::npos) << from_file.out;
+}
+
+TEST(HostileInput, ReplayRefusesWhatIsNotACounterexampleFile) {
+  CliRun dir = weir("explore --replay " + scratch_dir());
+  EXPECT_EQ(dir.exit, 2);
+  EXPECT_NE(dir.err.find(scratch_dir() + ": a directory, not a file"), std::string::npos) << dir.err;
+  CliRun dev = weir("explore --replay /dev/zero");
+  EXPECT_EQ(dev.exit, 2);
+  EXPECT_NE(dev.err.find("a character device"), std::string::npos) << dev.err;
+  // A model name that is an option of the command, or a huge one: refused, cut short.
+  for (const std::string& model : {std::string("--list"), std::string("--replay"), std::string(100000, 'm')}) {
+    const std::string f = write_file("odd-model.json", R"({"format": "weir-counterexample", "version": 1, "model": ")" +
+                                                           model + R"(", "options": {}, "init": 0, "actions": []})");
+    CliRun r = weir("explore --replay " + f);
+    EXPECT_EQ(r.exit, 2) << model.substr(0, 10) << r.out;
+    EXPECT_NE(r.err.find("unknown model"), std::string::npos) << r.err.substr(0, 200);
+    EXPECT_LT(r.err.size(), 400u);
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST(HostileInput, CounterexampleKeysAppearOnce) {
+  const std::string f = write_file("dup.json", R"({"format": "weir-counterexample", "version": 1, "model": "ring",
+    "model": "beaver", "options": {}, "init": 0, "actions": []})");
+  CliRun r = weir("explore --replay " + f);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find("the key \"model\" appears twice in one object"), std::string::npos) << r.err;
+  const std::string g = write_file("format-number.json", R"({"format": 5, "version": 1})");
+  CliRun n = weir("explore --replay " + g);
+  EXPECT_EQ(n.exit, 2) << n.err;
+  EXPECT_NE(n.err.find("not a weir counterexample"), std::string::npos) << n.err;
+}
+
+TEST(HostileInput, JsonOutputEscapesBytesThatAreNotUtf8) {
+  // A value and a file name with bytes that are not UTF-8: every file still gets its verdict.
+  const std::string dir = scratch_dir() + "/utf8";
+  fs::create_directories(dir);
+  const std::string bad_name = dir + "/h\xff\xfe.edn";
+  {
+    std::ofstream(bad_name) << "{:process 0, :type :invoke, :f :write, :value \"\xc3\x28\"}\n"
+                               "{:process 0, :type :ok, :f :write, :value \"\xc3\x28\"}\n"
+                               "{:process 1, :type :invoke, :f :read, :value nil}\n"
+                               "{:process 1, :type :ok, :f :read, :value \"x\"}\n";
+  }
+  CliRun r = weir("check lin --spec register --json '" + bad_name + "' " + kExamples + "/lin/kv-stale-read.edn");
+  const auto docs = json_lines(r.out);
+  ASSERT_EQ(docs.size(), 2u) << r.out << r.err;
+  EXPECT_EQ(docs[0]["verdict"], "violation") << r.out;
+  EXPECT_NE(docs[0]["file"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+  EXPECT_EQ(docs[1]["file"], kExamples + "/lin/kv-stale-read.edn");
+  EXPECT_NE(r.exit, 4) << r.err;
+}
+
+}  // namespace

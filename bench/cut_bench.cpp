@@ -1,6 +1,8 @@
 // Figures for `weir check cut`: events per second of the causal pass on 64 processes,
 // at several sizes (it should not fall as executions grow: the pass is linear), of the
-// JSONL reader, and of the whole command as a user runs it.
+// JSONL reader, of the whole command as a user runs it, and of two hostile shapes: many
+// processes each recording only its own id (every id incomplete), and message ids that
+// are large, sparse numbers.
 //   cut_bench [--weir build/weir] [--work DIR] [--events N] [--runs R]
 #include <algorithm>
 #include <chrono>
@@ -152,5 +154,30 @@ int main(int argc, char** argv) {
   std::printf("weir check cut (whole command): %7.1f ms  %6.1f M events/s  %.0f MB peak  exit %d\n",
               samples[0].seconds * 1e3, top / samples[0].seconds / 1e6, samples[0].max_rss_kb / 1024.0,
               samples[0].exit);
+  // Hostile shapes (issue 13): were cubic in the processes, and a 256 MB table for one id.
+  for (std::uint32_t procs : {4000u, 16000u}) {
+    std::string text;
+    for (std::uint32_t p = 0; p < procs; ++p)
+      text.append("{\"process\":\"p").append(std::to_string(p)).append("\",\"kind\":\"snapshot\",\"ssid\":")
+          .append(std::to_string(p)).append("}\n");
+    std::size_t incomplete = 0;
+    const double t = best_of(runs, [&] {
+      auto x = weir::cut::parse_execution(text, "own-ids");
+      auto r = weir::cut::check(std::get<Execution>(x));
+      incomplete = std::get<weir::cut::Result>(r).violations.size();
+    });
+    std::printf("own ids only, %5u processes (%3.0f KB): %7.1f ms  %zu incomplete ids\n", procs, text.size() / 1e3,
+                t * 1e3, incomplete);
+  }
+  {
+    std::string text;
+    for (std::uint64_t i = 0; i < 100000; ++i) {
+      const std::string id = std::to_string(999999999 - i * 7919);
+      text.append("{\"process\":\"p\",\"kind\":\"send\",\"msg\":").append(id).append("}\n");
+      text.append("{\"process\":\"q\",\"kind\":\"recv\",\"msg\":").append(id).append("}\n");
+    }
+    const double t = best_of(runs, [&] { (void)weir::cut::parse_execution(text, "sparse-ids"); });
+    std::printf("sparse numeric message ids, 200000 events: %7.1f ms  %5.1f M events/s\n", t * 1e3, 0.2 / t);
+  }
   return 0;
 }

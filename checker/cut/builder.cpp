@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "checker/cut/cut.hpp"
+#include "checker/input/input.hpp"
 
 namespace weir::cut {
 
@@ -24,31 +25,33 @@ std::string number(double t) {
 
 std::string quoted(const std::string& name) {
   std::string s = "'";
-  s.append(name).append("'");
+  s.append(input::excerpt(name)).append("'");
   return s;
 }
 
-// Message ids in traces are mostly counters: a canonical decimal below this bound is
-// looked up in a flat table instead of hashed (the same id as a string or a number).
-constexpr std::uint64_t kDenseIds = std::uint64_t{1} << 26;
-
-std::optional<std::uint64_t> dense_number(std::string_view id) {
-  if (id.empty() || id.size() > 8 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
+// A message id that is a canonical decimal (the same id as a string or a number), as a
+// number, when it has at most nine digits.
+std::optional<std::uint64_t> decimal_id(std::string_view id) {
+  if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
   std::uint64_t n = 0;
   for (char c : id) {
     if (c < '0' || c > '9') return std::nullopt;
     n = n * 10 + static_cast<std::uint64_t>(c - '0');
   }
-  if (n >= kDenseIds) return std::nullopt;
   return n;
 }
 
 }  // namespace
 
+// Message ids in traces are mostly counters: a decimal id is looked up in a flat table
+// instead of hashed, as long as the table stays within a few words per message read; any
+// other id, and a number beyond that (67108863 in a small file), is hashed, so memory
+// stays proportional to the input.
 struct Builder::Names {
   NameMap processes;
   NameMap messages;
   std::vector<std::uint32_t> numbered;  // message by its number, kNone where unseen
+  std::size_t hashed_numbers = 0;  // decimal ids that went to `messages` instead
 };
 
 std::string ReadError::message() const {
@@ -66,7 +69,7 @@ std::uint32_t Builder::process(std::string_view name) {
   const auto id = static_cast<std::uint32_t>(x_.processes.size());
   names_->processes.emplace(std::string(name), id);
   x_.processes.push_back(Process{std::string(name), Group::In, {}});
-  last_ssid_.push_back(0);
+  last_ssid_.emplace_back();
   last_time_.push_back(0);
   group_fixed_.push_back(0);
   return id;
@@ -88,14 +91,19 @@ std::optional<std::string> Builder::state_group(std::uint32_t p, Group g) {
 
 std::uint32_t Builder::message(std::string_view id) {
   const auto m = static_cast<std::uint32_t>(x_.messages.size());
-  if (auto n = dense_number(id)) {
-    std::vector<std::uint32_t>& table = names_->numbered;
-    if (table.size() <= *n) table.resize(std::max<std::size_t>(*n + 1, table.size() * 2), kNone);
-    if (table[*n] != kNone) return table[*n];
-    table[*n] = m;
-  } else {
+  const std::optional<std::uint64_t> n = decimal_id(id);
+  std::vector<std::uint32_t>& table = names_->numbered;
+  if (n && *n < table.size() && table[*n] != kNone) return table[*n];
+  if (!n || names_->hashed_numbers > 0) {
     auto it = names_->messages.find(id);
     if (it != names_->messages.end()) return it->second;
+  }
+  const std::size_t room = 8 * (x_.messages.size() + 1024);
+  if (n && *n < room) {
+    if (table.size() <= *n) table.resize(std::max<std::size_t>(*n + 1, std::min(table.size() * 2, room)), kNone);
+    table[*n] = m;
+  } else {
+    names_->hashed_numbers += n.has_value();
     names_->messages.emplace(std::string(id), m);
   }
   x_.messages.push_back(Message{std::string(id)});
@@ -142,13 +150,13 @@ std::optional<std::string> Builder::add(Event e) {
     case Kind::Snapshot: {
       if (proc.group == Group::Out)
         return "out-group process " + quoted(proc.name) + " records a snapshot (only in-group processes record)";
-      if (last_ssid_[p] > e.ssid) {
+      if (last_ssid_[p] && *last_ssid_[p] >= e.ssid) {
         std::string why = "snapshot ids must increase along a process: " + quoted(proc.name);
         why.append(" takes snapshot ").append(std::to_string(e.ssid));
-        if (last_ssid_[p] == e.ssid + 1) return why + " twice";
-        return why.append(" after snapshot ").append(std::to_string(last_ssid_[p] - 1));
+        if (*last_ssid_[p] == e.ssid) return why + " twice";
+        return why.append(" after snapshot ").append(std::to_string(*last_ssid_[p]));
       }
-      last_ssid_[p] = e.ssid + 1;
+      last_ssid_[p] = e.ssid;
       break;
     }
     case Kind::Local: break;
@@ -192,8 +200,16 @@ std::variant<Execution, ReadError> Builder::finish() && {
     return ReadError{x_.file, e.line,
                      "a receive with no send: no event sends message " + quoted(x_.messages[e.message].id)};
   }
+  std::vector<std::uint8_t> destination(x_.processes.size(), 0);
+  for (const Message& m : x_.messages)
+    if (m.to != kNone) destination[m.to] = 1;
   for (const auto& states : x_.channel_states) {
     for (const ChannelState& c : states) {
+      // A name that only a channel state uses would otherwise become a process of its own.
+      if (!group_fixed_[c.from] && !destination[c.from])
+        return ReadError{x_.file, c.line,
+                         "a channel state from " + quoted(x_.processes[c.from].name) +
+                             ", which no event names: a channel's sender is a process of the execution"};
       if (x_.processes[c.from].group == Group::Out)
         return ReadError{x_.file, c.line,
                          "a channel state from out-group process " + quoted(x_.processes[c.from].name) +

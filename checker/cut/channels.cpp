@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
 
 #include "checker/cut/detail/channels.hpp"
 
@@ -6,14 +8,25 @@ namespace weir::cut::detail {
 
 namespace {
 
-// Position of p's snapshot n among p's events, or kNone.
-std::uint32_t snapshot_index(const Execution& x, std::uint32_t p, std::uint64_t n) {
-  for (std::uint32_t e : x.processes[p].events) {
-    const Event& ev = x.events[e];
-    if (ev.kind == Kind::Snapshot && ev.ssid == n) return ev.index;
+// Where each process takes each snapshot: (process, ssid) -> position among its events.
+struct SnapshotIndex {
+  struct Hash {
+    std::size_t operator()(const std::pair<std::uint32_t, std::uint64_t>& k) const {
+      return std::hash<std::uint64_t>{}(k.second * 0x9E3779B97F4A7C15ull ^ k.first);
+    }
+  };
+  std::unordered_map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t, Hash> at;
+
+  explicit SnapshotIndex(const Execution& x) {
+    for (const Event& e : x.events)
+      if (e.kind == Kind::Snapshot) at.emplace(std::make_pair(e.process, e.ssid), e.index);
   }
-  return kNone;
-}
+  // Position of p's snapshot n among p's events, or kNone.
+  std::uint32_t of(std::uint32_t p, std::uint64_t n) const {
+    auto it = at.find({p, n});
+    return it == at.end() ? kNone : it->second;
+  }
+};
 
 // Per process, the in-group processes that send to it (ascending): the channels a snapshot
 // that records channel states must close.
@@ -40,11 +53,13 @@ void check_channel_states(const Execution& x, const std::function<bool(std::uint
   std::vector<std::uint32_t> expected;
   std::vector<std::uint32_t> recorded;
   std::vector<std::vector<std::uint32_t>> senders;  // made on the first snapshot that needs it
+  std::optional<SnapshotIndex> cuts;
   for (std::uint32_t s = 0; s < x.events.size(); ++s) {
     const Event& snap = x.events[s];
     if (snap.kind != Kind::Snapshot || snap.channels == kNone || !judged(snap.ssid)) continue;
     const std::uint32_t q = snap.process;
     if (senders.empty()) senders = in_group_senders(x);
+    if (!cuts) cuts.emplace(x);
     for (std::uint32_t p : senders[q]) {
       const auto& states = x.channel_states[snap.channels];
       if (std::any_of(states.begin(), states.end(), [p](const ChannelState& c) { return c.from == p; })) continue;
@@ -56,7 +71,7 @@ void check_channel_states(const Execution& x, const std::function<bool(std::uint
       out.push_back(std::move(v));
     }
     for (const ChannelState& c : x.channel_states[snap.channels]) {
-      const std::uint32_t cut_p = snapshot_index(x, c.from, snap.ssid);
+      const std::uint32_t cut_p = cuts->of(c.from, snap.ssid);
       if (cut_p == kNone) continue;  // reported as incomplete
       expected.clear();
       const std::vector<std::uint32_t>& sender = x.processes[c.from].events;

@@ -1,7 +1,9 @@
 // The one pass: events in a causal order, each process carrying the highest snapshot id
-// (plus one) whose out-of-cut events lie in its causal past, and where that value came
+// whose out-of-cut events lie in its causal past (none at first), and where that value came
 // from, so that a violation can be traced back to the event that started it.
 #include <algorithm>
+#include <stdexcept>
+#include <unordered_set>
 
 #include "checker/cut/cut.hpp"
 #include "checker/cut/detail/channels.hpp"
@@ -15,11 +17,11 @@ class Pass {
   explicit Pass(const Execution& x)
       : x_(x),
         cursor_(x.processes.size(), 0),
-        taint_(x.processes.size(), 0),
+        taint_(x.processes.size()),
         source_(x.processes.size(), kNone),
         blocked_(x.processes.size(), 0),
         waiting_next_(x.processes.size(), kNone),
-        msg_taint_(x.messages.size(), 0),
+        msg_taint_(x.messages.size()),
         msg_source_(x.messages.size(), kNone),
         sent_(x.messages.size(), 0),
         waiting_head_(x.messages.size(), kNone) {}
@@ -94,7 +96,7 @@ class Pass {
         return;
       }
       case Kind::Recv:
-        if (msg_taint_[e.message] > taint_[p]) {
+        if (later(msg_taint_[e.message], taint_[p])) {
           taint_[p] = msg_taint_[e.message];
           source_[p] = i;
         }
@@ -102,15 +104,18 @@ class Pass {
       case Kind::Snapshot:
         ssids.push_back(e.ssid);
         // An event in p's cut depends on an event outside the cut of snapshot ssid.
-        if (taint_[p] > e.ssid) report(i, e);
-        if (e.ssid + 1 > taint_[p]) {
-          taint_[p] = e.ssid + 1;
+        if (taint_[p] && *taint_[p] >= e.ssid) report(i, e);
+        if (later(e.ssid, taint_[p])) {
+          taint_[p] = e.ssid;
           source_[p] = i;
         }
         return;
       case Kind::Local: return;
     }
   }
+
+  // Whether taint a is later (a higher snapshot id) than b; none is below every id.
+  static bool later(std::optional<std::uint64_t> a, std::optional<std::uint64_t> b) { return a && (!b || *a > *b); }
 
   // Walks back from the receive that brought the taint in to the send that started it.
   void report(std::uint32_t snapshot_event, const Event& s) {
@@ -129,6 +134,9 @@ class Pass {
       at = msg_source_[m];
     }
     v.snapshot_outside = at;
+    // p's own snapshots are all below s.ssid (the Builder keeps ids increasing), so the
+    // taint came in by a receive and the chain has at least a send and its receive.
+    if (backwards.empty()) throw std::logic_error("check cut: a violation with no causal chain");
     v.chain.assign(backwards.rbegin(), backwards.rend());
     v.outside = v.chain.front();
     v.inside = v.chain.back();
@@ -137,11 +145,13 @@ class Pass {
 
   const Execution& x_;
   std::vector<std::uint32_t> cursor_;  // per process: its next event, as an index into its events
-  std::vector<std::uint64_t> taint_;   // per process: 1 + highest ssid with an out-of-cut event in its past
+  // Per process: the highest ssid with an out-of-cut event in its past, if any. Optional
+  // rather than "ssid + 1", which would wrap at the largest id and hide a violation.
+  std::vector<std::optional<std::uint64_t>> taint_;
   std::vector<std::uint32_t> source_;  // per process: the event that set taint_ (its snapshot or a receive)
   std::vector<std::uint8_t> blocked_;
   std::vector<std::uint32_t> waiting_next_;  // per process: the next process waiting on the same message
-  std::vector<std::uint64_t> msg_taint_;
+  std::vector<std::optional<std::uint64_t>> msg_taint_;
   std::vector<std::uint32_t> msg_source_;  // the sender's source_ when it sent
   std::vector<std::uint8_t> sent_;
   std::vector<std::uint32_t> waiting_head_;  // per message: the first process waiting for its send
@@ -149,26 +159,36 @@ class Pass {
 };
 
 // An in-group process that never records an id some other process records leaves that
-// snapshot without a cut on it.
-void find_incomplete(const Execution& x, const std::vector<std::uint64_t>& ssids, Result& r) {
-  std::vector<std::uint64_t> own;
+// snapshot without a cut on it; each such id is reported once, naming the first process
+// (in the order processes appear) that lacks it. One sort of (id, process) pairs: linear
+// but for the sort, where comparing every process with every id was cubic.
+void find_incomplete(const Execution& x, Result& r) {
+  std::vector<std::uint32_t> recorders;  // in-group processes with events, ascending
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> taken;  // (ssid, process)
   for (std::uint32_t p = 0; p < x.processes.size(); ++p) {
     // A process with no events (named only as a destination) has nothing to cut.
     if (x.processes[p].group != Group::In || x.processes[p].events.empty()) continue;
-    own.clear();
+    recorders.push_back(p);
     for (std::uint32_t e : x.processes[p].events)
-      if (x.events[e].kind == Kind::Snapshot) own.push_back(x.events[e].ssid);
-    for (std::uint64_t n : ssids) {
-      if (std::binary_search(own.begin(), own.end(), n)) continue;
-      bool reported = false;
-      for (const Violation& v : r.violations) reported |= v.kind == ViolationKind::Incomplete && v.ssid == n;
-      if (reported) continue;
+      if (x.events[e].kind == Kind::Snapshot) taken.emplace_back(x.events[e].ssid, p);
+  }
+  std::sort(taken.begin(), taken.end());
+  for (std::size_t i = 0; i < taken.size();) {
+    const std::uint64_t n = taken[i].first;
+    // A process records an id at most once, so the processes that took n are distinct and
+    // ascending: the first place they differ from `recorders` names the first one missing.
+    std::size_t k = 0;
+    while (k < recorders.size() && i + k < taken.size() && taken[i + k].first == n &&
+           taken[i + k].second == recorders[k])
+      ++k;
+    if (k < recorders.size()) {
       Violation v;
       v.kind = ViolationKind::Incomplete;
       v.ssid = n;
-      v.process = p;
+      v.process = recorders[k];
       r.violations.push_back(std::move(v));
     }
+    while (i < taken.size() && taken[i].first == n) ++i;
   }
 }
 
@@ -183,13 +203,12 @@ std::variant<Result, ReadError> check(const Execution& x) {
   r.snapshots = std::move(pass.ssids);
   std::sort(r.snapshots.begin(), r.snapshots.end());
   r.snapshots.erase(std::unique(r.snapshots.begin(), r.snapshots.end()), r.snapshots.end());
-  find_incomplete(x, r.snapshots, r);
+  find_incomplete(x, r);
   // A cut that misses a process is reported as such; whether the rest of it is
   // consistent is not a question it can answer.
-  auto incomplete = [&](std::uint64_t n) {
-    return std::any_of(r.violations.begin(), r.violations.end(),
-                       [&](const Violation& v) { return v.kind == ViolationKind::Incomplete && v.ssid == n; });
-  };
+  std::unordered_set<std::uint64_t> incomplete_ids;
+  for (const Violation& v : r.violations) incomplete_ids.insert(v.ssid);
+  auto incomplete = [&](std::uint64_t n) { return incomplete_ids.count(n) > 0; };
   for (Violation& v : pass.violations)
     if (!incomplete(v.ssid)) r.violations.push_back(std::move(v));
   detail::check_channel_states(x, [&](std::uint64_t n) { return !incomplete(n); }, r.violations);

@@ -89,7 +89,9 @@ class Builder {
   struct Names;
   Execution x_;
   std::shared_ptr<Names> names_;
-  std::vector<std::uint64_t> last_ssid_;  // per process: 0 none yet, else ssid + 1
+  // Per process: its last snapshot id, if any. No "ssid + 1" encoding: every 64-bit id,
+  // the largest too, is an id like the others.
+  std::vector<std::optional<std::uint64_t>> last_ssid_;
   std::vector<double> last_time_;
   std::vector<std::uint8_t> group_fixed_;
 };

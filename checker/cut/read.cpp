@@ -45,7 +45,8 @@ struct Fields {
   Field field = None;
   int depth = 0;  // 1: the array of events; 2: an event; 3: its channels; 4: one channel's messages
   std::size_t line = 0;
-  std::vector<std::uint64_t> last_index;  // per process: 0 none, else index + 1
+  std::vector<std::optional<std::uint64_t>> last_index;  // per process: the last "index" given
+  std::size_t last_event_line = 0;  // where the previous event began
   std::optional<ReadError> error;
 
   bool fail(std::string cause, std::size_t at = 0) {
@@ -77,6 +78,10 @@ struct Fields {
   bool binary(binary_t&) { return put(T::Other, "binary"); }
   bool start_object(std::size_t) {
     if (depth == 1) {
+      // The reader sees the file as one array, a line break as a ','; a ',' inside a line
+      // would pass two events off as one line's.
+      if (cursor.line() == last_event_line) return fail("two events on one line: one event per line");
+      last_event_line = cursor.line();
       for (Value& v : values) v.type = T::Missing;
       channels.clear();
       has_channels = false;
@@ -121,11 +126,14 @@ struct Fields {
         {"time", Time},       {"index", Index}, {"to", To},    {"note", Note}, {"channels", Channels}};
     for (const auto& [name, f] : kNames) {
       if (k == name) {
+        // JSON leaves a repeated key to the reader; the last one winning would hide the first.
+        if (f == Channels ? has_channels : values[f].type != T::Missing)
+          return fail("the field \"" + k + "\" appears twice in one event");
         field = f;
         return true;
       }
     }
-    return fail("unknown field \"" + k + "\" (an event has: " + kFields + ")");
+    return fail("unknown field \"" + input::excerpt(k) + "\" (an event has: " + kFields + ")");
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
     // Inside an event that began on an earlier line, that line is the one not closed:
@@ -147,7 +155,8 @@ struct Fields {
       out = v.text;
       return std::nullopt;
     }
-    return std::string("\"") + what + "\" must be a non-empty string or a whole number >= 0, not " + v.text;
+    return std::string("\"") + what + "\" must be a non-empty string or a whole number >= 0, not " +
+           input::excerpt(v.text);
   }
 
   bool event() {
@@ -165,7 +174,7 @@ struct Fields {
     else if (kind.text == "recv") e.kind = Kind::Recv;
     else if (kind.text == "local") e.kind = Kind::Local;
     else if (kind.text == "snapshot") e.kind = Kind::Snapshot;
-    else return refuse("unknown kind \"" + kind.text + "\" (send, recv, local or snapshot)");
+    else return refuse("unknown kind \"" + input::excerpt(kind.text) + "\" (send, recv, local or snapshot)");
     e.process = builder.process(name);
 
     const Value& group = values[GroupF];
@@ -203,12 +212,13 @@ struct Fields {
     const Value& index = values[Index];
     if (index.type != T::Missing) {
       if (index.type != T::Uint) return refuse("\"index\" must be a whole number >= 0");
-      if (last_index.size() <= e.process) last_index.resize(e.process + 1, 0);
+      if (last_index.size() <= e.process) last_index.resize(e.process + 1);
       // Indices need not be consecutive (a trace may leave events out), only increasing.
-      if (last_index[e.process] > index.u)
+      const std::optional<std::uint64_t>& last = last_index[e.process];
+      if (last && *last >= index.u)
         return refuse("events out of order: process '" + name + "' has index " + index.text + " after index " +
-                      std::to_string(last_index[e.process] - 1));
-      last_index[e.process] = index.u + 1;
+                      std::to_string(*last));
+      last_index[e.process] = index.u;
     }
     if (values[Note].type != T::Missing && values[Note].type != T::String)
       return refuse("\"note\" must be a string");

@@ -176,6 +176,56 @@ TEST(Cut, ReceiveBeforeItsSendInTheFileIsFine) {
                   .consistent);
 }
 
+// Ids at the top of the 64-bit range are ids like the others (issue 13: "ssid + 1" wrapped
+// to 0 and an inconsistent cut passed; ids that jumped to the top and back crashed).
+TEST(Cut, TheLargestSnapshotIdIsJudgedLikeAnyOther) {
+  const Result r = judge(R"({"process": "p", "kind": "snapshot", "ssid": 18446744073709551615}
+{"process": "p", "kind": "send", "msg": "m"}
+{"process": "q", "kind": "recv", "msg": "m"}
+{"process": "q", "kind": "snapshot", "ssid": 18446744073709551615}
+)");
+  EXPECT_FALSE(r.consistent);
+  ASSERT_EQ(r.violations.size(), 1u);
+  EXPECT_EQ(r.violations[0].kind, ViolationKind::Inconsistent);
+  EXPECT_EQ(r.violations[0].ssid, 18446744073709551615u);
+  EXPECT_EQ(r.violations[0].chain.size(), 2u);
+  const Result ok = judge(R"({"process": "p", "kind": "snapshot", "ssid": 18446744073709551614}
+{"process": "p", "kind": "snapshot", "ssid": 18446744073709551615}
+{"process": "p", "kind": "send", "msg": "m"}
+{"process": "q", "kind": "snapshot", "ssid": 18446744073709551614}
+{"process": "q", "kind": "snapshot", "ssid": 18446744073709551615}
+{"process": "q", "kind": "recv", "msg": "m"}
+)");
+  EXPECT_TRUE(ok.consistent);
+}
+
+TEST(Cut, EveryMissingIdIsIncompleteOnceNamingTheFirstProcessWithoutIt) {
+  // Each process records its own id only: every id misses every other process.
+  std::string text;
+  for (int p = 0; p < 50; ++p)
+    text += R"({"process": "p)" + std::to_string(p) + R"(", "kind": "snapshot", "ssid": )" + std::to_string(p) + "}\n";
+  const Result r = judge(text);
+  ASSERT_EQ(r.violations.size(), 50u);
+  for (std::uint64_t n = 0; n < 50; ++n) {
+    EXPECT_EQ(r.violations[n].kind, ViolationKind::Incomplete);
+    EXPECT_EQ(r.violations[n].ssid, n);
+    EXPECT_EQ(r.violations[n].process, n == 0 ? 1u : 0u);  // the first process that lacks it
+  }
+}
+
+TEST(CutInput, LargeNumericMessageIdsAreHashedNotTabled) {
+  // One send and receive named 67108863 and 999999999 would have cost a 256 MB table.
+  auto x = parse_execution(R"({"process": "p", "kind": "send", "msg": 999999999}
+{"process": "p", "kind": "send", "msg": "67108863"}
+{"process": "q", "kind": "recv", "msg": "999999999"}
+{"process": "q", "kind": "recv", "msg": 67108863}
+{"process": "q", "kind": "recv", "msg": 5}
+{"process": "p", "kind": "send", "msg": 5}
+)", "t.jsonl");
+  ASSERT_TRUE(std::holds_alternative<Execution>(x)) << std::get<ReadError>(x).message();
+  EXPECT_EQ(std::get<Execution>(x).messages.size(), 3u);  // a number and its string are one id
+}
+
 TEST(CutInput, BadInputNamesFileLineAndCause) {
   struct Case {
     std::string text, want;
@@ -209,13 +259,34 @@ TEST(CutInput, BadInputNamesFileLineAndCause) {
       {"# only a comment\n", "t.jsonl: no events"},
       {"{\"process\": \"p\", \"kind\": \"send\", \"msg\": \"m\", \"to\": \"q\"}\n{\"process\": \"r\", \"kind\": \"recv\", \"msg\": \"m\"}\n",
        "t.jsonl:2: message 'm' is sent to 'q' but received by 'r'"},
-      {"{\"process\": \"q\", \"kind\": \"snapshot\", \"ssid\": 1, \"channels\": {\"p\": [\"m\"]}}\n",
-       "t.jsonl:1: the channel state lists message 'm', which no event sends"},
+      {"{\"process\": \"p\", \"kind\": \"local\"}\n{\"process\": \"q\", \"kind\": \"snapshot\", \"ssid\": 1, \"channels\": {\"p\": [\"m\"]}}\n",
+       "t.jsonl:2: the channel state lists message 'm', which no event sends"},
+      // Hostile input (issue 13): each of these was read as something else before.
+      {"{\"process\": \"q\", \"kind\": \"snapshot\", \"ssid\": 1, \"channels\": {\"ghost\": []}}\n",
+       "t.jsonl:1: a channel state from 'ghost', which no event names"},
+      {"{\"process\": \"p\", \"kind\": \"snapshot\", \"ssid\": 1, \"ssid\": 2}\n",
+       "t.jsonl:1: the field \"ssid\" appears twice in one event"},
+      {"{\"process\": \"p\", \"kind\": \"snapshot\", \"ssid\": 1, \"channels\": {}, \"channels\": {}}\n",
+       "t.jsonl:1: the field \"channels\" appears twice in one event"},
+      {"{\"process\": \"p\", \"kind\": \"local\"}, {\"process\": \"q\", \"kind\": \"local\"}\n",
+       "t.jsonl:1: two events on one line"},
+      {"{\"process\": \"p\", \"kind\": \"snapshot\", \"ssid\": 18446744073709551615}\n"
+       "{\"process\": \"p\", \"kind\": \"snapshot\", \"ssid\": 0}\n",
+       "t.jsonl:2: snapshot ids must increase along a process: 'p' takes snapshot 0 after snapshot 18446744073709551615"},
+      {"{\"process\": \"p\", \"kind\": \"snapshot\", \"ssid\": 18446744073709551615}\n"
+       "{\"process\": \"p\", \"kind\": \"snapshot\", \"ssid\": 18446744073709551615}\n",
+       "t.jsonl:2: snapshot ids must increase along a process: 'p' takes snapshot 18446744073709551615 twice"},
+      {"{\"process\": \"p\", \"kind\": \"local\", \"index\": 18446744073709551615}\n"
+       "{\"process\": \"p\", \"kind\": \"local\", \"index\": 0}\n",
+       "t.jsonl:2: events out of order: process 'p' has index 0 after index 18446744073709551615"},
+      {"{\"process\": \"p\", \"kind\": \"wat" + std::string(100000, 'x') + "\"}\n",
+       "t.jsonl:1: unknown kind \"watxxxx"},
       {"{\"process\": \"p\", \"kind\": \"local\", \"channels\": {}}\n", "t.jsonl:1: \"channels\" belongs to a snapshot"},
   };
   for (const Case& c : cases) {
     const std::string got = refusal(c.text);
-    EXPECT_EQ(got.rfind(c.want, 0), 0u) << "input:\n" << c.text << "got: " << got << "\nwant: " << c.want;
+    EXPECT_EQ(got.rfind(c.want, 0), 0u) << "input:\n" << c.text.substr(0, 300) << "got: " << got << "\nwant: " << c.want;
+    EXPECT_LT(got.size(), 400u) << "a message quotes the input whole: " << got.substr(0, 300);
   }
 }
 

@@ -24,6 +24,9 @@
 namespace weir::lin {
 
 inline constexpr std::uint64_t kPending = ~std::uint64_t{0};  // return never seen
+// The largest call or return time a history may give: one below kPending, which the
+// readers refuse as a time so that a return at that instant is not taken for none.
+inline constexpr std::uint64_t kMaxTime = kPending - 1;
 
 // One operation: a call and, unless pending, its return. Times only need to be
 // ordered: Jepsen histories use the event's position, native JSONL any clock.

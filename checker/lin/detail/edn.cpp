@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "checker/input/input.hpp"
+
 namespace weir::lin::detail {
 namespace {
 
@@ -165,6 +167,16 @@ bool EdnReader::read(Edn& out, int depth) {
         out.kind = Edn::Kind::Set;
         return read_seq(out, '}', depth);
       }
+      if (pos_ < s_.size() && s_[pos_] == '#') {  // a symbolic value: ##Inf, ##-Inf, ##NaN
+        const std::size_t start = pos_ - 1;
+        while (pos_ < s_.size() && !is_delimiter(s_[pos_])) ++pos_;
+        const std::string_view tok = s_.substr(start, pos_ - start);
+        if (tok != "##Inf" && tok != "##-Inf" && tok != "##NaN")
+          return fail("unknown symbolic value '" + input::excerpt(tok) + "' (EDN has ##Inf, ##-Inf and ##NaN)");
+        out.kind = Edn::Kind::Float;
+        out.text = std::string(tok);
+        return true;
+      }
       if (pos_ < s_.size() && s_[pos_] == '_') {  // discard the next form
         ++pos_;
         Edn ignored;
@@ -221,7 +233,7 @@ bool EdnReader::read(Edn& out, int depth) {
                                                 (num[i - 1] == 'e' || num[i - 1] == 'E'))) {
         is_float = true;
       } else if (!std::isdigit(static_cast<unsigned char>(d))) {
-        return fail("malformed number '" + std::string(tok) + "'");
+        return fail("malformed number '" + input::excerpt(tok) + "'");
       }
     }
     out.kind = is_float ? Edn::Kind::Float : Edn::Kind::Int;

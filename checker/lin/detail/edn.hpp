@@ -1,6 +1,7 @@
 // A reader for the EDN that Jepsen and Knossos write: nil, booleans, integers (with an N
 // suffix), floats, strings, characters, keywords, symbols, lists, vectors, maps, sets,
-// tagged values (#inst "...") and #_ discards; `;` comments; commas are whitespace.
+// tagged values (#inst "...") and #_ discards; the symbolic values ##Inf, ##-Inf and
+// ##NaN (as floats whose text is the symbol); `;` comments; commas are whitespace.
 #pragma once
 
 #include <cstddef>

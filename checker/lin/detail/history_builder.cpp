@@ -2,10 +2,26 @@
 
 #include <algorithm>
 
+#include "checker/input/input.hpp"
+
 namespace weir::lin::detail {
 
 using spec::OpKind;
 using spec::SpecKind;
+
+namespace {
+
+// What a register cannot hold. NaN equals nothing, itself included (EDN and Clojure
+// agree), so a read of it could never be judged: refused, with the cause.
+std::optional<std::string> not_a_value(const Edn& v) {
+  if (v.kind == Edn::Kind::Float && v.text == "##NaN")
+    return std::string("##NaN is not a value a register can hold: NaN equals nothing, not even itself");
+  for (const Edn& item : v.items)
+    if (auto why = not_a_value(item)) return why;
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::optional<EventType> parse_event_type(std::string_view keyword) {
   if (keyword == "invoke") return EventType::Invoke;
@@ -19,6 +35,11 @@ HistoryBuilder::HistoryBuilder(History& history, std::string file, const ReadOpt
     : h_(history), file_(std::move(file)) {
   h_.spec = opts.spec;
   if (!h_.values) h_.values = std::make_shared<spec::ValueTable>();
+}
+
+ReadError HistoryBuilder::error(std::size_t line, std::string cause) const {
+  if (cause.size() > 1000) cause = input::excerpt(cause, 1000);
+  return {file_, line, std::move(cause)};
 }
 
 spec::ValueId HistoryBuilder::value_of(const Edn& v) const {
@@ -50,11 +71,18 @@ std::optional<ReadError> HistoryBuilder::fill_input(spec::Call& call, const Edn&
     case OpKind::Append:
       if (v->kind == Edn::Kind::Nil && call.kind == OpKind::Append)
         return error(line, "append needs a value");
+      // kv values are strings, as in the native format: a number here is not read as one.
+      if (h_.spec == SpecKind::Kv && v->kind != Edn::Kind::String)
+        return error(line, std::string(spec::op_name(call.kind)) + " value must be a string, got " +
+                               input::excerpt(v->print()));
+      if (auto why = not_a_value(*v)) return error(line, *why);
       call.arg = value_of(*v);
       break;
     case OpKind::Cas:
       if ((v->kind != Edn::Kind::Vector && v->kind != Edn::Kind::List) || v->items.size() != 2)
-        return error(line, "cas value must be [expected new], got " + v->print());
+        return error(line, "cas value must be [expected new], got " + input::excerpt(v->print()));
+      for (const Edn& item : v->items)
+        if (auto why = not_a_value(item)) return error(line, *why);
       call.arg = value_of(v->items[0]);
       call.arg2 = value_of(v->items[1]);
       break;
@@ -73,7 +101,8 @@ std::optional<ReadError> HistoryBuilder::fill_output(spec::Call& call, const Edn
     v = &value.items[1];  // Jepsen's independent [key value] tuple
   else if (value.kind != Edn::Kind::Nil && value.kind != Edn::Kind::String &&
            h_.spec == SpecKind::Kv)
-    return error(line, "get returned " + value.print() + ", not a string");
+    return error(line, "get returned " + input::excerpt(value.print()) + ", not a string");
+  if (auto why = not_a_value(*v)) return error(line, *why);
   call.out = value_of(*v);
   return std::nullopt;
 }
@@ -86,13 +115,13 @@ std::optional<ReadError> HistoryBuilder::event(const std::string& process, Event
   auto open = open_.find(process);
   if (type == EventType::Invoke) {
     if (open != open_.end())
-      return error(line, "process " + process + " invokes :" + f + " while its :" +
+      return error(line, "process " + input::excerpt(process) + " invokes :" + input::excerpt(f) + " while its :" +
                              std::string(spec::op_name(h_.ops[open->second].input.kind)) +
                              " from line " + std::to_string(h_.ops[open->second].line) +
                              " has not completed");
     auto kind = spec::parse_op_kind(h_.spec, f);
     if (!kind)
-      return error(line, "unknown operation :" + f + " for spec " +
+      return error(line, "unknown operation :" + input::excerpt(f) + " for spec " +
                              std::string(spec::spec_name(h_.spec)) + " (expected " +
                              std::string(spec::spec_operations(h_.spec)) + ")");
     Operation op;
@@ -106,11 +135,11 @@ std::optional<ReadError> HistoryBuilder::event(const std::string& process, Event
     return std::nullopt;
   }
   if (open == open_.end())
-    return error(line, "process " + process + " completes :" + f + " that it never invoked");
+    return error(line, "process " + input::excerpt(process) + " completes :" + input::excerpt(f) + " that it never invoked");
   const std::size_t open_index = open->second;
   Operation& op = h_.ops[open_index];
   if (f != spec::op_name(op.input.kind))
-    return error(line, "process " + process + " completes :" + f + " but invoked :" +
+    return error(line, "process " + input::excerpt(process) + " completes :" + input::excerpt(f) + " but invoked :" +
                            std::string(spec::op_name(op.input.kind)) + " on line " +
                            std::to_string(op.line));
   open_.erase(open);

@@ -33,7 +33,8 @@ class HistoryBuilder {
 
   // Value conversions shared with the native reader.
   spec::ValueId value_of(const Edn& v) const;
-  ReadError error(std::size_t line, std::string cause) const { return {file_, line, std::move(cause)}; }
+  // Every refusal goes through here; a cause that quotes a huge input is cut short.
+  ReadError error(std::size_t line, std::string cause) const;
 
  private:
   std::optional<ReadError> fill_input(spec::Call& call, const Edn& value, const Edn* key,

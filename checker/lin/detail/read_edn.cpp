@@ -1,4 +1,5 @@
 // Jepsen / Knossos EDN histories: operation maps one per line, or inside a vector or list.
+#include "checker/input/input.hpp"
 #include "checker/lin/detail/history_builder.hpp"
 
 namespace weir::lin::detail {
@@ -7,18 +8,18 @@ namespace {
 std::optional<ReadError> read_event(const Edn& m, HistoryBuilder& builder) {
   if (m.kind != Edn::Kind::Map)
     return builder.error(m.line, "expected an operation map {:process .. :type .. :f ..}, got " +
-                                     m.print().substr(0, 60));
+                                     input::excerpt(m.print(), 60));
   const Edn* process = m.get("process");
   if (!process) return builder.error(m.line, "operation has no :process");
   // The nemesis (a keyword process) injects faults; it performs no operation on the object.
   if (process->kind == Edn::Kind::Keyword) return std::nullopt;
   if (process->kind != Edn::Kind::Int && process->kind != Edn::Kind::String)
-    return builder.error(m.line, ":process must be an integer, got " + process->print());
+    return builder.error(m.line, ":process must be an integer, got " + input::excerpt(process->print()));
   const Edn* type = m.get("type");
   if (!type) return builder.error(m.line, "operation has no :type");
   auto t = type->kind == Edn::Kind::Keyword ? parse_event_type(type->text) : std::nullopt;
   if (!t)
-    return builder.error(m.line, "unknown :type " + type->print() +
+    return builder.error(m.line, "unknown :type " + input::excerpt(type->print()) +
                                      " (expected :invoke, :ok, :fail or :info)");
   const Edn* f = m.get("f");
   if (!f || (f->kind != Edn::Kind::Keyword && f->kind != Edn::Kind::String &&

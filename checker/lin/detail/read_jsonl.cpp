@@ -14,6 +14,7 @@
 
 #include "checker/lin/detail/edn.hpp"
 #include "checker/lin/detail/history_builder.hpp"
+#include "checker/input/input.hpp"
 #include "checker/jsonl/jsonl.hpp"
 
 namespace weir::lin::detail {
@@ -31,6 +32,7 @@ struct Scalar {
   std::uint64_t u = 0;              // Uint
   std::int64_t i = 0;               // Int
   std::vector<Scalar> items;        // arrays of scalars (cas values)
+  bool scalar() const { return type != Type::Array && type != Type::Object && type != Type::Missing; }
   bool is_time() const { return type == Type::Uint || (type == Type::Int && i >= 0); }
   std::uint64_t time() const { return type == Type::Uint ? u : static_cast<std::uint64_t>(i); }
   std::string as_text() const {
@@ -58,7 +60,8 @@ struct OpFields {
   int depth = 0;         // 1: in the array of operations; 2: in an operation
   Scalar* field = nullptr;  // the operation's field being read
   std::optional<ReadError> error;  // why on_op or the parser stopped
-  std::string bad_shape;  // a non-object where an operation should be
+  std::string bad_shape;  // a non-object where an operation should be, a field twice
+  std::size_t last_op_line = 0;  // where the previous operation began
 
   OpFields(const JsonlCursor& c, OnOp f) : cursor(c), on_op(std::move(f)) {}
 
@@ -107,10 +110,27 @@ struct OpFields {
   bool string(string_t& v) { return put(Scalar::Type::String, std::move(v)); }
   bool binary(binary_t&) { return put(Scalar::Type::Object, "?"); }
   bool start_object(std::size_t) {
-    if (depth == 1) begin_op();
-    else if (depth == 2 && field) field->type = Scalar::Type::Object;
+    if (depth == 1) {
+      // The reader sees the file as one array, a line break as a ','; a ',' inside a line
+      // would pass two operations off as one line's.
+      if (cursor.line() == last_op_line) {
+        line = cursor.line();
+        bad_shape = "two operations on one line: one operation per line";
+        return false;
+      }
+      last_op_line = cursor.line();
+      begin_op();
+    } else {
+      container(Scalar::Type::Object);
+    }
     ++depth;
     return true;
+  }
+  // A container as a field's value, or as an item of an array field ([null, [9], 5] is
+  // three items, one of them an array: not a cas value).
+  void container(Scalar::Type t) {
+    if (depth == 2 && field) field->type = t;
+    else if (depth == 3 && field && field->type == Scalar::Type::Array) field->items.emplace_back().type = t;
   }
   bool end_object() {
     if (--depth != 1) return true;
@@ -119,7 +139,7 @@ struct OpFields {
   }
   bool start_array(std::size_t) {
     if (depth == 1) return not_an_object();
-    if (depth == 2 && field) field->type = Scalar::Type::Array;
+    container(Scalar::Type::Array);
     ++depth;
     return true;
   }
@@ -131,6 +151,12 @@ struct OpFields {
     if (depth != 2) return true;
     field = k == "client" ? &client : k == "call" ? &call : k == "return" ? &ret : k == "f" ? &f
           : k == "key" ? &key_field : k == "value" ? &value : k == "output" ? &output : nullptr;
+    // JSON leaves a repeated key to the reader; the last one winning would hide the first.
+    if (field && field->type != Scalar::Type::Missing) {
+      line = cursor.line();
+      bad_shape = "the field \"" + k + "\" appears twice in one operation";
+      return false;
+    }
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
@@ -159,6 +185,8 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
     return h.values->intern(v.as_text());
   };
 
+  static const std::string too_late =
+      " is beyond the largest time Weir represents, " + std::to_string(kMaxTime) + " (the next one means \"no return\")";
   auto on_op = [&](const auto& fields) -> std::optional<ReadError> {
     const std::size_t line_no = fields.line;
     ++h.events;
@@ -171,9 +199,11 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
     if (fields.call.type == T::Missing) return builder.error(line_no, "missing \"call\" time");
     if (!fields.call.is_time()) return builder.error(line_no, "\"call\" must be a non-negative integer");
     op.call = fields.call.time();
+    if (op.call > kMaxTime) return builder.error(line_no, "\"call\" " + std::to_string(op.call) + too_late);
     if (fields.ret.type != T::Missing && fields.ret.type != T::Null) {
       if (!fields.ret.is_time()) return builder.error(line_no, "\"return\" must be a non-negative integer or null");
       op.ret = fields.ret.time();
+      if (op.ret > kMaxTime) return builder.error(line_no, "\"return\" " + std::to_string(op.ret) + too_late);
       if (op.ret < op.call)
         return builder.error(line_no, "returns at " + std::to_string(op.ret) + ", before its call at " +
                                           std::to_string(op.call));
@@ -184,7 +214,7 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
     const std::string& fname = fields.f.text;
     auto kind = spec::parse_op_kind(h.spec, fname);
     if (!kind)
-      return builder.error(line_no, "unknown operation \"" + fname + "\" for spec " +
+      return builder.error(line_no, "unknown operation \"" + input::excerpt(fname) + "\" for spec " +
                                         std::string(spec::spec_name(h.spec)) + " (expected " +
                                         std::string(spec::spec_operations(h.spec)) + ")");
     op.input.kind = *kind;
@@ -206,8 +236,8 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
         op.input.arg = value_id(value);
         break;
       case spec::OpKind::Cas:
-        if (value.type != T::Array || value.items.size() != 2)
-          return builder.error(line_no, "cas needs \"value\": [expected, new]");
+        if (value.type != T::Array || value.items.size() != 2 || !value.items[0].scalar() || !value.items[1].scalar())
+          return builder.error(line_no, "cas needs \"value\": [expected, new], two single values");
         op.input.arg = value_id(value.items[0]);
         op.input.arg2 = value_id(value.items[1]);
         break;

@@ -4,6 +4,7 @@
 // worker chatter) are other log output and are skipped.
 #include <cctype>
 
+#include "checker/input/input.hpp"
 #include "checker/lin/detail/history_builder.hpp"
 
 namespace weir::lin::detail {
@@ -47,18 +48,18 @@ std::optional<ReadError> read_jepsen_log(std::string_view text, HistoryBuilder& 
     if (type.size() < 2 || type[0] != ':') continue;  // "3 starting worker" and the like
     auto t = parse_event_type(type.substr(1));
     if (!t)
-      return builder.error(line_no, "unknown type " + std::string(type) +
+      return builder.error(line_no, "unknown type " + input::excerpt(type) +
                                         " (expected :invoke, :ok, :fail or :info)");
     std::string_view f = next_field(rest);
     if (f.size() < 2 || f[0] != ':')
       return builder.error(line_no, "expected an operation keyword like :read after " +
-                                        std::string(type) + ", got '" + std::string(f) + "'");
+                                        input::excerpt(type) + ", got '" + input::excerpt(f) + "'");
     EdnReader reader(rest);
     std::optional<Edn> value = reader.next();
     if (reader.failed())
-      return builder.error(line_no, "bad value '" + std::string(rest) + "': " + reader.error());
+      return builder.error(line_no, "bad value '" + input::excerpt(rest) + "': " + reader.error());
     if (value && reader.next())
-      return builder.error(line_no, "more than one value after " + std::string(f));
+      return builder.error(line_no, "more than one value after " + input::excerpt(f));
     if (!value) value.emplace();  // no value: nil
     if (auto err = builder.event(std::string(process), *t, std::string(f.substr(1)), *value,
                                  nullptr, line_no))

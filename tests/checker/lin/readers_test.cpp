@@ -177,5 +177,74 @@ TEST(ReadersMalformed, DeepNesting) {
   expect_error(deep, SpecKind::Register, 1, "nesting");
 }
 
+// Issue 13: input each reader used to take for something else, and now refuses.
+TEST(ReadersHostile, GarbageIsNotReadAsSomethingElse) {
+  const SpecKind R = SpecKind::CasRegister;
+  // A cas value with a nested array is three items, not [expected, new].
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"cas\",\"value\":[null,[9],5]}\n", R, 1,
+               "[expected, new]");
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"cas\",\"value\":[{\"a\":1},5]}\n", R, 1,
+               "[expected, new]");
+  // A key twice: neither the first nor the last silently wins.
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"write\",\"value\":1,\"value\":2}\n", R, 1,
+               "the field \"value\" appears twice");
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"return\":null,\"f\":\"write\",\"value\":1}\n", R, 1,
+               "the field \"return\" appears twice");
+  // Two operations joined by a comma on one line.
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"write\",\"value\":1},"
+               "{\"client\":1,\"call\":2,\"return\":3,\"f\":\"read\",\"output\":2}\n",
+               R, 1, "two operations on one line");
+  // EDN kv values are strings, as in JSONL.
+  expect_error("{:process 0 :type :invoke :f :put :key \"k\" :value 5}\n", SpecKind::Kv, 1,
+               "put value must be a string, got 5");
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"put\",\"key\":\"k\",\"value\":5}\n",
+               SpecKind::Kv, 1, "must be a string");
+}
+
+TEST(ReadersHostile, NoTimeIsTakenForNoReturn) {
+  // The largest 64-bit time used to mean "no return": the read vanished and a stale read
+  // passed. Now it is refused with the limit.
+  const std::string max = "18446744073709551615";
+  expect_error("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"write\",\"value\":1}\n"
+               "{\"client\":1,\"call\":2,\"return\":" + max + ",\"f\":\"read\",\"output\":0}\n",
+               SpecKind::Register, 2, "beyond the largest time Weir represents, 18446744073709551614");
+  expect_error("{\"client\":0,\"call\":" + max + ",\"f\":\"write\",\"value\":1}\n", SpecKind::Register, 1,
+               "\"call\" 18446744073709551615 is beyond");
+  History h = ok("{\"client\":0,\"call\":0,\"return\":1,\"f\":\"write\",\"value\":1}\n"
+                 "{\"client\":1,\"call\":2,\"return\":18446744073709551614,\"f\":\"read\",\"output\":0}\n",
+                 SpecKind::Register);
+  ASSERT_EQ(h.ops.size(), 2u);  // the read is kept, and judged
+  EXPECT_EQ(check(h, {}).verdict, Verdict::Violation);
+}
+
+TEST(ReadersHostile, EdnSymbolicValues) {
+  History h = ok("{:process 0 :type :invoke :f :write :value ##Inf :time ##NaN}\n"
+                 "{:process 0 :type :ok :f :write :value ##Inf}\n"
+                 "{:process 1 :type :invoke :f :read :value nil}\n"
+                 "{:process 1 :type :ok :f :read :value ##Inf}\n",
+                 SpecKind::Register);
+  EXPECT_EQ(check(h, {}).verdict, Verdict::Ok);
+  expect_error("{:process 0 :type :invoke :f :write :value ##NaN}\n", SpecKind::Register, 1,
+               "##NaN is not a value a register can hold");
+  expect_error("{:process 0 :type :invoke :f :cas :value [1 ##NaN]}\n", SpecKind::CasRegister, 1, "##NaN");
+  expect_error("{:process 0 :type :invoke :f :write :value ##Nope}\n", SpecKind::Register, 1,
+               "unknown symbolic value '##Nope'");
+}
+
+TEST(ReadersHostile, MessagesQuoteLongInputCutShort) {
+  const std::string huge(1 << 20, 'x');
+  for (const std::string& text :
+       {"{\"client\":0,\"call\":0,\"return\":1,\"f\":\"" + huge + "\"}\n",
+        "{:process 0 :type :invoke :f :cas :value \"" + huge + "\"}\n",
+        "{:process 0 :type :" + huge + " :f :read}\n",
+        "INFO  jepsen.util - 3\t:invoke\t:cas\t[1 " + huge + "\n"}) {
+    auto r = parse(text, SpecKind::CasRegister);
+    ASSERT_TRUE(std::holds_alternative<ReadError>(r));
+    const std::string m = std::get<ReadError>(r).message();
+    EXPECT_LT(m.size(), 400u) << m.substr(0, 200);
+    EXPECT_NE(m.find("..."), std::string::npos) << m.substr(0, 200);
+  }
+}
+
 }  // namespace
 }  // namespace weir::lin

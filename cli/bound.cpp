@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/bound/bound.hpp"
+#include "checker/input/input.hpp"
 #include "checker/explore/explore.hpp"
 #include "cli/cli.hpp"
 #include "cli/cut_output.hpp"
+#include "cli/options.hpp"
 #include "checker/explore/counterexample.hpp"
 #include "model/beaver/beaver.hpp"
 
@@ -41,14 +43,14 @@ std::optional<std::string> parse_delay(const std::string& text, const char* opti
     d.max = std::stod(hi, &used);
     if (used != hi.size()) throw std::invalid_argument("trailing");
   } catch (const std::exception&) {
-    return std::string(option) + ": expected MIN:MAX in microseconds (e.g. 2:10), not '" + text + "'";
+    return std::string(option) + ": expected MIN:MAX in microseconds (e.g. 2:10), not '" + input::excerpt(text) + "'";
   }
   return std::nullopt;
 }
 
 std::string fmt(double v) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
+  std::snprintf(text, sizeof text, "%.15g", v);
   return text;
 }
 
@@ -137,7 +139,7 @@ int run(const BoundArgs& a) {
     return kBadInput;
   }
   if (!(a.step > 0)) {
-    std::cerr << "weir: bound beaver: --step must be above 0\n";
+    std::cerr << "weir: bound beaver: --step " << a.step << ": must be above 0\n";
     return kBadInput;
   }
   const char* quantity = p.on == bound::Acceptance::Measured ? "t1 - t0" : "the spread of entries";
@@ -167,9 +169,13 @@ int run(const BoundArgs& a) {
                   << fmt(s.seconds) << " s)\n";
       } else {
         std::cout << "  largest safe threshold: accept when " << quantity << " < " << fmt(s.largest_safe)
-                  << " us (z3, " << fmt(s.seconds) << " s)\n"
-                  << "  one step above, at " << fmt(s.largest_safe + s.step)
-                  << " us, an accepted snapshot can be inconsistent:\n";
+                  << " us (z3, " << fmt(s.seconds) << " s)\n";
+        if (s.counterexample)
+          std::cout << "  one step above, at " << fmt(s.largest_safe) << " + " << fmt(s.step)
+                    << " us, an accepted snapshot can be inconsistent:\n";
+        else  // the least quantity is attained, so this means a bug, and it is said
+          std::cout << "  one step above, at " << fmt(s.largest_safe) << " + " << fmt(s.step)
+                    << " us, z3 found no schedule to show (unexpected: the least quantity is attained)\n";
       }
     }
     if (s.counterexample) {
@@ -203,19 +209,23 @@ Runner add_bound(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("bound", "validate a timing bound with Z3");
   cmd->require_subcommand(1);
   CLI::App* b = cmd->add_subcommand("beaver", "Beaver's optimistic gateway marking (Theorem 2): is the threshold safe?");
-  b->add_option("--gateways", args->gateways, "G: gateways")->capture_default_str();
+  b->add_option("--gateways", args->gateways, "G: gateways")->check(whole_in(1, 64))->capture_default_str();
   b->add_option("--to-gateway", args->to_gateway, "initiator -> gateway one-way delay, MIN:MAX us")->capture_default_str();
   b->add_option("--to-initiator", args->to_initiator, "gateway -> initiator one-way delay, MIN:MAX us")
       ->capture_default_str();
   b->add_option("--hop", args->hop, "latency of one hop of an external chain, MIN:MAX us")->capture_default_str();
-  b->add_option("--hops", args->hops, "longest external chain considered, in hops (at least 3)")->capture_default_str();
+  b->add_option("--hops", args->hops, "longest external chain considered, in hops (at least 3)")
+      ->check(whole_in(3, 16))
+      ->capture_default_str();
   b->add_option("--threshold", args->threshold, "accept when the measured quantity is below this, us")
+      ->check(number_in(0, bound::kMaxMicroseconds))
       ->capture_default_str();
   b->add_option("--on", args->on, "what the threshold bounds: measured (t1 - t0) or spread (of entry times)")
       ->check(CLI::IsMember({"measured", "spread"}))
       ->capture_default_str();
   b->add_flag("--synthesize", args->synthesize, "find the largest safe threshold instead of checking one");
-  b->add_option("--step", args->step, "with --synthesize: the step above it to show a counterexample at, us")
+  b->add_option("--step", args->step, "with --synthesize: the step above it to show a counterexample at, us (above 0)")
+      ->check(number_in(0, bound::kMaxMicroseconds))
       ->capture_default_str();
   b->add_option("--execution", args->execution_file, "where to write a counterexample as an execution")
       ->capture_default_str();

@@ -6,6 +6,7 @@
 #include "checker/lin/lin.hpp"
 #include "cli/cli.hpp"
 #include "cli/lin_output.hpp"
+#include "cli/options.hpp"
 
 namespace weir::cli {
 namespace {
@@ -92,10 +93,9 @@ Runner add_check_lin(CLI::App& check) {
                   "(default \"\")");
   cmd->add_flag("--no-partition", args->no_partition,
                 "check a kv history as one object instead of per key");
-  cmd->add_option("--timeout", args->timeout, "give up after SECONDS (exit 3)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--jobs", args->jobs, "worker threads (default: one per core)")
-      ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--timeout", args->timeout, "give up after SECONDS (exit 3); 0: no limit")
+      ->check(number_in(0, 1e7));
+  cmd->add_option("--jobs", args->jobs, "worker threads (default: one per core)")->check(whole_in(1, 1024));
   cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
   cmd->add_option("FILE", args->files, "history files; - reads standard input")->required();
   return [args] { return run(*args); };

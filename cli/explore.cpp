@@ -10,6 +10,7 @@
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
 #include "cli/explore_report.hpp"
+#include "cli/options.hpp"
 #include "model/registry/registry.hpp"
 
 namespace weir::cli {
@@ -170,12 +171,13 @@ std::variant<explore::OptionValues, std::string> values_of(const ModelCli& mc) {
 }
 
 void add_common(CLI::App* m, ExploreArgs& a) {
-  m->add_option("--max-states", a.opts.max_states, "stop after this many unique states (exit 3)");
-  m->add_option("--max-depth", a.opts.max_depth, "explore no deeper than this (exit 3 if states remain)");
-  m->add_option("--timeout", a.opts.timeout_seconds, "stop after this many seconds (exit 3)")
-      ->check(CLI::Range(0.0, 1e7));
-  m->add_option("--threads", a.opts.threads, "worker threads, 1..256 (default: one per core)")
-      ->check(CLI::Range(1u, 256u));
+  m->add_option("--max-states", a.opts.max_states, "stop after this many unique states (exit 3); 0: no bound")
+      ->check(whole_in(0, UINT64_MAX));
+  m->add_option("--max-depth", a.opts.max_depth, "explore no deeper than this (exit 3 if states remain); 0: no bound")
+      ->check(whole_in(0, UINT32_MAX));
+  m->add_option("--timeout", a.opts.timeout_seconds, "stop after this many seconds (exit 3); 0: no bound")
+      ->check(number_in(0, 1e7));
+  m->add_option("--threads", a.opts.threads, "worker threads (default: one per core)")->check(whole_in(1, 256));
   m->add_option("--counterexample", a.counterexample_file,
                 "where to write a counterexample (default: counterexample-MODEL.json)");
   m->add_flag("--json", a.json, "one JSON object on stdout");
@@ -183,9 +185,15 @@ void add_common(CLI::App* m, ExploreArgs& a) {
                           "store whole states, not 64-bit fingerprints: rules out collisions (breadth-first only)");
   auto dfs = m->add_flag("--dfs", a.dfs, "depth-first, one thread, low memory (counterexamples not shortest)");
   auto sim = m->add_option("--simulate", a.simulate_runs,
-                           "random simulation: this many seeded random runs instead of exhaustive search");
-  m->add_option("--seed", a.seed, "simulation seed (the same seed gives the same runs)")->needs(sim);
-  m->add_option("--depth", a.sim_depth, "steps per simulation run")->needs(sim)->capture_default_str();
+                           "random simulation: this many seeded random runs instead of exhaustive search")
+                 ->check(whole_in(1, std::uint64_t{1} << 40));
+  m->add_option("--seed", a.seed, "simulation seed (the same seed gives the same runs)")
+      ->needs(sim)
+      ->check(whole_in(0, UINT64_MAX));
+  m->add_option("--depth", a.sim_depth, "steps per simulation run")
+      ->needs(sim)
+      ->check(whole_in(1, 1'000'000))
+      ->capture_default_str();
   sim->excludes(dfs);
   full->excludes(dfs);
   full->excludes(sim);

@@ -8,9 +8,7 @@ namespace weir::bound {
 
 namespace {
 
-double value(const z3::model& m, const z3::expr& e) {
-  return std::stod(m.eval(e, true).get_decimal_string(9));
-}
+double value(const z3::model& m, const z3::expr& e) { return to_double(m.eval(e, true)); }
 
 Schedule extract(const z3::model& m, const BoundEncoding& e) {
   Schedule s;
@@ -40,21 +38,13 @@ double since(std::chrono::steady_clock::time_point t0) {
 
 std::string fmt(double v) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
+  std::snprintf(text, sizeof text, "%.15g", v);
   return text;
 }
 
-}  // namespace
-
-Verdict check(const BoundParams& p) {
-  const auto t0 = std::chrono::steady_clock::now();
-  Verdict v;
-  if (p.gateways < 2) {  // one gateway: every chain back in is tagged (Theorem 1)
-    v.seconds = since(t0);
-    return v;
-  }
-  z3::context c;
-  const BoundEncoding e = encode(c, p);
+// A schedule that breaks a cut although its quantity is below `threshold`, if any.
+std::optional<Schedule> schedule_below(z3::context& c, const BoundEncoding& e, const BoundParams& p,
+                                       const z3::expr& threshold) {
   z3::solver s(c);
   s.add(e.execution);
   s.add(e.inconsistent);
@@ -69,11 +59,24 @@ Verdict check(const BoundParams& p) {
     s.add(z3::is_int(e.chain_start));
     for (const z3::expr& x : e.hop_latency) s.add(z3::is_int(x));
   }
-  s.add(e.quantity() < real(c, p.threshold));
-  if (s.check() == z3::sat) {
-    v.holds = false;
-    v.counterexample = extract(s.get_model(), e);
+  s.add(e.quantity() < threshold);
+  if (s.check() != z3::sat) return std::nullopt;
+  return extract(s.get_model(), e);
+}
+
+}  // namespace
+
+Verdict check(const BoundParams& p) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Verdict v;
+  if (p.gateways < 2) {  // one gateway: every chain back in is tagged (Theorem 1)
+    v.seconds = since(t0);
+    return v;
   }
+  z3::context c;
+  const BoundEncoding e = encode(c, p);
+  v.counterexample = schedule_below(c, e, p, real(c, p.threshold));
+  v.holds = !v.counterexample;
   v.seconds = since(t0);
   return v;
 }
@@ -100,10 +103,11 @@ Synthesis synthesize(const BoundParams& p, double step) {
     r.seconds = since(t0);
     return r;
   }
-  r.largest_safe = std::stod(o.lower(h).get_decimal_string(9));
-  BoundParams above = p;
-  above.threshold = r.largest_safe + step;
-  r.counterexample = check(above).counterexample;
+  // One step above, in exact arithmetic: largest + step as doubles would round a tiny
+  // step away and find no schedule.
+  const z3::expr lower = o.lower(h);
+  r.largest_safe = to_double(lower);
+  r.counterexample = schedule_below(c, e, p, (lower + real(c, step)).simplify());
   r.seconds = since(t0);
   return r;
 }

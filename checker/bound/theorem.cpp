@@ -2,29 +2,45 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 namespace weir::bound {
 
 std::optional<std::string> invalid(const BoundParams& p) {
   if (p.gateways < 1 || p.gateways > 64) return "--gateways must be 1..64";
   if (p.hops < 3 || p.hops > 16) return "--hops must be 3..16 (a chain out and back in has at least 3)";
-  auto check = [](const Delay& d, const char* name) -> std::optional<std::string> {
-    if (!std::isfinite(d.min) || !std::isfinite(d.max) || d.min < 0 || d.max < 0)
-      return std::string(name) + " bounds must be numbers >= 0";
+  auto in_range = [](double v) { return std::isfinite(v) && v >= 0 && v <= kMaxMicroseconds; };
+  auto check = [&](const Delay& d, const char* name) -> std::optional<std::string> {
+    if (!in_range(d.min) || !in_range(d.max)) return std::string(name) + " bounds must be numbers 0..1e12 (us)";
     if (d.min > d.max) return std::string(name) + ": the minimum is above the maximum";
     return std::nullopt;
   };
   if (auto why = check(p.to_gateway, "--to-gateway")) return why;
   if (auto why = check(p.to_initiator, "--to-initiator")) return why;
   if (auto why = check(p.hop, "--hop")) return why;
-  if (!std::isfinite(p.threshold) || p.threshold < 0) return "--threshold must be a number >= 0";
+  if (!in_range(p.threshold)) return "--threshold must be a number 0..1e12 (us)";
   return std::nullopt;
 }
 
 z3::expr real(z3::context& c, double v) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.9f", v);
-  return c.real_val(text);
+  if (!std::isfinite(v)) throw std::logic_error("bound: a number that is not finite reached Z3");
+  // A double is a dyadic rational: its decimal expansion ends within 1,100 places, and
+  // glibc prints it exactly.
+  std::string text(1500, '\0');
+  const int n = std::snprintf(text.data(), text.size(), "%.1100f", v);
+  text.resize(static_cast<std::size_t>(n));
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return c.real_val(text.c_str());
+}
+
+double to_double(const z3::expr& numeral) {
+  const std::string num = numeral.numerator().get_decimal_string(0);
+  const std::string den = numeral.denominator().get_decimal_string(0);
+  // long double: a denominator of 2^1074 (the least double) is beyond a double's range.
+  return static_cast<double>(std::strtold(num.c_str(), nullptr) / std::strtold(den.c_str(), nullptr));
 }
 
 BoundEncoding::BoundEncoding(z3::context& c)

@@ -39,6 +39,9 @@ struct BoundParams {
   Acceptance on = Acceptance::Measured;
 };
 
+// Every delay bound and threshold is a finite number 0..kMaxMicroseconds (11.6 days);
+// Z3 is given each one exactly, as the rational the double holds.
+inline constexpr double kMaxMicroseconds = 1e12;
 std::optional<std::string> invalid(const BoundParams& p);
 inline double tau_min(const BoundParams& p) { return 3 * p.hop.min; }
 
@@ -61,7 +64,12 @@ struct BoundEncoding {
 
 BoundEncoding encode(z3::context& c, const BoundParams& p);
 
-// A real number for Z3, exactly as written in decimal.
+// A real number for Z3: exactly the rational a finite double holds (printed in full in
+// decimal; nine digits used to turn 1e-12 into 0). Throws std::logic_error on nan or inf,
+// which invalid() refuses first.
 z3::expr real(z3::context& c, double v);
+// A Z3 rational numeral as the nearest double (numerator / denominator, not a fixed
+// number of decimals, so neither 1e-12 nor 1e12 is rounded away).
+double to_double(const z3::expr& numeral);
 
 }  // namespace weir::bound

@@ -45,9 +45,23 @@ TEST(BoundCli, SynthesizeJson) {
   EXPECT_EQ(j["synthesis"]["scenario"]["invariant"], "every accepted snapshot is causally consistent");
 }
 
+TEST(BoundCli, ATinyStepShowsItsCounterexample) {
+  const std::string dir = weir::test::scratch_dir() + "/bound-tiny-step";
+  std::filesystem::create_directories(dir);
+  CliRun r = weir("bound beaver --to-gateway 2:50 --to-initiator 3:10 --synthesize --step 1e-12", dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("one step above, at 38 + 1e-12 us, an accepted snapshot can be inconsistent"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("takes 3 hops (11 + 11 + 11)"), std::string::npos) << r.out;
+}
+
 TEST(BoundCli, InvalidBoundsExitTwo) {
   for (const char* bad : {"--hop 5:3", "--to-gateway -1:3", "--to-initiator 4", "--hops 2", "--hop abc:4",
-                          "--on sideways", "--threshold -1", "--frobnicate"}) {
+                          "--on sideways", "--threshold -1", "--frobnicate",
+                          // issue 13: every number has a range, checked before Z3 runs
+                          "--synthesize --step inf", "--synthesize --step 0", "--synthesize --step nan",
+                          "--threshold nan", "--threshold 1e13", "--hop 11:inf", "--hop nan:3", "--gateways -1",
+                          "--gateways 65", "--hops 4294967299", "--hop 1e400:1e401"}) {
     CliRun r = weir(std::string("bound beaver ") + bad);
     EXPECT_EQ(r.exit, 2) << bad << "\n" << r.out << r.err;
   }

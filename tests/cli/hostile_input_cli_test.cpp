@@ -148,4 +148,36 @@ TEST(HostileInput, JsonOutputEscapesBytesThatAreNotUtf8) {
   EXPECT_NE(r.exit, 4) << r.err;
 }
 
+TEST(HostileInput, EveryNumericOptionHasARangeCheckedBeforeWork) {
+  const std::string ring = "explore ring ";
+  const std::pair<std::string, std::string> cases[] = {
+      {ring + "--threads 100000", "--threads: 100000: out of range, must be 1..256"},
+      {ring + "--threads 0", "must be 1..256"},
+      {ring + "--simulate 10 --threads 100000", "must be 1..256"},
+      {ring + "--max-states -1", "--max-states: -1: not a whole number, must be 0..18446744073709551615"},
+      {ring + "--max-states 1e9", "not a whole number"},
+      {ring + "--max-states 18446744073709551616", "out of range"},
+      {ring + "--max-depth 4294967296", "must be 0..4294967295"},
+      {ring + "--timeout nan", "--timeout: nan: not a finite number, must be 0..10000000"},
+      {ring + "--timeout inf", "not a finite number"},
+      {ring + "--timeout -1", "out of range, must be 0..10000000"},
+      {ring + "--simulate -1", "--simulate: -1: not a whole number"},
+      {ring + "--simulate 0", "out of range, must be 1.."},
+      {ring + "--simulate nan", "not a whole number"},
+      {ring + "--simulate 5 --seed -1", "--seed: -1: not a whole number, must be 0..18446744073709551615"},
+      {ring + "--simulate 5 --seed 1.5", "not a whole number"},
+      {ring + "--simulate 5 --depth 0", "must be 1..1000000"},
+      {"check lin --spec register --timeout nan x", "--timeout: nan: not a finite number"},
+      {"check lin --spec register --jobs -1 x", "--jobs: -1: not a whole number, must be 1..1024"},
+  };
+  for (const auto& [args, want] : cases) {
+    CliRun r = weir(args);
+    EXPECT_EQ(r.exit, 2) << args << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(want), std::string::npos) << args << "\n" << r.err;
+    EXPECT_EQ(r.out.find("states"), std::string::npos) << args << ": work started\n" << r.out;
+  }
+  CliRun seeded = weir(ring + "--simulate 3 --seed 18446744073709551615");
+  EXPECT_EQ(seeded.exit, 0) << seeded.err;  // the whole 64-bit range is a seed
+}
+
 }  // namespace

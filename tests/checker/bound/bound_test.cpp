@@ -4,6 +4,9 @@
 // agreeing with the Beaver model's exhaustive search on a grid of parameters.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "checker/bound/bound.hpp"
 #include "checker/cut/cut.hpp"
 #include "checker/explore/explore.hpp"
@@ -199,6 +202,49 @@ TEST(Bound, ScheduleIsPlayedThroughTheDescriptor) {
   EXPECT_TRUE(std::holds_alternative<std::string>(model::beaver::play_schedule(run)));
 }
 
+// Issue 13: bounds were handed to Z3 with nine decimals, so tiny ones became 0 and the
+// step above a synthesized threshold was rounded away. Z3 now gets each double exactly.
+TEST(Bound, TinyAndHugeBoundsGiveTheSameAnswersScaled) {
+  for (double scale : {1e-12, 1e-6, 1.0, 1e9}) {
+    bound::BoundParams p = params(50 * scale, 0);
+    p.to_gateway.min = 2 * scale;
+    p.to_initiator = {3 * scale, 10 * scale};
+    p.hop = {11 * scale, 1000 * scale};
+    const Synthesis s = synthesize(p, 1e-6 * scale);
+    ASSERT_FALSE(s.any_threshold_is_safe);
+    EXPECT_NEAR(s.largest_safe, 38 * scale, 1e-9 * scale) << scale;
+    ASSERT_TRUE(s.counterexample) << scale;  // one (tiny) step above, there is one to show
+    p.threshold = 37.999 * scale;
+    EXPECT_TRUE(check(p).holds) << scale;
+    p.threshold = 38.001 * scale;
+    const Verdict v = check(p);
+    ASSERT_FALSE(v.holds) << scale;
+    ASSERT_TRUE(v.counterexample);
+    ASSERT_EQ(v.counterexample->hops.size(), 3u);
+    for (double hop : v.counterexample->hops) EXPECT_NEAR(hop, 11 * scale, 1e-6 * scale) << scale;
+  }
+}
+
+TEST(Bound, AStepBelowTheDoublesResolutionStillFindsTheScheduleAbove) {
+  const Synthesis s = synthesize(params(50, 0), 1e-20);  // 38 + 1e-20 == 38 in doubles
+  ASSERT_FALSE(s.any_threshold_is_safe);
+  EXPECT_DOUBLE_EQ(s.largest_safe, 38);
+  ASSERT_TRUE(s.counterexample);
+  EXPECT_DOUBLE_EQ(s.counterexample->t1, 38);
+}
+
+TEST(Bound, NumbersReachZ3Exactly) {
+  z3::context c;
+  for (double v : {0.0, 1e-12, 0.1, 38.001, 1e12, 5e-324}) {
+    const z3::expr r = real(c, v);
+    EXPECT_EQ(to_double(r.simplify()), v) << v;
+  }
+  z3::solver s(c);
+  s.add(real(c, 1e-12) > real(c, 0));
+  EXPECT_EQ(s.check(), z3::sat);
+  EXPECT_THROW(real(c, std::numeric_limits<double>::infinity()), std::logic_error);
+}
+
 TEST(Bound, InvalidBoundsAreRefused) {
   bound::BoundParams p = params(50, 33);
   EXPECT_FALSE(bound::invalid(p));
@@ -210,6 +256,14 @@ TEST(Bound, InvalidBoundsAreRefused) {
   p = params(50, 33);
   p.hops = 2;
   EXPECT_TRUE(bound::invalid(p));
+  for (double bad : {std::numeric_limits<double>::infinity(), std::nan(""), 1.5e12}) {
+    p = params(50, 33);
+    p.threshold = bad;
+    EXPECT_TRUE(bound::invalid(p)) << bad;
+    p = params(50, 33);
+    p.hop.max = bad;
+    EXPECT_TRUE(bound::invalid(p)) << bad;
+  }
 }
 
 }  // namespace

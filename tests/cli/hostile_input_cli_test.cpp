@@ -148,6 +148,22 @@ TEST(HostileInput, JsonOutputEscapesBytesThatAreNotUtf8) {
   EXPECT_NE(r.exit, 4) << r.err;
 }
 
+TEST(HostileInput, ModelTimingOptionsNearTheTopOf32BitsAreRefusedNotWrapped) {
+  // They wrapped in 32-bit sums, flipped verdicts and slipped past the step limit.
+  for (const char* option : {"tau-min", "start", "window", "reply-min"}) {
+    for (const char* value : {"251", "4294967295", "4294967296", "18446744073709551615"}) {
+      CliRun r = weir(std::string("explore beaver --") + option + " " + value);
+      EXPECT_EQ(r.exit, 2) << option << " " << value << r.out;
+      EXPECT_NE(r.err.find("out of range, must be 0..250"), std::string::npos) << r.err;
+      const std::string f = write_file("timing.json", R"({"format": "weir-counterexample", "version": 1,
+        "model": "beaver", "options": {")" + std::string(option) + R"(": )" + value + R"(}, "init": 0, "actions": []})");
+      CliRun replayed = weir("explore --replay " + f);
+      EXPECT_EQ(replayed.exit, 2) << option << " " << value << replayed.out;
+      EXPECT_NE(replayed.err.find("out of range"), std::string::npos) << replayed.err;
+    }
+  }
+}
+
 TEST(HostileInput, EveryNumericOptionHasARangeCheckedBeforeWork) {
   const std::string ring = "explore ring ";
   const std::pair<std::string, std::string> cases[] = {

@@ -172,7 +172,8 @@ int main(int argc, char** argv) {
   {
     std::string text;
     for (std::uint64_t i = 0; i < 100000; ++i) {
-      const std::string id = std::to_string(999999999 - i * 7919);
+      // Below 2^26, where every numbered id used to index a flat table: 256 MB for one id.
+      const std::string id = std::to_string(67108863 - i * 613);
       text.append("{\"process\":\"p\",\"kind\":\"send\",\"msg\":").append(id).append("}\n");
       text.append("{\"process\":\"q\",\"kind\":\"recv\",\"msg\":").append(id).append("}\n");
     }

@@ -23,7 +23,8 @@ constexpr Named kTargets[] = {{"lin_jsonl", weir::fuzz::lin_jsonl},
                               {"lin_edn", weir::fuzz::lin_edn},
                               {"lin_jepsen_log", weir::fuzz::lin_jepsen_log},
                               {"cut_jsonl", weir::fuzz::cut_jsonl},
-                              {"counterexample", weir::fuzz::counterexample}};
+                              {"counterexample", weir::fuzz::counterexample},
+                              {"packet", weir::fuzz::packet}};
 
 std::size_t run_dir(const fs::path& dir, Target target) {
   std::size_t n = 0;

@@ -1,0 +1,71 @@
+// Beaver's wire: the gateway's encapsulation, the in-group ToS/TTL stamp and the
+// controller's requests.
+#include "impl/packet/bytes.hpp"
+
+namespace weir::packet::beaver {
+
+TosTtl stamp(std::uint32_t ssid) {
+  const std::uint32_t id = ssid % kSsidSpace;
+  // The low two bits of TTL stay 3, so the id survives the routers' decrements for up to
+  // three hops; the rest of TTL carries the id's high six bits.
+  return TosTtl{static_cast<std::uint8_t>(id % 256), static_cast<std::uint8_t>(((id / 256) << 2) + 3)};
+}
+
+std::uint32_t ssid_of(std::uint8_t tos, std::uint8_t ttl) { return tos + (static_cast<std::uint32_t>(ttl) >> 2) * 256; }
+
+bool newer(std::uint32_t a, std::uint32_t b) {
+  const std::uint32_t ahead = (a - b) % kSsidSpace;
+  return ahead != 0 && ahead <= kHalfWindow;
+}
+
+Bytes encapsulate(const Ethernet& eth, const Ipv4& ip, std::uint16_t dport, std::uint32_t ssid, View client_frame) {
+  Bytes payload;
+  payload.reserve(4 + client_frame.size());
+  detail::put32(payload, ssid);
+  payload.insert(payload.end(), client_frame.begin(), client_frame.end());
+  return encode_udp(eth, ip, Udp{kEncapSourcePort, dport}, payload);
+}
+
+Decoded<Encapsulated> decapsulate(View frame) {
+  auto outer = packet::decode(frame);
+  if (auto* e = std::get_if<DecodeError>(&outer)) return *e;
+  Encapsulated x;
+  x.outer = std::get<Frame>(outer);
+  const auto* udp = std::get_if<Udp>(&x.outer.l4);
+  if (!udp) return DecodeError{"beaver.encap", 23, "not UDP: a gateway encapsulates in UDP"};
+  if (udp->sport != kEncapSourcePort)
+    return DecodeError{"udp.source_port", x.outer.payload_offset - 8,
+                       "source port " + std::to_string(udp->sport) + ", not Beaver's 12345"};
+  detail::In in(frame.subspan(x.outer.payload_offset, x.outer.payload_size), x.outer.payload_offset);
+  if (auto e = in.need("beaver.ssid", 0, 4)) return *e;
+  x.ssid = in.u32(0);
+  x.inner_offset = x.outer.payload_offset + 4;
+  return x;
+}
+
+Bytes encode_control(const Control& c) {
+  Bytes b;
+  detail::put8(b, static_cast<std::uint8_t>(c.op));
+  detail::put32(b, c.ssid);
+  if (c.op == ControlOp::Reply) detail::put64(b, c.entered_ns);
+  return b;
+}
+
+Decoded<Control> decode_control(View payload, std::size_t offset) {
+  detail::In in(payload, offset);
+  if (auto e = in.need("beaver.control.op", 0, 1)) return *e;
+  Control c;
+  const std::uint8_t op = in.u8(0);
+  if (op != 1 && op != 2)
+    return DecodeError{"beaver.control.op", offset, "op " + std::to_string(op) + ", not 1 (request) or 2 (reply)"};
+  c.op = static_cast<ControlOp>(op);
+  if (auto e = in.need("beaver.control.ssid", 1, 4)) return *e;
+  c.ssid = in.u32(1);
+  if (c.op == ControlOp::Reply) {
+    if (auto e = in.need("beaver.control.entered", 5, 8)) return *e;
+    c.entered_ns = in.u64(5);
+  }
+  return c;
+}
+
+}  // namespace weir::packet::beaver

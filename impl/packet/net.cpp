@@ -1,0 +1,177 @@
+// Ethernet, IPv4, UDP and TCP: encoding with checksums, decoding with every length and
+// checksum checked.
+#include <algorithm>
+#include <cstdio>
+
+#include "impl/packet/bytes.hpp"
+
+namespace weir::packet {
+
+using detail::In;
+
+std::string DecodeError::message() const {
+  return field + " at byte " + std::to_string(offset) + ": " + cause;
+}
+
+std::uint32_t sum16(View data, std::uint32_t sum) {
+  std::size_t i = 0;
+  for (; i + 1 < data.size(); i += 2) sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
+  if (i < data.size()) sum += static_cast<std::uint32_t>(data[i] << 8);  // an odd byte, padded
+  return sum;
+}
+
+std::uint16_t fold(std::uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(sum);
+}
+
+namespace {
+
+constexpr std::size_t kEth = 14, kIp = 20, kUdp = 8, kTcp = 20;
+
+// The pseudo-header's sum: source, destination, protocol, transport length.
+std::uint32_t pseudo(const Ipv4& ip, std::size_t l4_len) {
+  std::uint32_t s = 0;
+  s += ip.src >> 16;
+  s += ip.src & 0xffff;
+  s += ip.dst >> 16;
+  s += ip.dst & 0xffff;
+  s += ip.proto;
+  s += static_cast<std::uint32_t>(l4_len);
+  return s;
+}
+
+void put_eth_ip(Bytes& b, const Ethernet& eth, const Ipv4& ip, std::size_t l4_len) {
+  b.insert(b.end(), eth.dst.begin(), eth.dst.end());
+  b.insert(b.end(), eth.src.begin(), eth.src.end());
+  detail::put16(b, eth.type);
+  detail::put8(b, 0x45);  // version 4, 5 words
+  detail::put8(b, ip.tos);
+  detail::put16(b, static_cast<std::uint16_t>(kIp + l4_len));
+  detail::put16(b, ip.id);
+  detail::put16(b, 0x4000);  // don't fragment
+  detail::put8(b, ip.ttl);
+  detail::put8(b, ip.proto);
+  detail::put16(b, 0);  // checksum, below
+  detail::put32(b, ip.src);
+  detail::put32(b, ip.dst);
+  fix_ipv4_checksum(b, kEth);
+}
+
+}  // namespace
+
+void fix_ipv4_checksum(Bytes& frame, std::size_t ip_offset) {
+  const std::size_t ihl = static_cast<std::size_t>(frame[ip_offset] & 0x0f) * 4;
+  detail::set16(frame, ip_offset + 10, 0);
+  detail::set16(frame, ip_offset + 10,
+                static_cast<std::uint16_t>(~fold(sum16(View(frame).subspan(ip_offset, ihl)))));
+}
+
+Bytes encode_udp(const Ethernet& eth, const Ipv4& ip_in, const Udp& udp, View payload) {
+  Ipv4 ip = ip_in;
+  ip.proto = kProtoUdp;
+  const std::size_t l4 = kUdp + payload.size();
+  Bytes b;
+  b.reserve(kEth + kIp + l4);
+  put_eth_ip(b, eth, ip, l4);
+  const std::size_t at = b.size();
+  detail::put16(b, udp.sport);
+  detail::put16(b, udp.dport);
+  detail::put16(b, static_cast<std::uint16_t>(l4));
+  detail::put16(b, 0);
+  b.insert(b.end(), payload.begin(), payload.end());
+  std::uint16_t c = static_cast<std::uint16_t>(~fold(sum16(View(b).subspan(at), pseudo(ip, l4))));
+  detail::set16(b, at + 6, c == 0 ? 0xffff : c);  // 0 would mean "no checksum"
+  return b;
+}
+
+Bytes encode_tcp(const Ethernet& eth, const Ipv4& ip_in, const Tcp& tcp, View payload) {
+  Ipv4 ip = ip_in;
+  ip.proto = kProtoTcp;
+  const std::size_t l4 = kTcp + payload.size();
+  Bytes b;
+  b.reserve(kEth + kIp + l4);
+  put_eth_ip(b, eth, ip, l4);
+  const std::size_t at = b.size();
+  detail::put16(b, tcp.sport);
+  detail::put16(b, tcp.dport);
+  detail::put32(b, tcp.seq);
+  detail::put32(b, tcp.ack);
+  detail::put8(b, 5 << 4);  // data offset: 5 words
+  detail::put8(b, tcp.flags);
+  detail::put16(b, tcp.window);
+  detail::put16(b, 0);  // checksum, below
+  detail::put16(b, 0);  // urgent pointer
+  b.insert(b.end(), payload.begin(), payload.end());
+  detail::set16(b, at + 16, static_cast<std::uint16_t>(~fold(sum16(View(b).subspan(at), pseudo(ip, l4)))));
+  return b;
+}
+
+Decoded<Frame> decode(View frame) {
+  In in(frame);
+  Frame f;
+  if (auto e = in.need("ethernet", 0, kEth)) return *e;
+  std::copy_n(frame.begin(), 6, f.eth.dst.begin());
+  std::copy_n(frame.begin() + 6, 6, f.eth.src.begin());
+  f.eth.type = in.u16(12);
+  if (f.eth.type != kEtherIpv4)
+    return DecodeError{"ethernet.type", 12, "not IPv4 (0x" + [&] {
+                         char t[8];
+                         std::snprintf(t, sizeof t, "%04x", f.eth.type);
+                         return std::string(t);
+                       }() + ")"};
+  if (auto e = in.need("ipv4", kEth, kIp)) return *e;
+  const std::uint8_t vihl = in.u8(kEth);
+  if (vihl >> 4 != 4) return DecodeError{"ipv4.version", kEth, "version " + std::to_string(vihl >> 4) + ", not 4"};
+  const std::size_t ihl = static_cast<std::size_t>(vihl & 0x0f) * 4;
+  if (ihl < kIp) return DecodeError{"ipv4.ihl", kEth, "header length " + std::to_string(ihl) + " is below 20"};
+  if (auto e = in.need("ipv4.options", kEth, ihl)) return *e;
+  const std::size_t total = in.u16(kEth + 2);
+  if (total < ihl) return DecodeError{"ipv4.total_length", kEth + 2, "shorter than the IPv4 header"};
+  if (auto e = in.need("ipv4.total_length", kEth, total)) return *e;
+  if (fold(sum16(frame.subspan(kEth, ihl))) != 0xffff)
+    return DecodeError{"ipv4.checksum", kEth + 10, "wrong header checksum (a rewritten header not fixed?)"};
+  f.ip.tos = in.u8(kEth + 1);
+  f.ip.id = in.u16(kEth + 4);
+  f.ip.ttl = in.u8(kEth + 8);
+  f.ip.proto = in.u8(kEth + 9);
+  f.ip.src = in.u32(kEth + 12);
+  f.ip.dst = in.u32(kEth + 16);
+  const std::size_t l4 = kEth + ihl, l4_len = total - ihl;
+  const View segment = frame.subspan(l4, l4_len);  // Ethernet padding beyond total is not ours
+  if (f.ip.proto == kProtoUdp) {
+    if (auto e = In(segment, l4).need("udp", 0, kUdp)) return *e;
+    In u(segment, l4);
+    const std::size_t len = u.u16(4);
+    if (len < kUdp || len != l4_len) return DecodeError{"udp.length", l4 + 4, "does not match the IPv4 length"};
+    if (u.u16(6) != 0 && fold(sum16(segment, pseudo(f.ip, l4_len))) != 0xffff)
+      return DecodeError{"udp.checksum", l4 + 6, "wrong checksum"};
+    f.l4 = Udp{u.u16(0), u.u16(2)};
+    f.payload_offset = l4 + kUdp;
+    f.payload_size = len - kUdp;
+    return f;
+  }
+  if (f.ip.proto == kProtoTcp) {
+    In t(segment, l4);
+    if (auto e = t.need("tcp", 0, kTcp)) return *e;
+    const std::size_t off = static_cast<std::size_t>(t.u8(12) >> 4) * 4;
+    if (off < kTcp) return DecodeError{"tcp.data_offset", l4 + 12, "header length " + std::to_string(off) + " is below 20"};
+    if (auto e = t.need("tcp.options", 0, off)) return *e;
+    if (fold(sum16(segment, pseudo(f.ip, l4_len))) != 0xffff)
+      return DecodeError{"tcp.checksum", l4 + 16, "wrong checksum"};
+    Tcp tcp;
+    tcp.sport = t.u16(0);
+    tcp.dport = t.u16(2);
+    tcp.seq = t.u32(4);
+    tcp.ack = t.u32(8);
+    tcp.flags = t.u8(13);
+    tcp.window = t.u16(14);
+    f.l4 = tcp;
+    f.payload_offset = l4 + off;
+    f.payload_size = l4_len - off;
+    return f;
+  }
+  return DecodeError{"ipv4.protocol", kEth + 9, "protocol " + std::to_string(f.ip.proto) + ", not UDP or TCP"};
+}
+
+}  // namespace weir::packet

@@ -1,0 +1,167 @@
+// impl/packet: the wire formats of the protocols' data planes, as real bytes (the papers'
+// artifacts put them on the wire this way). Every decoder checks lengths before it reads
+// and checksums where the format has them; a packet it refuses comes back with the field
+// and the byte offset at fault. Encoders write correct IPv4 and UDP/TCP checksums.
+//
+//   Ethernet (14) | IPv4 (20, options skipped) | UDP (8) or TCP (20, options skipped) | payload
+//
+// Beaver (OSDI'24 artifact):
+//   gateway -> backend: Ethernet + IPv4 + UDP (source port 12345) + the gateway's snapshot
+//   id (4 bytes, network order) + the client's whole original frame; the backend strips
+//   those 46 bytes.
+//   in-group (backend -> backend, TCP port 7000): a 14-bit snapshot id in the IPv4 header,
+//   ToS = id mod 256, TTL = ((id / 256) << 2) + 3, read back as tos + (ttl >> 2) * 256.
+//   controller -> gateway: UDP, first byte 1, then the new id (u32); the gateway answers
+//   with first byte 2, its id (u32) and the time it entered (u64, ns).
+// Pegasus (OSDI'20): a 20-byte header in UDP, then the value.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace weir::packet {
+
+using Bytes = std::vector<std::uint8_t>;
+using View = std::span<const std::uint8_t>;
+
+// Why a packet was refused: the field, where it starts in the frame, and the cause.
+struct DecodeError {
+  std::string field;  // "ipv4.checksum", "pegasus.op", ...
+  std::size_t offset = 0;
+  std::string cause;
+  std::string message() const;  // "ipv4.checksum at byte 24: ..."
+};
+template <class T>
+using Decoded = std::variant<T, DecodeError>;
+
+// ---- link, network, transport ----
+
+using Mac = std::array<std::uint8_t, 6>;
+inline constexpr std::uint16_t kEtherIpv4 = 0x0800;
+inline constexpr std::uint8_t kProtoTcp = 6, kProtoUdp = 17;
+
+struct Ethernet {
+  Mac dst{}, src{};
+  std::uint16_t type = kEtherIpv4;
+};
+
+struct Ipv4 {
+  std::uint8_t tos = 0;
+  std::uint16_t id = 0;
+  std::uint8_t ttl = 64;
+  std::uint8_t proto = kProtoUdp;
+  std::uint32_t src = 0, dst = 0;  // host order
+};
+
+struct Udp {
+  std::uint16_t sport = 0, dport = 0;
+};
+
+struct Tcp {
+  std::uint16_t sport = 0, dport = 0;
+  std::uint32_t seq = 0, ack = 0;
+  std::uint8_t flags = 0;  // FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10
+  std::uint16_t window = 65535;
+};
+
+// A decoded IPv4 frame: headers and where the transport payload lies in the frame.
+struct Frame {
+  Ethernet eth;
+  Ipv4 ip;
+  std::variant<Udp, Tcp> l4;
+  std::size_t payload_offset = 0;  // into the frame
+  std::size_t payload_size = 0;
+};
+
+// Ethernet + IPv4 + UDP or TCP around `payload`, checksums filled in.
+Bytes encode_udp(const Ethernet& eth, const Ipv4& ip, const Udp& udp, View payload);
+Bytes encode_tcp(const Ethernet& eth, const Ipv4& ip, const Tcp& tcp, View payload);
+// Checks lengths, versions and both checksums (a UDP checksum of 0 means none).
+Decoded<Frame> decode(View frame);
+
+// The IPv4 header checksum of the header at `ip_offset`, recomputed in place (after a
+// rewrite of ToS or TTL: a stale checksum makes a Linux receiver drop the packet).
+void fix_ipv4_checksum(Bytes& frame, std::size_t ip_offset = 14);
+// The Internet checksum (RFC 1071) of `data`, folded, not complemented, from `sum`.
+std::uint32_t sum16(View data, std::uint32_t sum = 0);
+std::uint16_t fold(std::uint32_t sum);
+
+// ---- Beaver ----
+
+namespace beaver {
+
+inline constexpr std::uint16_t kEncapSourcePort = 12345;
+inline constexpr std::uint16_t kInGroupPort = 7000;
+inline constexpr std::size_t kEncapOverhead = 14 + 20 + 8 + 4;  // 46
+// Snapshot ids are 14 bits on the in-group wire and compare as serial numbers.
+inline constexpr std::uint32_t kSsidSpace = 1u << 14;
+inline constexpr std::uint32_t kHalfWindow = 8191;
+
+// The id `ssid` (mod 2^14) as ToS and TTL, and back.
+struct TosTtl {
+  std::uint8_t tos = 0, ttl = 0;
+};
+TosTtl stamp(std::uint32_t ssid);
+std::uint32_t ssid_of(std::uint8_t tos, std::uint8_t ttl);
+// Whether a is newer than b: ahead by 1..kHalfWindow, modulo 2^14.
+bool newer(std::uint32_t a, std::uint32_t b);
+
+// gateway -> backend: the client's frame inside, stamped with the gateway's id.
+Bytes encapsulate(const Ethernet& eth, const Ipv4& ip, std::uint16_t dport, std::uint32_t ssid, View client_frame);
+struct Encapsulated {
+  Frame outer;
+  std::uint32_t ssid = 0;
+  std::size_t inner_offset = 0;  // the client's frame: kEncapOverhead when no IP options
+};
+Decoded<Encapsulated> decapsulate(View frame);
+
+// controller <-> gateway
+enum class ControlOp : std::uint8_t { Request = 1, Reply = 2 };
+struct Control {
+  ControlOp op = ControlOp::Request;
+  std::uint32_t ssid = 0;
+  std::uint64_t entered_ns = 0;  // Reply only
+};
+Bytes encode_control(const Control& c);  // the UDP payload
+Decoded<Control> decode_control(View payload, std::size_t offset = 0);
+
+}  // namespace beaver
+
+// ---- Pegasus ----
+
+namespace pegasus {
+
+inline constexpr std::uint16_t kP4Identifier = 0x5047;      // the P4 program
+inline constexpr std::uint16_t kSwitchIdentifier = 0x1573;  // the artifact's software switch
+inline constexpr std::size_t kHeaderSize = 20;
+
+enum class Op : std::uint8_t { Get = 0, Put = 1, Del = 2, RepR = 3, RepW = 4, RcReq = 5, RcAck = 6, PutFwd = 7 };
+inline constexpr std::uint8_t kOps = 8;
+
+struct Header {
+  std::uint16_t identifier = kP4Identifier;
+  Op op = Op::Get;
+  std::uint32_t keyhash = 0;
+  std::uint8_t client_id = 0, server_id = 0;
+  std::uint16_t load = 0;
+  std::uint32_t ver = 0;
+  std::uint32_t bitmap = 0;  // rset: one bit per server
+  std::uint8_t request_id = 0;
+};
+struct Message {
+  Header h;
+  Bytes value;
+};
+Bytes encode(const Message& m);  // the UDP payload
+// `identifier`: the one this deployment uses; another is refused.
+Decoded<Message> decode(View payload, std::uint16_t identifier, std::size_t offset = 0);
+
+}  // namespace pegasus
+
+}  // namespace weir::packet

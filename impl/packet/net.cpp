@@ -67,44 +67,49 @@ void fix_ipv4_checksum(Bytes& frame, std::size_t ip_offset) {
                 static_cast<std::uint16_t>(~fold(sum16(View(frame).subspan(ip_offset, ihl)))));
 }
 
-Bytes encode_udp(const Ethernet& eth, const Ipv4& ip_in, const Udp& udp, View payload) {
-  Ipv4 ip = ip_in;
-  ip.proto = kProtoUdp;
-  const std::size_t l4 = kUdp + payload.size();
+namespace {
+
+// Ethernet + IPv4 around a transport header (its checksum field zero, at `checksum_at`
+// within it) and `payload`; the transport checksum covers the pseudo-header.
+Bytes encode_l4(const Ethernet& eth, Ipv4 ip, std::uint8_t proto, const Bytes& header, std::size_t checksum_at,
+                View payload) {
+  ip.proto = proto;
+  const std::size_t l4 = header.size() + payload.size();
   Bytes b;
   b.reserve(kEth + kIp + l4);
   put_eth_ip(b, eth, ip, l4);
   const std::size_t at = b.size();
-  detail::put16(b, udp.sport);
-  detail::put16(b, udp.dport);
-  detail::put16(b, static_cast<std::uint16_t>(l4));
-  detail::put16(b, 0);
+  b.insert(b.end(), header.begin(), header.end());
   b.insert(b.end(), payload.begin(), payload.end());
   std::uint16_t c = static_cast<std::uint16_t>(~fold(sum16(View(b).subspan(at), pseudo(ip, l4))));
-  detail::set16(b, at + 6, c == 0 ? 0xffff : c);  // 0 would mean "no checksum"
+  if (c == 0 && proto == kProtoUdp) c = 0xffff;  // a UDP checksum of 0 would mean "none"
+  detail::set16(b, at + checksum_at, c);
   return b;
 }
 
-Bytes encode_tcp(const Ethernet& eth, const Ipv4& ip_in, const Tcp& tcp, View payload) {
-  Ipv4 ip = ip_in;
-  ip.proto = kProtoTcp;
-  const std::size_t l4 = kTcp + payload.size();
-  Bytes b;
-  b.reserve(kEth + kIp + l4);
-  put_eth_ip(b, eth, ip, l4);
-  const std::size_t at = b.size();
-  detail::put16(b, tcp.sport);
-  detail::put16(b, tcp.dport);
-  detail::put32(b, tcp.seq);
-  detail::put32(b, tcp.ack);
-  detail::put8(b, 5 << 4);  // data offset: 5 words
-  detail::put8(b, tcp.flags);
-  detail::put16(b, tcp.window);
-  detail::put16(b, 0);  // checksum, below
-  detail::put16(b, 0);  // urgent pointer
-  b.insert(b.end(), payload.begin(), payload.end());
-  detail::set16(b, at + 16, static_cast<std::uint16_t>(~fold(sum16(View(b).subspan(at), pseudo(ip, l4)))));
-  return b;
+}  // namespace
+
+Bytes encode_udp(const Ethernet& eth, const Ipv4& ip, const Udp& udp, View payload) {
+  Bytes h;
+  detail::put16(h, udp.sport);
+  detail::put16(h, udp.dport);
+  detail::put16(h, static_cast<std::uint16_t>(kUdp + payload.size()));
+  detail::put16(h, 0);  // checksum
+  return encode_l4(eth, ip, kProtoUdp, h, 6, payload);
+}
+
+Bytes encode_tcp(const Ethernet& eth, const Ipv4& ip, const Tcp& tcp, View payload) {
+  Bytes h;
+  detail::put16(h, tcp.sport);
+  detail::put16(h, tcp.dport);
+  detail::put32(h, tcp.seq);
+  detail::put32(h, tcp.ack);
+  detail::put8(h, 5 << 4);  // data offset: 5 words
+  detail::put8(h, tcp.flags);
+  detail::put16(h, tcp.window);
+  detail::put16(h, 0);  // checksum
+  detail::put16(h, 0);  // urgent pointer
+  return encode_l4(eth, ip, kProtoTcp, h, 16, payload);
 }
 
 Decoded<Frame> decode(View frame) {

@@ -116,6 +116,15 @@ TEST(HostileInput, ReplayRefusesWhatIsNotACounterexampleFile) {
   }
 }
 
+TEST(HostileInput, ANumberBeyondADoubleIsBadInputNotAnInternalError) {
+  // Found by the counterexample fuzz target: nlohmann throws out_of_range, not parse_error.
+  const std::string f = write_file("overflow.json", R"({"format": "weir-counterexample", "version": 1,
+    "model": "ring", "options": {}, "init": 0, "actions": [1E999]})");
+  CliRun r = weir("explore --replay " + f);
+  EXPECT_EQ(r.exit, 2) << r.err;
+  EXPECT_NE(r.err.find("not JSON: [json.exception.out_of_range.406] number overflow"), std::string::npos) << r.err;
+}
+
 TEST(HostileInput, CounterexampleKeysAppearOnce) {
   const std::string f = write_file("dup.json", R"({"format": "weir-counterexample", "version": 1, "model": "ring",
     "model": "beaver", "options": {}, "init": 0, "actions": []})");

@@ -43,29 +43,34 @@ Decoded<Encapsulated> decapsulate(View frame) {
   return x;
 }
 
-Bytes encode_control(const Control& c) {
+Bytes encode_request(const Request& r) {
   Bytes b;
-  detail::put8(b, static_cast<std::uint8_t>(c.op));
-  detail::put32(b, c.ssid);
-  if (c.op == ControlOp::Reply) detail::put64(b, c.entered_ns);
+  detail::put8(b, kSnapshotRequest);
+  detail::put32(b, r.ssid);
   return b;
 }
 
-Decoded<Control> decode_control(View payload, std::size_t offset) {
+Decoded<Request> decode_request(View payload, std::size_t offset) {
   detail::In in(payload, offset);
-  if (auto e = in.need("beaver.control.op", 0, 1)) return *e;
-  Control c;
-  const std::uint8_t op = in.u8(0);
-  if (op != 1 && op != 2)
-    return DecodeError{"beaver.control.op", offset, "op " + std::to_string(op) + ", not 1 (request) or 2 (reply)"};
-  c.op = static_cast<ControlOp>(op);
-  if (auto e = in.need("beaver.control.ssid", 1, 4)) return *e;
-  c.ssid = in.u32(1);
-  if (c.op == ControlOp::Reply) {
-    if (auto e = in.need("beaver.control.entered", 5, 8)) return *e;
-    c.entered_ns = in.u64(5);
-  }
-  return c;
+  if (auto e = in.need("beaver.request.type", 0, 1)) return *e;
+  if (in.u8(0) != kSnapshotRequest)
+    return DecodeError{"beaver.request.type", offset, "type " + std::to_string(in.u8(0)) + ", not 1 (snapshot)"};
+  if (auto e = in.need("beaver.request.ssid", 1, 4)) return *e;
+  return Request{in.u32(1)};
+}
+
+Bytes encode_reply(const Reply& r) {
+  Bytes b;
+  detail::put32(b, r.ssid);
+  detail::put64(b, r.entered);
+  return b;
+}
+
+Decoded<Reply> decode_reply(View payload, std::size_t offset) {
+  detail::In in(payload, offset);
+  if (auto e = in.need("beaver.reply.ssid", 0, 4)) return *e;
+  if (auto e = in.need("beaver.reply.entered", 4, 8)) return *e;
+  return Reply{in.u32(0), in.u64(4)};
 }
 
 }  // namespace weir::packet::beaver

@@ -12,7 +12,8 @@
 //   in-group (backend -> backend, TCP port 7000): a 14-bit snapshot id in the IPv4 header,
 //   ToS = id mod 256, TTL = ((id / 256) << 2) + 3, read back as tos + (ttl >> 2) * 256.
 //   controller -> gateway: UDP, first byte 1, then the new id (u32); the gateway answers
-//   with first byte 2, its id (u32) and the time it entered (u64, ns).
+//   with the id it was asked for (u32) and the time it received the request (u64), both
+//   in network order, and no type byte (load_balancer/src/load_balance.cc).
 // Pegasus (OSDI'20): a 20-byte header in UDP, then the value.
 #pragma once
 
@@ -121,15 +122,19 @@ struct Encapsulated {
 };
 Decoded<Encapsulated> decapsulate(View frame);
 
-// controller <-> gateway
-enum class ControlOp : std::uint8_t { Request = 1, Reply = 2 };
-struct Control {
-  ControlOp op = ControlOp::Request;
+// controller <-> gateway, as UDP payloads
+inline constexpr std::uint8_t kSnapshotRequest = 1;
+struct Request {
   std::uint32_t ssid = 0;
-  std::uint64_t entered_ns = 0;  // Reply only
 };
-Bytes encode_control(const Control& c);  // the UDP payload
-Decoded<Control> decode_control(View payload, std::size_t offset = 0);
+struct Reply {
+  std::uint32_t ssid = 0;       // the id the request asked for
+  std::uint64_t entered = 0;    // when the gateway received it, on its clock
+};
+Bytes encode_request(const Request& r);
+Decoded<Request> decode_request(View payload, std::size_t offset = 0);
+Bytes encode_reply(const Reply& r);
+Decoded<Reply> decode_reply(View payload, std::size_t offset = 0);
 
 }  // namespace beaver
 

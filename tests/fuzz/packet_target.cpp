@@ -27,7 +27,8 @@ int packet(const std::uint8_t* data, std::size_t size) {
   same_twice(encap, packet::beaver::decapsulate(v), size);
   if (auto* x = std::get_if<packet::beaver::Encapsulated>(&encap))
     require(x->inner_offset <= size, "an inner frame past the packet");
-  same_twice(packet::beaver::decode_control(v), packet::beaver::decode_control(v), size);
+  same_twice(packet::beaver::decode_request(v), packet::beaver::decode_request(v), size);
+  same_twice(packet::beaver::decode_reply(v), packet::beaver::decode_reply(v), size);
   for (std::uint16_t id : {packet::pegasus::kP4Identifier, packet::pegasus::kSwitchIdentifier}) {
     const auto m = packet::pegasus::decode(v, id);
     same_twice(m, packet::pegasus::decode(v, id), size);

@@ -49,11 +49,7 @@ std::optional<FiveTuple> flow_of(const packet::Frame& f) {
 
 std::span<const MutantInfo> mutants() { return kMutants; }
 
-std::optional<Mutant> parse_mutant(std::string_view name) {
-  for (const MutantInfo& m : kMutants)
-    if (m.name == name) return m.mutant;
-  return std::nullopt;
-}
+std::optional<Mutant> parse_mutant(std::string_view name) { return find_mutant(mutants(), name); }
 
 std::optional<std::uint32_t> advance(std::uint32_t current, std::uint32_t wire, std::uint32_t window) {
   const std::uint32_t ahead = (wire - current) % pb::kSsidSpace;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "impl/core/mutant.hpp"
 #include "impl/packet/packet.hpp"
 
 namespace weir::core::beaver {
@@ -35,11 +36,7 @@ enum class Mutant : std::uint8_t {
   WrapWindowMismatch,     // gateway compares ids with <, backend with <=: 8191 ahead moves one only
   TtlUnderflow,           // backend: stamps TTL without its 3-hop budget (ids below 256 leave TTL 0)
 };
-struct MutantInfo {
-  Mutant mutant;
-  std::string_view name;
-  std::string_view what;
-};
+using MutantInfo = core::MutantInfo<Mutant>;
 std::span<const MutantInfo> mutants();
 std::optional<Mutant> parse_mutant(std::string_view name);
 

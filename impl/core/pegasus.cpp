@@ -45,11 +45,7 @@ Bytes frame_to(std::uint32_t src, std::uint32_t dst, const pp::Message& m) {
 
 std::span<const MutantInfo> mutants() { return kMutants; }
 
-std::optional<Mutant> parse_mutant(std::string_view name) {
-  for (const MutantInfo& m : kMutants)
-    if (m.name == name) return m.mutant;
-  return std::nullopt;
-}
+std::optional<Mutant> parse_mutant(std::string_view name) { return find_mutant(mutants(), name); }
 
 // ---- switch ----
 

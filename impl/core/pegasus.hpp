@@ -27,6 +27,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "impl/core/mutant.hpp"
 #include "impl/packet/packet.hpp"
 
 namespace weir::core::pegasus {
@@ -43,11 +44,7 @@ enum class Mutant : std::uint8_t {
   ReadAnyServer,     // switch: reads go to any server, not only to rset
   NoDedup,           // switch gives a retried write a new version; servers run a copy again
 };
-struct MutantInfo {
-  Mutant mutant;
-  std::string_view name;
-  std::string_view what;
-};
+using MutantInfo = core::MutantInfo<Mutant>;
 std::span<const MutantInfo> mutants();
 std::optional<Mutant> parse_mutant(std::string_view name);
 

@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libz3-dev
   clang libclang-rt-14-dev
+  libboost-fiber-dev
 )
 
 missing=()

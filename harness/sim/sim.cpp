@@ -1,0 +1,228 @@
+#include "harness/sim/sim.hpp"
+
+#include <boost/fiber/all.hpp>
+#include <deque>
+#include <map>
+#include <queue>
+
+#include "harness/sim/scheduler.hpp"
+
+namespace weir::sim {
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+
+std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t n) {
+  const auto* p = static_cast<const std::uint8_t*>(data);
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * kFnvPrime;
+  return h;
+}
+
+}  // namespace
+
+struct Sim::Impl {
+  struct NodeState {
+    std::string name;
+    std::function<void(Node&)> body;
+    std::deque<Packet> inbox;
+    boost::fibers::mutex mtx;
+    boost::fibers::condition_variable cv;
+    bool waiting = false;
+    Wait wait = Wait::Idle;
+    bool finished = false;
+    std::uint64_t timer = 0;        // the token of the timer this node waits for
+    std::uint64_t timer_fired = 0;  // the last token that fired
+  };
+  struct Event {
+    Time time = 0;
+    std::uint64_t seq = 0;  // ties broken by scheduling order: deterministic
+    NodeId node = 0;
+    bool timer = false;
+    std::uint64_t token = 0;
+    Packet packet;
+    bool operator>(const Event& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+  };
+
+  explicit Impl(RunOptions o) : opts(o), rng(o.seed) {}
+
+  void record(const std::string& line) {
+    result.trace_hash = fnv(result.trace_hash, line.data(), line.size());
+    if (opts.keep_trace) result.trace.push_back(line);
+  }
+  void wake(NodeState& n) {
+    std::unique_lock lk(n.mtx);
+    n.cv.notify_all();
+  }
+  void schedule(Event e) {
+    e.seq = seq++;
+    events.push(std::move(e));
+  }
+
+  RunOptions opts;
+  std::mt19937_64 rng;
+  Time now = 0;
+  std::uint64_t seq = 0;
+  std::uint64_t next_token = 1;
+  bool stopping = false;
+  std::deque<NodeState> nodes;  // stable addresses
+  std::map<std::pair<NodeId, NodeId>, LinkModel> links;
+  LinkModel default_link;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
+  RunResult result;
+  bool ran = false;
+};
+
+// ---- Node ----
+
+const std::string& Node::name() const { return sim_->impl_->nodes[id_].name; }
+Time Node::now() const { return sim_->impl_->now; }
+std::mt19937_64& Node::rng() { return sim_->impl_->rng; }
+
+void Node::send(NodeId to, Bytes bytes) {
+  Sim::Impl& s = *sim_->impl_;
+  auto it = s.links.find({id_, to});
+  const LinkModel& link = it == s.links.end() ? s.default_link : it->second;
+  const std::uint64_t h = fnv(kFnvOffset, bytes.data(), bytes.size());
+  const std::string route = std::to_string(s.now) + " " + name() + "->" + s.nodes[to].name + " " +
+                            std::to_string(bytes.size()) + "B #" + std::to_string(h % 100000);
+  std::uniform_real_distribution<double> coin(0, 1);
+  if (link.drop > 0 && coin(s.rng) < link.drop) {
+    s.record(route + " dropped");
+    return;
+  }
+  const int copies = link.duplicate > 0 && coin(s.rng) < link.duplicate ? 2 : 1;
+  for (int c = 0; c < copies; ++c) {
+    std::uniform_int_distribution<Time> delay(link.delay_min, std::max(link.delay_min, link.delay_max));
+    Sim::Impl::Event e;
+    e.time = s.now + delay(s.rng);
+    e.node = to;
+    e.packet = Packet{id_, bytes, s.now};
+    s.record(route + " sent, arrives " + std::to_string(e.time) + (c ? " (duplicate)" : ""));
+    s.schedule(std::move(e));
+  }
+}
+
+Packet Node::receive(Wait wait) { return *receive_until(~Time{0}, wait); }
+
+std::optional<Packet> Node::receive_until(Time until, Wait wait) {
+  Sim::Impl& s = *sim_->impl_;
+  Sim::Impl::NodeState& n = s.nodes[id_];
+  std::uint64_t token = 0;
+  if (until != ~Time{0}) {
+    token = s.next_token++;
+    Sim::Impl::Event e;
+    e.time = std::max(until, s.now);
+    e.node = id_;
+    e.timer = true;
+    e.token = token;
+    s.schedule(std::move(e));
+  }
+  std::unique_lock lk(n.mtx);
+  n.waiting = true;
+  n.wait = wait;
+  n.timer = token;
+  n.cv.wait(lk, [&] { return !n.inbox.empty() || s.stopping || (token && n.timer_fired == token); });
+  n.waiting = false;
+  n.timer = 0;  // a timer still pending is stale now
+  if (s.stopping) throw Stopped{};
+  if (n.inbox.empty()) return std::nullopt;
+  Packet p = std::move(n.inbox.front());
+  n.inbox.pop_front();
+  return p;
+}
+
+void Node::sleep_until(Time t) {
+  Sim::Impl& s = *sim_->impl_;
+  Sim::Impl::NodeState& n = s.nodes[id_];
+  const std::uint64_t token = s.next_token++;
+  Sim::Impl::Event e;
+  e.time = std::max(t, s.now);
+  e.node = id_;
+  e.timer = true;
+  e.token = token;
+  s.schedule(std::move(e));
+  std::unique_lock lk(n.mtx);
+  n.waiting = true;
+  n.wait = Wait::Needed;
+  n.timer = token;
+  n.cv.wait(lk, [&] { return s.stopping || n.timer_fired == token; });
+  n.waiting = false;
+  n.timer = 0;
+  if (s.stopping) throw Stopped{};
+}
+
+// ---- Sim ----
+
+Sim::Sim(RunOptions opts) : impl_(std::make_unique<Impl>(opts)) { impl_->result.trace_hash = kFnvOffset; }
+Sim::~Sim() = default;
+
+NodeId Sim::add(std::string name, std::function<void(Node&)> body) {
+  Impl::NodeState& n = impl_->nodes.emplace_back();
+  n.name = std::move(name);
+  n.body = std::move(body);
+  return static_cast<NodeId>(impl_->nodes.size() - 1);
+}
+
+void Sim::link(NodeId from, NodeId to, LinkModel model) { impl_->links[{from, to}] = model; }
+void Sim::default_link(LinkModel model) { impl_->default_link = model; }
+Time Sim::now() const { return impl_->now; }
+std::uint64_t Sim::seed() const { return impl_->opts.seed; }
+
+RunResult Sim::run() {
+  Impl& s = *impl_;
+  if (s.ran) throw std::logic_error("sim: one run per Sim");
+  s.ran = true;
+  detail::SeededScheduler& sched = detail::SeededScheduler::on_this_thread();
+  detail::SeededScheduler::rng() = &s.rng;
+  std::vector<Node> handles;
+  handles.reserve(s.nodes.size());
+  for (NodeId i = 0; i < s.nodes.size(); ++i) handles.push_back(Node(*this, i));
+  std::vector<boost::fibers::fiber> fibers;
+  for (NodeId i = 0; i < s.nodes.size(); ++i)
+    fibers.emplace_back([&s, &handles, i] {
+      try {
+        s.nodes[i].body(handles[i]);
+      } catch (const Stopped&) {
+        // the run ended while this node waited
+      }
+      s.nodes[i].finished = true;
+    });
+  auto settle = [&] {  // every node runs until it waits
+    while (sched.ready_nodes() > 0) boost::this_fiber::yield();
+  };
+  for (;;) {
+    settle();
+    const bool budget = s.result.events >= s.opts.max_events || (!s.events.empty() && s.events.top().time > s.opts.max_time);
+    if (s.events.empty() || budget) {
+      s.result.budget_spent = budget;
+      for (const Impl::NodeState& n : s.nodes)
+        if (!n.finished && n.waiting && n.wait == Wait::Needed && !budget) s.result.waiting.push_back(n.name);
+      s.result.deadlock = !s.result.waiting.empty();
+      s.stopping = true;
+      for (Impl::NodeState& n : s.nodes) s.wake(n);
+      break;
+    }
+    Impl::Event e = s.events.top();
+    s.events.pop();
+    Impl::NodeState& n = s.nodes[e.node];
+    if (e.timer && n.timer != e.token) continue;  // a timeout whose packet came first
+    s.now = e.time;
+    ++s.result.events;
+    if (e.timer) {
+      s.record(std::to_string(s.now) + " timer " + n.name);
+      n.timer_fired = e.token;
+    } else {
+      s.record(std::to_string(s.now) + " " + s.nodes[e.packet.from].name + "->" + n.name + " delivered " +
+               std::to_string(e.packet.bytes.size()) + "B");
+      n.inbox.push_back(std::move(e.packet));
+    }
+    s.wake(n);
+  }
+  for (boost::fibers::fiber& f : fibers) f.join();
+  detail::SeededScheduler::rng() = nullptr;
+  s.result.end = s.now;
+  return s.result;
+}
+
+}  // namespace weir::sim

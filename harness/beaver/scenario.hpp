@@ -1,0 +1,49 @@
+// harness/beaver: Beaver's cores (impl/core/beaver) run in the simulator (harness/sim)
+// among clients, out-group services that carry causality back in, and an initiator;
+// the run is recorded as an execution for `weir check cut`. The recorder here is the
+// only link between the cores and the checker: the cores never see it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/cut/execution.hpp"
+#include "harness/sim/sim.hpp"
+#include "impl/core/beaver.hpp"
+
+namespace weir::harness::beaver {
+
+struct Scenario {
+  unsigned gateways = 2;
+  unsigned backends = 4;
+  unsigned services = 2;        // out-group: each sends what it gets back in through a gateway
+  unsigned clients = 1;
+  unsigned requests = 20;       // per client
+  unsigned snapshots = 3;
+  // Between a client's requests. Sparse traffic is where Beaver's race lives: dense
+  // traffic through the first gateway marks every backend before a chain gets round.
+  sim::Time request_gap_max = 100;
+  sim::Time hop_min = 11, hop_max = 16;  // one hop of an external chain (3 hops: tau_min = 33)
+  sim::Time entry_skew_max = 60;  // initiator -> gateway: when each gateway enters (beyond tau_min: a race)
+  sim::Time reply_max = 10;       // gateway -> initiator
+  sim::Time link_max = 5;         // every other link: 1..link_max
+  sim::Time threshold = 33;       // accept when t1 - t0 is below it
+  double in_group_chatter = 0.1;  // a backend tells another backend about a request
+  double drop = 0, duplicate = 0; // on links to and among backends
+  core::beaver::Mutant mutant = core::beaver::Mutant::None;
+  std::uint64_t seed = 1;
+};
+
+struct Outcome {
+  cut::Execution execution;              // accepted snapshots only (a rejected one may be inconsistent)
+  std::vector<std::uint32_t> accepted, rejected;
+  sim::RunResult run;
+  std::vector<std::string> problems;     // what the harness saw go wrong on the wire
+  bool consistent_online = true;         // the simulator's own invariant, judged as the run went
+  std::vector<std::uint32_t> inconsistent_online;  // the snapshot ids it found broken
+};
+
+Outcome run(const Scenario& s);
+
+}  // namespace weir::harness::beaver

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   Runner run_cut = add_check_cut(*check);
   Runner run_explore = add_explore(app);
   Runner run_bound = add_bound(app);
+  Runner run_fuzz = add_fuzz(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     if (check->got_subcommand("cut")) return finish(run_cut());
     if (app.got_subcommand("explore")) return finish(run_explore());
     if (app.got_subcommand("bound")) return finish(run_bound());
+    if (app.got_subcommand("fuzz")) return finish(run_fuzz());
   } catch (const std::bad_alloc&) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
     return kUnknown;

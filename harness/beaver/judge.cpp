@@ -1,0 +1,75 @@
+#include "harness/beaver/judge.hpp"
+
+#include <functional>
+
+#include "checker/cut/cut.hpp"
+
+namespace weir::harness::beaver {
+
+std::optional<std::string> failure(const Outcome& o) {
+  if (o.run.deadlock) {
+    std::string who;
+    for (const std::string& n : o.run.waiting) who.append(who.empty() ? "" : ", ").append(n);
+    return "deadlock: " + who + " waited for what never came";
+  }
+  if (!o.problems.empty()) return o.problems.front();
+  auto checked = cut::check(o.execution);
+  if (auto* e = std::get_if<cut::ReadError>(&checked)) return "the recorded execution is malformed: " + e->message();
+  const cut::Result& r = std::get<cut::Result>(checked);
+  if (!r.consistent) return cut::explain(o.execution, r.violations.front());
+  return std::nullopt;
+}
+
+std::size_t size_of(const Scenario& s) { return run(s).execution.events.size(); }
+
+Shrunk shrink(Scenario failing, unsigned seeds_per_step) {
+  Shrunk out;
+  out.scenario = failing;
+  auto fails = [&](Scenario& candidate) -> bool {
+    const std::uint64_t original = candidate.seed;
+    for (unsigned k = 0; k <= seeds_per_step; ++k) {
+      candidate.seed = k == 0 ? original : original + k;
+      ++out.runs;
+      if (auto why = failure(run(candidate))) {
+        out.what = *why;
+        return true;
+      }
+    }
+    candidate.seed = original;
+    return false;
+  };
+  {
+    Scenario s = failing;
+    if (!fails(s)) return out;  // not a failure to begin with
+    out.scenario = s;
+  }
+  // Each step: a smaller value for one knob.
+  const std::vector<std::function<bool(Scenario&)>> steps = {
+      [](Scenario& s) { return s.requests > 1 ? (s.requests = s.requests / 2, true) : false; },
+      [](Scenario& s) { return s.requests > 1 ? (--s.requests, true) : false; },
+      [](Scenario& s) { return s.snapshots > 1 ? (--s.snapshots, true) : false; },
+      [](Scenario& s) { return s.clients > 1 ? (--s.clients, true) : false; },
+      [](Scenario& s) { return s.services > 1 ? (--s.services, true) : false; },
+      [](Scenario& s) { return s.backends > 2 ? (--s.backends, true) : false; },
+      [](Scenario& s) { return s.gateways > 1 ? (--s.gateways, true) : false; },
+      [](Scenario& s) { return s.drop > 0 ? (s.drop = 0, true) : false; },
+      [](Scenario& s) { return s.duplicate > 0 ? (s.duplicate = 0, true) : false; },
+      [](Scenario& s) { return s.in_group_chatter > 0 ? (s.in_group_chatter = 0, true) : false; },
+      [](Scenario& s) { return s.hop_max > s.hop_min ? (s.hop_max = s.hop_min + (s.hop_max - s.hop_min) / 2, true) : false; },
+      [](Scenario& s) { return s.request_gap_max > 1 ? (s.request_gap_max /= 2, true) : false; },
+  };
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (const auto& step : steps) {
+      Scenario candidate = out.scenario;
+      if (!step(candidate)) continue;
+      if (fails(candidate)) {
+        out.scenario = candidate;
+        progress = true;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace weir::harness::beaver

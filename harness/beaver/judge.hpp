@@ -1,0 +1,30 @@
+// Judging a simulated Beaver run and shrinking a failing one (harness/beaver).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "harness/beaver/scenario.hpp"
+
+namespace weir::harness::beaver {
+
+// Why the run failed, in words, or nothing: a deadlock, a problem on the wire, or an
+// accepted snapshot the cut checker finds inconsistent or incomplete (its explanation).
+std::optional<std::string> failure(const Outcome& o);
+
+// A smaller scenario that still fails: fewer requests, snapshots, services, backends,
+// gateways, no loss or duplication, shorter delays; each step keeps the change if the
+// run with the same seed, or one of `seeds_per_step` others, still fails. Greedy, our own
+// (the scenario is a handful of numbers: rapidcheck's shrinking would need the run as a
+// generated value). `runs` counts the simulations it took.
+struct Shrunk {
+  Scenario scenario;
+  std::string what;
+  std::size_t runs = 0;
+};
+Shrunk shrink(Scenario failing, unsigned seeds_per_step = 64);
+
+// The size a reader has to follow: events in the recorded execution.
+std::size_t size_of(const Scenario& s);
+
+}  // namespace weir::harness::beaver

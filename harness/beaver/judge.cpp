@@ -23,26 +23,6 @@ std::optional<std::string> failure(const Outcome& o) {
 std::size_t size_of(const Scenario& s) { return run(s).execution.events.size(); }
 
 Shrunk shrink(Scenario failing, unsigned seeds_per_step) {
-  Shrunk out;
-  out.scenario = failing;
-  auto fails = [&](Scenario& candidate) -> bool {
-    const std::uint64_t original = candidate.seed;
-    for (unsigned k = 0; k <= seeds_per_step; ++k) {
-      candidate.seed = k == 0 ? original : original + k;
-      ++out.runs;
-      if (auto why = failure(run(candidate))) {
-        out.what = *why;
-        return true;
-      }
-    }
-    candidate.seed = original;
-    return false;
-  };
-  {
-    Scenario s = failing;
-    if (!fails(s)) return out;  // not a failure to begin with
-    out.scenario = s;
-  }
   // Each step: a smaller value for one knob.
   const std::vector<std::function<bool(Scenario&)>> steps = {
       [](Scenario& s) { return s.requests > 1 ? (s.requests = s.requests / 2, true) : false; },
@@ -58,18 +38,7 @@ Shrunk shrink(Scenario failing, unsigned seeds_per_step) {
       [](Scenario& s) { return s.hop_max > s.hop_min ? (s.hop_max = s.hop_min + (s.hop_max - s.hop_min) / 2, true) : false; },
       [](Scenario& s) { return s.request_gap_max > 1 ? (s.request_gap_max /= 2, true) : false; },
   };
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (const auto& step : steps) {
-      Scenario candidate = out.scenario;
-      if (!step(candidate)) continue;
-      if (fails(candidate)) {
-        out.scenario = candidate;
-        progress = true;
-      }
-    }
-  }
-  return out;
+  return sim::shrink(failing, steps, [](const Scenario& s) { return failure(run(s)); }, seeds_per_step);
 }
 
 }  // namespace weir::harness::beaver

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "harness/beaver/scenario.hpp"
+#include "harness/sim/shrink.hpp"
 
 namespace weir::harness::beaver {
 
@@ -12,16 +13,9 @@ namespace weir::harness::beaver {
 // accepted snapshot the cut checker finds inconsistent or incomplete (its explanation).
 std::optional<std::string> failure(const Outcome& o);
 
-// A smaller scenario that still fails: fewer requests, snapshots, services, backends,
-// gateways, no loss or duplication, shorter delays; each step keeps the change if the
-// run with the same seed, or one of `seeds_per_step` others, still fails. Greedy, our own
-// (the scenario is a handful of numbers: rapidcheck's shrinking would need the run as a
-// generated value). `runs` counts the simulations it took.
-struct Shrunk {
-  Scenario scenario;
-  std::string what;
-  std::size_t runs = 0;
-};
+// A smaller scenario that still fails: fewer requests, snapshots, clients, services,
+// backends, gateways, no loss or duplication, shorter delays (harness/sim/shrink.hpp).
+using Shrunk = sim::Shrunk<Scenario>;
 Shrunk shrink(Scenario failing, unsigned seeds_per_step = 64);
 
 // The size a reader has to follow: events in the recorded execution.

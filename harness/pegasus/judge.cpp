@@ -1,0 +1,41 @@
+#include "harness/pegasus/judge.hpp"
+
+#include <functional>
+
+#include "checker/lin/lin.hpp"
+
+namespace weir::harness::pegasus {
+
+std::optional<std::string> failure(const Outcome& o) {
+  if (o.run.deadlock) return std::string("deadlock");
+  if (!o.problems.empty()) return o.problems.front();
+  lin::ReadOptions ro;
+  ro.spec = spec::SpecKind::Kv;
+  ro.format = lin::Format::Jsonl;
+  auto h = lin::parse_history(o.history, "pegasus-run", ro);
+  if (auto* e = std::get_if<lin::ReadError>(&h)) return "the recorded history is malformed: " + e->message();
+  lin::CheckOptions co;
+  co.jobs = 1;
+  co.timeout_seconds = 10;
+  const lin::Result r = lin::check(std::get<lin::History>(h), co);
+  if (r.verdict != lin::Verdict::Violation) return std::nullopt;
+  std::string why = "not linearizable";
+  if (r.witness && !r.witness->partition.empty()) why.append(" on key ").append(r.witness->partition);
+  return why;
+}
+
+Shrunk shrink(Scenario failing, unsigned seeds_per_step) {
+  const std::vector<std::function<bool(Scenario&)>> steps = {
+      [](Scenario& s) { return s.operations > 1 ? (s.operations = s.operations / 2, true) : false; },
+      [](Scenario& s) { return s.operations > 1 ? (--s.operations, true) : false; },
+      [](Scenario& s) { return s.clients > 1 ? (--s.clients, true) : false; },
+      [](Scenario& s) { return s.keys > 1 ? (--s.keys, true) : false; },
+      [](Scenario& s) { return s.servers > 1 ? (--s.servers, true) : false; },
+      [](Scenario& s) { return s.drop > 0 ? (s.drop = 0, true) : false; },
+      [](Scenario& s) { return s.duplicate > 0 ? (s.duplicate = 0, true) : false; },
+      [](Scenario& s) { return s.link_max > s.link_min ? (s.link_max = s.link_min + (s.link_max - s.link_min) / 2, true) : false; },
+  };
+  return sim::shrink(failing, steps, [](const Scenario& s) { return failure(run(s)); }, seeds_per_step);
+}
+
+}  // namespace weir::harness::pegasus

@@ -1,6 +1,7 @@
-// `weir fuzz beaver [options]`: seeded simulations of Beaver's cores until a run fails or
-// the budget ends; a failure is shrunk, written as a reproducer and as the execution the
-// checker judged. `weir fuzz --replay FILE` runs a reproducer again.
+// `weir fuzz beaver|pegasus [options]`: seeded simulations of a protocol's cores until a
+// run fails or the budget ends; a failure is shrunk and written as a reproducer, beside
+// the file the checker judged (an execution for Beaver, a history for Pegasus).
+// `weir fuzz --replay FILE` runs a reproducer again.
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -10,208 +11,301 @@
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "harness/beaver/judge.hpp"
+#include "harness/pegasus/judge.hpp"
 
 namespace weir::cli {
 namespace {
 
 namespace hb = harness::beaver;
+namespace hp = harness::pegasus;
 constexpr const char* kFormat = "weir-fuzz-reproducer";
 constexpr int kVersion = 1;
 
-struct FuzzArgs {
+// What differs between protocols: the scenario's knobs, the cores' mutants, and what the
+// checker judged.
+struct Beaver {
+  using Scenario = hb::Scenario;
+  using Outcome = hb::Outcome;
+  static constexpr const char* kName = "beaver";
+  static auto mutants() { return core::beaver::mutants(); }
+  static auto parse_mutant(std::string_view n) { return core::beaver::parse_mutant(n); }
+  template <class F>
+  static void knobs(Scenario& s, F&& f) {
+    f("gateways", s.gateways, 1, 16);
+    f("backends", s.backends, 1, 64);
+    f("services", s.services, 0, 16);
+    f("clients", s.clients, 1, 64);
+    f("requests", s.requests, 1, 10000);
+    f("snapshots", s.snapshots, 1, 250);
+    f("request-gap-max", s.request_gap_max, 1, 1'000'000);
+    f("hop-min", s.hop_min, 1, 1'000'000);
+    f("hop-max", s.hop_max, 1, 1'000'000);
+    f("entry-skew-max", s.entry_skew_max, 1, 1'000'000);
+    f("reply-max", s.reply_max, 1, 1'000'000);
+    f("link-max", s.link_max, 1, 1'000'000);
+    f("threshold", s.threshold, 0, 1'000'000);
+    f("chatter", s.in_group_chatter, 0, 1);
+    f("drop", s.drop, 0, 0.9);
+    f("duplicate", s.duplicate, 0, 0.9);
+  }
+  static Outcome run(const Scenario& s) { return hb::run(s); }
+  static std::optional<std::string> failure(const Outcome& o) { return hb::failure(o); }
+  static hb::Shrunk shrink(const Scenario& s) { return hb::shrink(s); }
+  static std::size_t size(const Outcome& o) { return o.execution.events.size(); }
+  static const char* unit() { return "recorded events"; }
+  static std::string judged(const Outcome& o, const std::string& base) {
+    const std::string file = base + ".execution.jsonl";
+    std::ofstream(file) << cut::to_jsonl(o.execution);
+    std::string line = "the run as an execution for weir check cut: " + file + " (" +
+                       std::to_string(o.execution.events.size()) + " events; accepted snapshots:";
+    for (std::uint32_t n : o.accepted) line.append(" ").append(std::to_string(n));
+    return line + ")";
+  }
+};
+
+struct Pegasus {
+  using Scenario = hp::Scenario;
+  using Outcome = hp::Outcome;
+  static constexpr const char* kName = "pegasus";
+  static auto mutants() { return core::pegasus::mutants(); }
+  static auto parse_mutant(std::string_view n) { return core::pegasus::parse_mutant(n); }
+  template <class F>
+  static void knobs(Scenario& s, F&& f) {
+    f("servers", s.servers, 1, 32);
+    f("clients", s.clients, 1, 200);
+    f("operations", s.operations, 1, 10000);
+    f("keys", s.keys, 1, 1000);
+    f("hot", s.hot, 0, 1000);
+    f("reads", s.reads, 0, 1);
+    f("link-min", s.link_min, 1, 1'000'000);
+    f("link-max", s.link_max, 1, 1'000'000);
+    f("retry-after", s.retry_after, 1, 1'000'000);
+    f("drop", s.drop, 0, 0.9);
+    f("duplicate", s.duplicate, 0, 0.9);
+  }
+  static Outcome run(const Scenario& s) { return hp::run(s); }
+  static std::optional<std::string> failure(const Outcome& o) { return hp::failure(o); }
+  static hp::Shrunk shrink(const Scenario& s) { return hp::shrink(s); }
+  static std::size_t size(const Outcome& o) { return o.operations; }
+  static const char* unit() { return "operations"; }
+  static std::string judged(const Outcome& o, const std::string& base) {
+    const std::string file = base + ".history.jsonl";
+    std::ofstream(file) << o.history;
+    return "the clients' history for weir check lin --spec kv: " + file + " (" + std::to_string(o.operations) +
+           " operations)";
+  }
+};
+
+struct Common {
   std::uint64_t runs = 1000;
   std::uint64_t seed = 1;
   double time_limit = 0;
   std::string mutant = "none";
   bool check_determinism = false;
   bool no_shrink = false;
-  std::string replay;
-  std::string reproducer = "fuzz-beaver.json";
-  hb::Scenario scenario;
+  std::string reproducer;  // default: fuzz-PROTOCOL.json
 };
 
-// The scenario's knobs, each with its JSON name: the reproducer stores them all.
-template <class F>
-void each_knob(hb::Scenario& s, F&& f) {
-  f("gateways", s.gateways);
-  f("backends", s.backends);
-  f("services", s.services);
-  f("clients", s.clients);
-  f("requests", s.requests);
-  f("snapshots", s.snapshots);
-  f("request-gap-max", s.request_gap_max);
-  f("hop-min", s.hop_min);
-  f("hop-max", s.hop_max);
-  f("entry-skew-max", s.entry_skew_max);
-  f("reply-max", s.reply_max);
-  f("link-max", s.link_max);
-  f("threshold", s.threshold);
-  f("chatter", s.in_group_chatter);
-  f("drop", s.drop);
-  f("duplicate", s.duplicate);
+template <class P>
+std::string mutant_name(const typename P::Scenario& s) {
+  return std::string(P::mutants()[static_cast<std::size_t>(s.mutant)].name);
 }
 
-nlohmann::json to_json(hb::Scenario s) {
-  nlohmann::json j = {{"format", kFormat}, {"version", kVersion}, {"protocol", "beaver"}, {"seed", s.seed},
-                      {"mutant", std::string(core::beaver::mutants()[static_cast<std::size_t>(s.mutant)].name)}};
-  each_knob(s, [&](const char* name, const auto& v) { j["scenario"][name] = v; });
+template <class P>
+nlohmann::json to_json(typename P::Scenario s) {
+  nlohmann::json j = {{"format", kFormat}, {"version", kVersion}, {"protocol", P::kName}, {"seed", s.seed},
+                      {"mutant", mutant_name<P>(s)}};
+  P::knobs(s, [&](const char* name, const auto& v, double, double) { j["scenario"][name] = v; });
   return j;
 }
 
-std::variant<hb::Scenario, std::string> from_json(const std::string& path) {
-  auto text = input::read(path);
-  if (auto* why = std::get_if<std::string>(&text)) return *why;
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(std::get<input::Text>(text).view());
-  } catch (const nlohmann::json::exception& e) {
-    return std::string("not JSON: ") + e.what();
-  }
-  if (!j.is_object() || j.value("format", nlohmann::json()) != kFormat)
-    return std::string("not a weir fuzz reproducer (no \"format\": \"weir-fuzz-reproducer\")");
-  if (j.value("version", nlohmann::json()) != kVersion) return std::string("unsupported reproducer version");
-  if (j.value("protocol", nlohmann::json()) != "beaver") return std::string("\"protocol\" must be \"beaver\"");
-  hb::Scenario s;
+template <class P>
+std::variant<typename P::Scenario, std::string> from_json(const nlohmann::json& j) {
+  typename P::Scenario s;
   const auto seed = j.find("seed");
   if (seed == j.end() || !seed->is_number_unsigned()) return std::string("\"seed\" must be a whole number");
   s.seed = seed->get<std::uint64_t>();
   const auto mutant = j.find("mutant");
-  if (mutant == j.end() || !mutant->is_string() || !core::beaver::parse_mutant(mutant->get<std::string>()))
-    return std::string("\"mutant\" must name one of the Beaver core's mutants");
-  s.mutant = *core::beaver::parse_mutant(mutant->get<std::string>());
+  if (mutant == j.end() || !mutant->is_string() || !P::parse_mutant(mutant->get<std::string>()))
+    return std::string("\"mutant\" must name one of the ") + P::kName + " cores' mutants";
+  s.mutant = *P::parse_mutant(mutant->get<std::string>());
   const auto sc = j.find("scenario");
   if (sc == j.end() || !sc->is_object()) return std::string("\"scenario\" must be an object");
   std::string bad;
-  each_knob(s, [&](const char* name, auto& v) {
+  P::knobs(s, [&](const char* name, auto& v, double lo, double hi) {
     using T = std::decay_t<decltype(v)>;
     const auto it = sc->find(name);
     if (it == sc->end()) return;
-    if constexpr (std::is_floating_point_v<T>) {
-      if (!it->is_number() || it->template get<double>() < 0 || it->template get<double>() > 1) bad = name;
-      else v = it->template get<double>();
-    } else {
-      if (!it->is_number_unsigned() || it->template get<std::uint64_t>() > 1'000'000) bad = name;
-      else v = static_cast<T>(it->template get<std::uint64_t>());
-    }
+    const bool ok = it->is_number() && (std::is_floating_point_v<T> || it->is_number_unsigned()) &&
+                    it->template get<double>() >= lo && it->template get<double>() <= hi;
+    if (!ok) bad = name;
+    else v = it->template get<T>();
   });
   if (!bad.empty()) return "scenario \"" + bad + "\" is out of range";
   return s;
 }
 
-// Writes the reproducer and the execution; prints what failed and how to replay it.
-void report_failure(const hb::Scenario& s, const std::string& what, const std::string& reproducer) {
-  const hb::Outcome o = hb::run(s);
-  std::cout << "  " << what << "\n";
-  std::ofstream(reproducer) << json_text(to_json(s)) << "\n";
-  std::string execution = reproducer;
-  if (execution.size() > 5 && execution.compare(execution.size() - 5, 5, ".json") == 0) execution.resize(execution.size() - 5);
-  execution.append(".execution.jsonl");
-  std::ofstream(execution) << cut::to_jsonl(o.execution);
-  std::cout << "  reproducer: " << reproducer << " (replay it: weir fuzz --replay " << reproducer << ")\n"
-            << "  the run as an execution for weir check cut: " << execution << " (" << o.execution.events.size()
-            << " events; accepted snapshots:";
-  for (std::uint32_t n : o.accepted) std::cout << " " << n;
-  std::cout << ")\n";
+template <class P>
+void report(const typename P::Scenario& s, const std::string& what, const std::string& reproducer) {
+  const typename P::Outcome o = P::run(s);
+  std::ofstream(reproducer) << json_text(to_json<P>(s)) << "\n";
+  std::string base = reproducer;
+  if (base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0) base.resize(base.size() - 5);
+  std::cout << "  " << what << "\n"
+            << "  reproducer: " << reproducer << " (replay it: weir fuzz --replay " << reproducer << ")\n"
+            << "  " << P::judged(o, base) << "\n";
 }
 
-int replay(const std::string& path) {
-  auto read = from_json(path);
-  if (auto* why = std::get_if<std::string>(&read)) {
-    std::cerr << input::display_name(path) << ": " << *why << "\n";
-    return kBadInput;
-  }
-  const hb::Scenario& s = std::get<hb::Scenario>(read);
-  const hb::Outcome o = hb::run(s);
-  std::cout << "beaver (mutant " << core::beaver::mutants()[static_cast<std::size_t>(s.mutant)].name << ", seed "
-            << s.seed << "): " << o.run.events << " simulated events, " << o.execution.events.size()
-            << " recorded\n";
-  if (auto why = hb::failure(o)) {
+template <class P>
+int replay_as(const typename P::Scenario& s) {
+  const typename P::Outcome o = P::run(s);
+  std::cout << P::kName << " (mutant " << mutant_name<P>(s) << ", seed " << s.seed << "): " << o.run.events
+            << " simulated events, " << P::size(o) << " " << P::unit() << "\n";
+  if (auto why = P::failure(o)) {
     std::cout << "  reproduced: " << *why << "\n";
     return kViolation;
   }
-  std::cout << "  not reproduced: every accepted snapshot is consistent\n";
+  std::cout << "  not reproduced: the run passes its checks\n";
   return kHolds;
 }
 
-int run(FuzzArgs a) {
-  if (!a.replay.empty()) return replay(a.replay);
-  const auto m = core::beaver::parse_mutant(a.mutant);
-  if (!m) {
-    std::string names;
-    for (const auto& info : core::beaver::mutants()) names.append(names.empty() ? "" : ", ").append(info.name);
-    std::cerr << "weir: fuzz beaver: --mutant " << input::excerpt(a.mutant) << ": not a mutant of the Beaver core; its mutants: "
-              << names << "\n";
+int replay(const std::string& path) {
+  const std::string name = input::display_name(path);
+  auto text = input::read(path);
+  if (auto* why = std::get_if<std::string>(&text)) {
+    std::cerr << name << ": " << *why << "\n";
     return kBadInput;
   }
-  a.scenario.mutant = *m;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(std::get<input::Text>(text).view());
+  } catch (const nlohmann::json::exception& e) {
+    std::cerr << name << ": not JSON: " << e.what() << "\n";
+    return kBadInput;
+  }
+  auto fail = [&](const std::string& why) {
+    std::cerr << name << ": " << why << "\n";
+    return kBadInput;
+  };
+  if (!j.is_object() || j.value("format", nlohmann::json()) != kFormat)
+    return fail("not a weir fuzz reproducer (no \"format\": \"weir-fuzz-reproducer\")");
+  if (j.value("version", nlohmann::json()) != kVersion) return fail("unsupported reproducer version");
+  const nlohmann::json protocol = j.value("protocol", nlohmann::json());
+  if (protocol == Beaver::kName) {
+    auto s = from_json<Beaver>(j);
+    if (auto* why = std::get_if<std::string>(&s)) return fail(*why);
+    return replay_as<Beaver>(std::get<Beaver::Scenario>(s));
+  }
+  if (protocol == Pegasus::kName) {
+    auto s = from_json<Pegasus>(j);
+    if (auto* why = std::get_if<std::string>(&s)) return fail(*why);
+    return replay_as<Pegasus>(std::get<Pegasus::Scenario>(s));
+  }
+  return fail("\"protocol\" must be \"beaver\" or \"pegasus\"");
+}
+
+template <class P>
+int fuzz(const Common& a, typename P::Scenario scenario) {
+  const auto m = P::parse_mutant(a.mutant);
+  if (!m) {
+    std::string names;
+    for (const auto& info : P::mutants()) names.append(names.empty() ? "" : ", ").append(info.name);
+    std::cerr << "weir: fuzz " << P::kName << ": --mutant " << input::excerpt(a.mutant) << ": not a mutant of the "
+              << P::kName << " cores; their mutants: " << names << "\n";
+    return kBadInput;
+  }
+  scenario.mutant = *m;
+  const std::string reproducer = a.reproducer.empty() ? std::string("fuzz-") + P::kName + ".json" : a.reproducer;
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t done = 0, events = 0;
   for (; done < a.runs; ++done) {
     if (a.time_limit > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > a.time_limit)
       break;
-    hb::Scenario s = a.scenario;
+    typename P::Scenario s = scenario;
     s.seed = a.seed + done;
-    const hb::Outcome o = hb::run(s);
+    const typename P::Outcome o = P::run(s);
     events += o.run.events;
-    if (a.check_determinism) {
-      const hb::Outcome again = hb::run(s);
-      if (again.run.trace_hash != o.run.trace_hash) {
-        std::cerr << "weir: internal error: seed " << s.seed
-                  << " gave two different runs: the simulator is not deterministic (a bug in weir)\n";
-        return kInternal;
-      }
+    if (a.check_determinism && P::run(s).run.trace_hash != o.run.trace_hash) {
+      std::cerr << "weir: internal error: seed " << s.seed
+                << " gave two different runs: the simulator is not deterministic (a bug in weir)\n";
+      return kInternal;
     }
-    if (auto why = hb::failure(o)) {
-      std::cout << "beaver (mutant " << a.mutant << "): FAILURE at seed " << s.seed << ", run " << done + 1 << ":\n";
-      hb::Scenario shown = s;
-      if (!a.no_shrink) {
-        const std::size_t before = o.execution.events.size();
-        const hb::Shrunk sh = hb::shrink(s);
-        shown = sh.scenario;
-        std::cout << "  shrunk in " << sh.runs << " runs: " << before << " recorded events -> "
-                  << hb::run(shown).execution.events.size() << " (requests " << s.requests << " -> "
-                  << shown.requests << ", snapshots " << s.snapshots << " -> " << shown.snapshots << ", seed "
-                  << shown.seed << ")\n";
-        why = sh.what;
-      }
-      report_failure(shown, *why, a.reproducer);
-      return kViolation;
+    auto why = P::failure(o);
+    if (!why) continue;
+    std::cout << P::kName << " (mutant " << a.mutant << "): FAILURE at seed " << s.seed << ", run " << done + 1 << ":\n";
+    typename P::Scenario shown = s;
+    if (!a.no_shrink) {
+      const auto sh = P::shrink(s);
+      shown = sh.scenario;
+      why = sh.what;
+      std::cout << "  shrunk in " << sh.runs << " runs: " << P::size(o) << " " << P::unit() << " -> "
+                << P::size(P::run(shown)) << " (seed " << shown.seed << ")\n";
     }
+    report<P>(shown, *why, reproducer);
+    return kViolation;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "beaver (mutant " << a.mutant << "): " << done << " runs, seeds " << a.seed << ".." << a.seed + done - 1
-            << ", no failure (" << events << " simulated events in " << secs << " s; no failure is no proof)\n";
+  std::cout << P::kName << " (mutant " << a.mutant << "): " << done << " runs, seeds " << a.seed << ".."
+            << a.seed + done - 1 << ", no failure (" << events << " simulated events in " << secs
+            << " s; no failure is no proof)\n";
   return kHolds;
+}
+
+void add_common(CLI::App* c, Common& a) {
+  c->add_option("--runs", a.runs, "seeded runs (seed, seed+1, ...)")->check(whole_in(1, 1'000'000'000))->capture_default_str();
+  c->add_option("--seed", a.seed, "the first seed")->check(whole_in(0, UINT64_MAX / 2))->capture_default_str();
+  c->add_option("--time-limit", a.time_limit, "stop after this many seconds")->check(number_in(0, 1e7));
+  c->add_option("--mutant", a.mutant, "plant a bug in the cores (see --help of the protocol)")->capture_default_str();
+  c->add_flag("--check-determinism", a.check_determinism, "run every seed twice and compare the traces");
+  c->add_flag("--no-shrink", a.no_shrink, "report a failure as found, without shrinking it");
+  c->add_option("--reproducer", a.reproducer, "where to write a failure's reproducer (default: fuzz-PROTOCOL.json)");
+}
+
+template <class P>
+void add_knobs(CLI::App* c, typename P::Scenario& s) {
+  P::knobs(s, [&](const char* name, auto& v, double lo, double hi) {
+    using T = std::decay_t<decltype(v)>;
+    auto* o = c->add_option(std::string("--") + name, v, std::string("scenario: ") + name);
+    if constexpr (std::is_floating_point_v<T>) o->check(number_in(lo, hi));
+    else o->check(whole_in(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
+    o->capture_default_str();
+  });
+}
+
+template <class P>
+std::string mutant_list() {
+  std::string s = "mutants (--mutant NAME):\n";
+  for (const auto& m : P::mutants()) s.append("  ").append(m.name).append(": ").append(m.what).append("\n");
+  return s;
 }
 
 }  // namespace
 
 Runner add_fuzz(CLI::App& app) {
-  auto args = std::make_shared<FuzzArgs>();
-  CLI::App* cmd = app.add_subcommand("fuzz", "fuzz an implementation's cores in the deterministic simulator");
+  struct Args {
+    Common common;
+    std::string replay;
+    hb::Scenario beaver;
+    hp::Scenario pegasus;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("fuzz", "fuzz a protocol's cores in the deterministic simulator");
   cmd->add_option("--replay", args->replay, "run a reproducer written by an earlier failure");
-  CLI::App* b = cmd->add_subcommand("beaver", "Beaver's gateway, backend and initiator cores");
-  b->add_option("--runs", args->runs, "seeded runs (seed, seed+1, ...)")->check(whole_in(1, 1'000'000'000))->capture_default_str();
-  b->add_option("--seed", args->seed, "the first seed")->check(whole_in(0, UINT64_MAX / 2))->capture_default_str();
-  b->add_option("--time-limit", args->time_limit, "stop after this many seconds")->check(number_in(0, 1e7));
-  b->add_option("--mutant", args->mutant, "plant a bug in the cores (none, mark-after-forward, ...)")->capture_default_str();
-  b->add_flag("--check-determinism", args->check_determinism, "run every seed twice and compare the traces");
-  b->add_flag("--no-shrink", args->no_shrink, "report a failure as found, without shrinking it");
-  b->add_option("--reproducer", args->reproducer, "where to write a failure's reproducer")->capture_default_str();
-  hb::Scenario& s = args->scenario;
-  b->add_option("--gateways", s.gateways, "gateways")->check(whole_in(1, 16))->capture_default_str();
-  b->add_option("--backends", s.backends, "in-group backends")->check(whole_in(1, 64))->capture_default_str();
-  b->add_option("--services", s.services, "out-group services that send back in")->check(whole_in(0, 16))->capture_default_str();
-  b->add_option("--clients", s.clients, "clients")->check(whole_in(1, 64))->capture_default_str();
-  b->add_option("--requests", s.requests, "requests per client")->check(whole_in(1, 10000))->capture_default_str();
-  b->add_option("--snapshots", s.snapshots, "snapshots the initiator takes")->check(whole_in(1, 250))->capture_default_str();
-  b->add_option("--hop-min", s.hop_min, "external chain hop latency, least (3 hops: tau_min)")->check(whole_in(1, 1'000'000))->capture_default_str();
-  b->add_option("--hop-max", s.hop_max, "external chain hop latency, most")->check(whole_in(1, 1'000'000))->capture_default_str();
-  b->add_option("--entry-skew-max", s.entry_skew_max, "initiator -> gateway delay, most")->check(whole_in(1, 1'000'000))->capture_default_str();
-  b->add_option("--threshold", s.threshold, "accept when t1 - t0 is below this")->check(whole_in(0, 1'000'000))->capture_default_str();
-  b->add_option("--drop", s.drop, "loss probability on links to and among backends")->check(number_in(0, 0.9))->capture_default_str();
-  b->add_option("--duplicate", s.duplicate, "duplication probability on those links")->check(number_in(0, 0.9))->capture_default_str();
-  return [args] { return run(*args); };
+  CLI::App* b = cmd->add_subcommand("beaver", "Beaver's gateway, backend and initiator cores, judged by check cut");
+  CLI::App* p = cmd->add_subcommand("pegasus", "Pegasus's switch, server and client cores, judged by check lin");
+  add_common(b, args->common);
+  add_common(p, args->common);
+  add_knobs<Beaver>(b, args->beaver);
+  add_knobs<Pegasus>(p, args->pegasus);
+  b->footer(mutant_list<Beaver>());
+  p->footer(mutant_list<Pegasus>());
+  return [args, b, p]() -> int {
+    if (!args->replay.empty()) return replay(args->replay);
+    if (b->parsed()) return fuzz<Beaver>(args->common, args->beaver);
+    if (p->parsed()) return fuzz<Pegasus>(args->common, args->pegasus);
+    std::cerr << "weir fuzz: name a protocol (beaver, pegasus) or --replay FILE\n";
+    return kBadInput;
+  };
 }
 
 }  // namespace weir::cli

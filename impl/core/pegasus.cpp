@@ -123,7 +123,10 @@ std::vector<Out> Switch::request(pp::Message m) {
 std::vector<Out> Switch::reply(pp::Message m) {
   if (m.h.server_id < load_.size()) load_[m.h.server_id] = m.h.load;
   auto it = dir_.find(m.h.keyhash);
-  if (it != dir_.end() && m.h.op == pp::Op::RepW && m.h.server_id < 32) {
+  // Any reply carries the version its server holds: a read that saw a newer write than
+  // ver_completed proves that write is visible, so from now on reads must only go where
+  // it is (else a later read elsewhere could see the older value: found by weir fuzz).
+  if (it != dir_.end() && m.h.server_id < 32) {
     Entry& e = it->second;
     if (m.h.ver > e.ver_completed) {
       e.ver_completed = m.h.ver;

@@ -5,8 +5,9 @@
 // The switch keeps, per replicated key, `rset` (a bitmap of the servers holding the last
 // completed write), `ver_completed` (that write's version) and `ver_next` (the last version
 // handed out). A write takes a fresh version and goes to any server (the least loaded); a
-// read goes round-robin over rset; a write's reply with a version above ver_completed
-// makes its server the whole rset, an equal one adds the server. Other keys go to their
+// read goes round-robin over rset; a reply (to a write, or to a read: it carries the
+// version its server holds) with a version above ver_completed makes its server the whole
+// rset, an equal one adds the server. Other keys go to their
 // home server (keyhash mod servers).
 //
 // Retried and duplicated writes: the switch gives a write one version for good, keyed by

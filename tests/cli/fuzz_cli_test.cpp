@@ -52,6 +52,21 @@ TEST(FuzzCli, EveryMutantIsFoundShrunkAndReplays) {
   }
 }
 
+TEST(FuzzCli, PegasusMutantsAreFoundAsNonLinearizableHistories) {
+  const std::string dir = scratch_dir() + "/fuzz-pegasus";
+  fs::create_directories(dir);
+  CliRun ok = weir("fuzz pegasus --runs 1000", dir);
+  EXPECT_EQ(ok.exit, 0) << ok.out;
+  for (const std::string m : {"no-version-check", "complete-on-forward", "read-any-server", "no-dedup"}) {
+    CliRun found = weir("fuzz pegasus --runs 5000 --mutant " + m + " --reproducer " + m + ".json", dir);
+    ASSERT_EQ(found.exit, 1) << m << "\n" << found.out << found.err;
+    EXPECT_NE(found.out.find("not linearizable"), std::string::npos) << found.out;
+    EXPECT_EQ(weir("fuzz --replay " + m + ".json", dir).exit, 1) << m;
+    CliRun judged = weir("check lin --spec kv " + m + ".history.jsonl", dir);
+    EXPECT_EQ(judged.exit, 1) << m << "\n" << judged.out;
+  }
+}
+
 TEST(FuzzCli, TheSameSeedGivesTheSameRunInAnotherProcess) {
   const std::string a = scratch_dir() + "/det-a", b = scratch_dir() + "/det-b";
   fs::create_directories(a);

@@ -47,6 +47,7 @@ struct Beaver {
     f("chatter", s.in_group_chatter, 0, 1);
     f("drop", s.drop, 0, 0.9);
     f("duplicate", s.duplicate, 0, 0.9);
+    f("control-duplicate", s.control_duplicate, 0, 0.9);
   }
   static Outcome run(const Scenario& s) { return hb::run(s); }
   static std::optional<std::string> failure(const Outcome& o) { return hb::failure(o); }

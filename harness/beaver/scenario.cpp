@@ -284,8 +284,8 @@ Outcome run(const Scenario& s) {
   // links to and among backends may drop and duplicate.
   const sim::LinkModel hop{s.hop_min, s.hop_max, 0, 0};
   for (unsigned g = 0; g < s.gateways; ++g) {
-    sm.link(initiator, first_gateway + g, sim::LinkModel{1, std::max<Time>(1, s.entry_skew_max), 0, 0});
-    sm.link(first_gateway + g, initiator, sim::LinkModel{1, std::max<Time>(1, s.reply_max), 0, 0});
+    sm.link(initiator, first_gateway + g, sim::LinkModel{1, std::max<Time>(1, s.entry_skew_max), 0, s.control_duplicate});
+    sm.link(first_gateway + g, initiator, sim::LinkModel{1, std::max<Time>(1, s.reply_max), 0, s.control_duplicate});
     for (unsigned b = 0; b < s.backends; ++b)
       sm.link(first_gateway + g, first_backend + b, sim::LinkModel{s.hop_min, s.hop_max, s.drop, s.duplicate});
     for (unsigned x = 0; x < s.services; ++x) sm.link(first_service + x, first_gateway + g, hop);

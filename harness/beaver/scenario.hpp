@@ -31,6 +31,9 @@ struct Scenario {
   sim::Time threshold = 33;       // accept when t1 - t0 is below it
   double in_group_chatter = 0.1;  // a backend tells another backend about a request
   double drop = 0, duplicate = 0; // on links to and among backends
+  // Interference on the control plane: the initiator's requests (and the gateways'
+  // replies) duplicated with this probability; their random delays reorder them.
+  double control_duplicate = 0;
   core::beaver::Mutant mutant = core::beaver::Mutant::None;
   std::uint64_t seed = 1;
 };

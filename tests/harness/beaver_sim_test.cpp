@@ -58,6 +58,20 @@ TEST(BeaverSim, CorrectCoresSurviveLossAndDuplication) {
   EXPECT_EQ(t.disagreements, 0);
 }
 
+TEST(BeaverSim, DuplicatedAndReorderedSnapshotRequestsAreHarmless) {
+  // The gateways see each request up to twice, in any order with the next one; the
+  // initiator sees duplicated replies: it counts each gateway once.
+  Scenario noisy;
+  noisy.control_duplicate = 0.5;
+  noisy.snapshots = 5;
+  const Tally t = sweep(Mutant::None, 300, noisy);
+  EXPECT_EQ(t.inconsistent, 0) << t.first_failure;
+  EXPECT_EQ(t.problems, 0);
+  EXPECT_EQ(t.deadlocks, 0);
+  EXPECT_EQ(t.disagreements, 0);
+  EXPECT_GT(t.accepted, 100);
+}
+
 TEST(BeaverSim, EveryMutantIsFoundAndTheVerdictsAgree) {
   for (Mutant m : {Mutant::DeliverBeforeSnapshot, Mutant::UntaggedInternal, Mutant::NoAcceptanceCheck,
                    Mutant::MarkAfterForward, Mutant::NoChecksumFix, Mutant::TtlUnderflow}) {

@@ -58,6 +58,17 @@ struct Sim::Impl {
     e.seq = seq++;
     events.push(std::move(e));
   }
+  // A timer for `node` at `t` (not before now); its token.
+  std::uint64_t arm_timer(NodeId node, Time t) {
+    Event e;
+    e.time = std::max(t, now);
+    e.node = node;
+    e.timer = true;
+    e.token = next_token++;
+    const std::uint64_t token = e.token;
+    schedule(std::move(e));
+    return token;
+  }
 
   RunOptions opts;
   std::mt19937_64 rng;
@@ -108,16 +119,7 @@ Packet Node::receive(Wait wait) { return *receive_until(~Time{0}, wait); }
 std::optional<Packet> Node::receive_until(Time until, Wait wait) {
   Sim::Impl& s = *sim_->impl_;
   Sim::Impl::NodeState& n = s.nodes[id_];
-  std::uint64_t token = 0;
-  if (until != ~Time{0}) {
-    token = s.next_token++;
-    Sim::Impl::Event e;
-    e.time = std::max(until, s.now);
-    e.node = id_;
-    e.timer = true;
-    e.token = token;
-    s.schedule(std::move(e));
-  }
+  const std::uint64_t token = until != ~Time{0} ? s.arm_timer(id_, until) : 0;
   std::unique_lock lk(n.mtx);
   n.waiting = true;
   n.wait = wait;
@@ -135,13 +137,7 @@ std::optional<Packet> Node::receive_until(Time until, Wait wait) {
 void Node::sleep_until(Time t) {
   Sim::Impl& s = *sim_->impl_;
   Sim::Impl::NodeState& n = s.nodes[id_];
-  const std::uint64_t token = s.next_token++;
-  Sim::Impl::Event e;
-  e.time = std::max(t, s.now);
-  e.node = id_;
-  e.timer = true;
-  e.token = token;
-  s.schedule(std::move(e));
+  const std::uint64_t token = s.arm_timer(id_, t);
   std::unique_lock lk(n.mtx);
   n.waiting = true;
   n.wait = Wait::Needed;

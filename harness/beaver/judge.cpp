@@ -16,6 +16,13 @@ std::optional<std::string> failure(const Outcome& o) {
   auto checked = cut::check(o.execution);
   if (auto* e = std::get_if<cut::ReadError>(&checked)) return "the recorded execution is malformed: " + e->message();
   const cut::Result& r = std::get<cut::Result>(checked);
+  // Two judges, two methods: a disagreement is a bug in Weir, never a pass.
+  if (r.consistent != o.consistent_online)
+    return std::string("the checker and the harness's online invariant disagree (checker: ")
+        .append(r.consistent ? "consistent" : "inconsistent")
+        .append("; online: ")
+        .append(o.consistent_online ? "consistent" : "inconsistent")
+        .append(")");
   if (!r.consistent) return cut::explain(o.execution, r.violations.front());
   return std::nullopt;
 }

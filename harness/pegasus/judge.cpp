@@ -18,6 +18,14 @@ std::optional<std::string> failure(const Outcome& o) {
   co.jobs = 1;
   co.timeout_seconds = 10;
   const lin::Result r = lin::check(std::get<lin::History>(h), co);
+  if (r.verdict == lin::Verdict::Unknown) return std::string("the checker ran out of time on the recorded history");
+  // Two judges, two methods: a disagreement is a bug in Weir, never a pass.
+  if ((r.verdict == lin::Verdict::Violation) != o.online_violation.has_value())
+    return std::string("the checker and the harness's zones invariant disagree (")
+        .append(r.verdict == lin::Verdict::Violation ? "checker: not linearizable" : "checker: linearizable")
+        .append("; zones: ")
+        .append(o.online_violation.value_or("linearizable"))
+        .append(")");
   if (r.verdict != lin::Verdict::Violation) return std::nullopt;
   std::string why = "not linearizable";
   if (r.witness && !r.witness->partition.empty()) why.append(" on key ").append(r.witness->partition);

@@ -17,6 +17,18 @@ std::string key_name(std::uint32_t k) { return std::string("k").append(std::to_s
 
 }  // namespace
 
+std::string history_jsonl(const std::vector<Op>& ops) {
+  std::string text;
+  for (const Op& op : ops) {
+    nlohmann::json line = {{"client", op.client}, {"call", op.call}, {"f", op.get ? "get" : "put"}, {"key", op.key}};
+    if (op.ret) line["return"] = *op.ret;
+    if (!op.get) line["value"] = op.value;
+    if (op.get && op.ret) line["output"] = op.value;
+    text.append(line.dump()).append("\n");
+  }
+  return text;
+}
+
 Outcome run(const Scenario& s) {
   Outcome out;
   sim::RunOptions opts;
@@ -70,9 +82,9 @@ Outcome run(const Scenario& s) {
       }
     });
   }
-  // Each client's operations: one JSON line each, written when it returns (or at the end,
-  // without a return, when it never did).
-  std::vector<std::vector<nlohmann::json>> ops(s.clients);
+  // Each client's operations, in the order it issued them; written out as JSON lines
+  // (those that never returned, without a return) once the run is over.
+  std::vector<std::vector<Op>> ops(s.clients);
   for (unsigned c = 0; c < s.clients; ++c) {
     sm.add(std::string("c").append(std::to_string(c)), [&, c](Node& n) {
       core::Client client(static_cast<std::uint8_t>(c), t);
@@ -80,12 +92,16 @@ Outcome run(const Scenario& s) {
       for (unsigned i = 0; i < s.operations; ++i) {
         const std::uint32_t key = static_cast<std::uint32_t>(n.rng()() % std::max(1u, s.keys));
         const bool get = coin(n.rng()) < s.reads;
+        Op op;
+        op.client = c;
+        op.call = n.now();
+        op.get = get;
+        op.key = key_name(key);
         // Every put writes a value of its own, so a stale read names the write it saw.
-        const std::string value = get ? "" : std::string("c").append(std::to_string(c)).append("-").append(std::to_string(i));
-        nlohmann::json op = {{"client", c}, {"call", n.now()}, {"f", get ? "get" : "put"}, {"key", key_name(key)}};
-        if (!get) op["value"] = value;
+        if (!get) op.value = std::string("c").append(std::to_string(c)).append("-").append(std::to_string(i));
         ops[c].push_back(op);
-        Bytes request = client.issue(get ? core::Client::Kind::Get : core::Client::Kind::Put, key, Bytes(value.begin(), value.end()));
+        Bytes request = client.issue(get ? core::Client::Kind::Get : core::Client::Kind::Put, key,
+                                     Bytes(op.value.begin(), op.value.end()));
         n.send(sw, request);
         for (;;) {
           auto p = n.receive_until(n.now() + s.retry_after);
@@ -100,20 +116,19 @@ Outcome run(const Scenario& s) {
           }
           const auto& result = std::get<std::optional<core::Client::Result>>(r);
           if (!result) continue;  // a late copy of an earlier answer
-          nlohmann::json& done = ops[c].back();
-          done["return"] = n.now();
-          if (get) done["output"] = std::string(result->value.begin(), result->value.end());
+          Op& done = ops[c].back();
+          done.ret = n.now();
+          if (get) done.value.assign(result->value.begin(), result->value.end());
           break;
         }
       }
     });
   }
   out.run = sm.run();
-  for (const auto& client_ops : ops)
-    for (const nlohmann::json& op : client_ops) {
-      out.history.append(op.dump()).append("\n");
-      ++out.operations;
-    }
+  for (const auto& client_ops : ops) out.ops.insert(out.ops.end(), client_ops.begin(), client_ops.end());
+  out.history = history_jsonl(out.ops);
+  out.operations = out.ops.size();
+  out.online_violation = zones_violation(out.ops);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,37 @@ struct Scenario {
   std::uint64_t seed = 1;
 };
 
+// One client operation as the harness saw it: virtual call and return times.
+struct Op {
+  unsigned client = 0;
+  std::uint64_t call = 0;
+  std::optional<std::uint64_t> ret;  // none: it never returned
+  bool get = false;
+  std::string key;
+  std::string value;  // put: what it wrote; get: what it read ("" for a key never written)
+};
+
+// The harness's own invariant, independent of the checker: every put writes a value of
+// its own, so each key is a register whose reads name their write, and such a history is
+// linearizable exactly when, per key, (1) no read returns before its write is called,
+// (2) no two forward zones overlap and (3) no backward zone lies inside a forward zone
+// (zones: Gibbons and Korach 1997; Golab, Li and Shah, PODC 2011). Linear-time up to a
+// sort, where the checker searches. The first broken condition, in words, or nothing.
+// Values must be non-empty and unique per key (the harness makes them so); a key where
+// they are not gets no verdict.
+std::optional<std::string> zones_violation(const std::vector<Op>& ops);
+
+// The operations as JSON Lines, Weir's native history format; a get that never returned
+// has no output.
+std::string history_jsonl(const std::vector<Op>& ops);
+
 struct Outcome {
+  std::vector<Op> ops;
   std::string history;  // JSON Lines, Weir's native format (README, "Input formats")
   sim::RunResult run;
   std::vector<std::string> problems;
   std::size_t operations = 0;
+  std::optional<std::string> online_violation;  // zones_violation(ops)
 };
 
 Outcome run(const Scenario& s);

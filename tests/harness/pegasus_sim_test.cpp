@@ -40,6 +40,27 @@ TEST(PegasusSim, EveryMutantIsFound) {
   }
 }
 
+// The harness's own invariant (zones) and the checker agree on every run, correct or not.
+TEST(PegasusSim, TheZonesInvariantAgreesWithTheChecker) {
+  int runs = 0, violations = 0;
+  for (Mutant m : {Mutant::None, Mutant::NoVersionCheck, Mutant::CompleteOnForward, Mutant::ReadAnyServer, Mutant::NoDedup})
+    for (std::uint64_t seed = 1; seed <= 600; ++seed) {
+      Scenario s;
+      s.mutant = m;
+      s.seed = seed;
+      const Outcome o = run(s);
+      ASSERT_TRUE(o.problems.empty() && !o.run.deadlock) << "seed " << seed;
+      const bool checker_fails = failure(o).has_value();
+      ASSERT_EQ(checker_fails, o.online_violation.has_value())
+          << core::pegasus::mutants()[static_cast<std::size_t>(m)].name << " seed " << seed << ": "
+          << o.online_violation.value_or("zones: linearizable") << "\n" << o.history;
+      ++runs;
+      violations += checker_fails;
+    }
+  EXPECT_GT(violations, 0);
+  std::printf("%d runs, %d not linearizable, both ways in agreement\n", runs, violations);
+}
+
 TEST(PegasusSim, TheSameSeedGivesTheSameHistory) {
   Scenario s;
   s.seed = 42;

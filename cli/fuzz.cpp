@@ -48,6 +48,11 @@ struct Beaver {
     f("drop", s.drop, 0, 0.9);
     f("duplicate", s.duplicate, 0, 0.9);
     f("control-duplicate", s.control_duplicate, 0, 0.9);
+    f("via-gateway", s.in_group_via_gateway, 0, 1);
+    f("lagging-gateway", s.lagging_gateway, 0, 1);
+    f("dscp-remark", s.dscp_remark, 0, 1);
+    f("partitions", s.partitions, 0, 1000);
+    f("partition-max", s.partition_max, 1, 1'000'000);
   }
   static Outcome run(const Scenario& s) { return hb::run(s); }
   static std::optional<std::string> failure(const Outcome& o) { return hb::failure(o); }
@@ -83,6 +88,8 @@ struct Pegasus {
     f("retry-after", s.retry_after, 1, 1'000'000);
     f("drop", s.drop, 0, 0.9);
     f("duplicate", s.duplicate, 0, 0.9);
+    f("partitions", s.partitions, 0, 1000);
+    f("partition-max", s.partition_max, 1, 1'000'000);
   }
   static Outcome run(const Scenario& s) { return hp::run(s); }
   static std::optional<std::string> failure(const Outcome& o) { return hp::failure(o); }

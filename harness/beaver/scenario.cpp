@@ -45,18 +45,55 @@ std::pair<std::uint64_t, std::uint8_t> read_payload(const Bytes& frame) {
 
 // A router on the in-group path decrements TTL and updates the checksum incrementally
 // (RFC 1624), as routers do: a checksum that was stale stays stale. TTL 1 or 0 cannot be
-// forwarded: the packet is dropped.
-bool route(Bytes& frame) {
-  if (frame.size() < 34 || frame[22] <= 1) return false;
-  const std::uint16_t old_word = static_cast<std::uint16_t>(frame[22] << 8 | frame[23]);
-  --frame[22];
-  const std::uint16_t new_word = static_cast<std::uint16_t>(frame[22] << 8 | frame[23]);
+// forwarded: the packet is dropped. With `remark`, it also rewrites the DSCP bits (ToS
+// bits 7..2) to best effort, keeping ECN: a network that re-classifies traffic.
+void incremental_fix(Bytes& frame, std::size_t word_at, std::uint16_t old_word) {
+  const std::uint16_t new_word = static_cast<std::uint16_t>(frame[word_at] << 8 | frame[word_at + 1]);
   const std::uint16_t check = static_cast<std::uint16_t>(frame[24] << 8 | frame[25]);
   std::uint32_t sum = static_cast<std::uint16_t>(~check) + static_cast<std::uint16_t>(~old_word) + new_word;
   const std::uint16_t updated = static_cast<std::uint16_t>(~packet::fold(sum));
   frame[24] = static_cast<std::uint8_t>(updated >> 8);
   frame[25] = static_cast<std::uint8_t>(updated);
+}
+bool route(Bytes& frame, bool remark) {
+  if (frame.size() < 34 || frame[22] <= 1) return false;
+  const std::uint16_t ttl_word = static_cast<std::uint16_t>(frame[22] << 8 | frame[23]);
+  --frame[22];
+  incremental_fix(frame, 22, ttl_word);
+  if (remark) {
+    const std::uint16_t tos_word = static_cast<std::uint16_t>(frame[14] << 8 | frame[15]);
+    frame[15] &= 0x03;
+    incremental_fix(frame, 14, tos_word);
+  }
   return true;
+}
+
+// Where the ids stand at the start (Scenario::lagging_gateway), from a generator of the
+// seed's own.
+struct Start {
+  std::uint32_t base = 0, lag = 0;
+};
+Start draw_start(const Scenario& s) {
+  std::mt19937_64 g(s.seed ^ 0x73746172742d6964ull);
+  std::uniform_real_distribution<double> coin(0, 1);
+  Start st;
+  if (coin(g) < s.lagging_gateway) {
+    // The edge most often: the last lag the wire still tells apart, then others.
+    switch (g() % 6) {
+      case 0: st.lag = 1; break;
+      case 1: st.lag = pb::kHalfWindow - 2; break;
+      case 2: st.lag = static_cast<std::uint32_t>(1 + g() % (pb::kHalfWindow - 1)); break;
+      default: st.lag = pb::kHalfWindow - 1; break;
+    }
+  }
+  switch (g() % 3) {
+    case 0: st.base = st.lag; break;
+    case 1:  // just below a wrap of the 14-bit id: the run's snapshots cross it
+      st.base = static_cast<std::uint32_t>(pb::kSsidSpace * (1 + g() % 64) - 1 - g() % 3);
+      break;
+    default: st.base = st.lag + static_cast<std::uint32_t>(g() % (1u << 30)); break;
+  }
+  return st;
 }
 
 // What the harness records as the run goes, replayed into an execution at the end with
@@ -129,6 +166,7 @@ struct World {
 
 Outcome run(const Scenario& s) {
   World w(s);
+  const Start start = draw_start(s);
   sim::RunOptions opts;
   opts.seed = s.seed;
   opts.max_events = 2'000'000;
@@ -153,6 +191,7 @@ Outcome run(const Scenario& s) {
     sm.add(named("g", g), [&, g](Node& n) {
       core::GatewayConfig c = gc;
       c.ip = 0x0a000001 + g;
+      c.ssid = g == 0 ? start.base - start.lag : start.base;
       core::Gateway gw(c, s.mutant);
       for (;;) {
         const sim::Packet p = n.receive();
@@ -173,12 +212,14 @@ Outcome run(const Scenario& s) {
   }
   for (unsigned b = 0; b < s.backends; ++b) {
     sm.add(named("b", b), [&, b](Node& n) {
-      core::Backend be({backend_ip(b), kGroup, kGroupMask}, s.mutant);
+      core::Backend be({backend_ip(b), kGroup, kGroupMask, start.base}, s.mutant);
       const std::uint32_t me = backend_proc[b];
       for (;;) {
         sim::Packet p = n.receive();
-        if (p.from == initiator && !p.bytes.empty() && p.bytes[0] == kFinalize) {
-          w.snapshot_up_to(me, p.bytes[1], n.now());  // what it never saw marked, it records now
+        if (p.from == initiator && p.bytes.size() == 5 && p.bytes[0] == kFinalize) {
+          // What it never saw marked, it records now.
+          w.snapshot_up_to(me, static_cast<std::uint32_t>(p.bytes[1] << 24 | p.bytes[2] << 16 | p.bytes[3] << 8 | p.bytes[4]),
+                           n.now());
           continue;
         }
         auto effects = be.receive(p.bytes);
@@ -196,22 +237,25 @@ Outcome run(const Scenario& s) {
           if (depth >= kMaxDepth) continue;
           std::uniform_real_distribution<double> coin(0, 1);
           if (s.backends > 1 && coin(n.rng()) < s.in_group_chatter) {  // tell another backend
+            // Directly, or through the service's address and so a gateway, which picks the
+            // backend (maybe this one).
+            const bool via_gateway = coin(n.rng()) < s.in_group_via_gateway;
             unsigned to = static_cast<unsigned>(n.rng()() % (s.backends - 1));
             if (to >= b) ++to;
-            const std::uint64_t m = w.send(me, n.now(), backend_proc[to]);
+            const std::uint64_t m = w.send(me, n.now(), via_gateway ? cut::kNone : backend_proc[to]);
             packet::Ipv4 ip;
             ip.src = backend_ip(b);
-            ip.dst = backend_ip(to);
+            ip.dst = via_gateway ? kVip : backend_ip(to);
             Bytes frame = be.send(packet::encode_tcp({}, ip, packet::Tcp{40000, pb::kInGroupPort, 1, 1, 0x18, 512},
                                                      payload(m, static_cast<std::uint8_t>(depth + 1))));
             bool delivered = true;
-            for (unsigned r = static_cast<unsigned>(n.rng()() % 3); r > 0 && delivered; --r) delivered = route(frame);
+            for (unsigned r = static_cast<unsigned>(n.rng()() % 3); r > 0 && delivered; --r)
+              delivered = route(frame, s.dscp_remark > 0 && coin(n.rng()) < s.dscp_remark);
             if (!delivered) {
-              w.problems.push_back(std::string(n.name()).append("'s packet to ").append(named("b", to)).append(
-                                  " was dropped by a router: its TTL ran out"));
+              w.problems.push_back(std::string(n.name()).append("'s in-group packet was dropped by a router: its TTL ran out"));
               continue;
             }
-            n.send(first_backend + to, frame);
+            n.send(via_gateway ? first_gateway + static_cast<NodeId>(n.rng()() % s.gateways) : first_backend + to, frame);
           }
           if (s.services > 0) {  // call an out-group service: causality leaves the group
             const unsigned x = static_cast<unsigned>(n.rng()() % s.services);
@@ -259,7 +303,7 @@ Outcome run(const Scenario& s) {
   sm.add("initiator", [&](Node& n) {
     core::Initiator init(s.gateways, s.threshold, s.mutant);
     const Time span = Time{s.requests} * std::max<Time>(1, s.request_gap_max);
-    for (std::uint32_t k = 1; k <= s.snapshots; ++k) {
+    for (std::uint32_t k = start.base + 1; k <= start.base + s.snapshots; ++k) {
       n.sleep_until(n.now() + 1 + n.rng()() % std::max<Time>(1, span / (s.snapshots + 1)));
       w.started.insert(k);
       const Bytes req = init.start(k, n.now());
@@ -276,7 +320,10 @@ Outcome run(const Scenario& s) {
     }
     // Once the traffic is over, every backend records what it never saw marked.
     n.sleep_until(n.now() + span + 100 * (s.hop_max + s.link_max));
-    for (unsigned b = 0; b < s.backends; ++b) n.send(first_backend + b, Bytes{kFinalize, static_cast<std::uint8_t>(s.snapshots)});
+    const std::uint32_t last = start.base + s.snapshots;
+    for (unsigned b = 0; b < s.backends; ++b)
+      n.send(first_backend + b, Bytes{kFinalize, static_cast<std::uint8_t>(last >> 24), static_cast<std::uint8_t>(last >> 16),
+                                      static_cast<std::uint8_t>(last >> 8), static_cast<std::uint8_t>(last)});
   });
 
   // Links: the chain's hops (gateway -> backend, backend -> service, service -> gateway)
@@ -296,7 +343,19 @@ Outcome run(const Scenario& s) {
       if (o != b) sm.link(first_backend + b, first_backend + o, sim::LinkModel{1, std::max<Time>(1, s.link_max), s.drop, s.duplicate});
   }
 
+  // Partitions, while the clients' traffic lasts (the finalizing round after it gets
+  // through): drawn like the start, from the seed alone.
+  std::mt19937_64 cuts(s.seed ^ 0x7061727469746e73ull);
+  const Time span = Time{s.requests} * std::max<Time>(1, s.request_gap_max);
+  for (unsigned i = 0; i < s.partitions; ++i) {
+    const NodeId node = static_cast<NodeId>(cuts() % (s.gateways + s.backends + s.services));
+    const Time from = cuts() % std::max<Time>(1, span), length = 1 + cuts() % std::max<Time>(1, s.partition_max);
+    sm.partition(node, from, std::min(from + length, span));
+  }
+
   Outcome out;
+  out.start_ssid = start.base;
+  out.gateway_lag = start.lag;
   out.run = sm.run();
   out.accepted = w.accepted;
   out.rejected = w.rejected;

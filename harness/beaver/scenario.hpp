@@ -30,10 +30,28 @@ struct Scenario {
   sim::Time link_max = 5;         // every other link: 1..link_max
   sim::Time threshold = 33;       // accept when t1 - t0 is below it
   double in_group_chatter = 0.1;  // a backend tells another backend about a request
+  // ... through the service's address, as in the artifact: the gateway sees in-group
+  // traffic and learns the newest id from it (the only way a gateway behind catches up).
+  double in_group_via_gateway = 0.5;
+  // Where the ids stand when the run begins, drawn per seed (a generator of its own, so
+  // that shrinking other knobs keeps them): every node at a base id B, which often sits
+  // next to a wrap of the 14-bit in-group id; with this probability one gateway starts
+  // L behind (it missed L of the controller's requests), L up to 8190 and often at the
+  // edge: the artifact's controller keeps at most 8191 snapshots in flight, so the first
+  // snapshot here is at most 8191 ahead of any node, the last id the wire can tell apart.
+  double lagging_gateway = 0.5;
   double drop = 0, duplicate = 0; // on links to and among backends
   // Interference on the control plane: the initiator's requests (and the gateways'
   // replies) duplicated with this probability; their random delays reorder them.
   double control_duplicate = 0;
+  // DSCP remarking: each router hop on the in-group path rewrites the DSCP bits of the
+  // ToS byte (keeping ECN, updating the checksum) with this probability. Beaver keeps the
+  // id's low 8 bits there: remarking is outside the protocol's assumptions.
+  double dscp_remark = 0;
+  // Partitions: this many times, a gateway, backend or service is cut off for up to
+  // partition_max, while the clients' traffic lasts.
+  unsigned partitions = 0;
+  sim::Time partition_max = 200;
   core::beaver::Mutant mutant = core::beaver::Mutant::None;
   std::uint64_t seed = 1;
 };
@@ -45,6 +63,8 @@ struct Outcome {
   std::vector<std::string> problems;     // what the harness saw go wrong on the wire
   bool consistent_online = true;         // the simulator's own invariant, judged as the run went
   std::vector<std::uint32_t> inconsistent_online;  // the snapshot ids it found broken
+  std::uint32_t start_ssid = 0;   // B: the id every node held at the start
+  std::uint32_t gateway_lag = 0;  // L: how far behind gateway g0 started (0: none)
 };
 
 Outcome run(const Scenario& s);

@@ -39,6 +39,7 @@ Shrunk shrink(Scenario failing, unsigned seeds_per_step) {
       [](Scenario& s) { return s.clients > 1 ? (--s.clients, true) : false; },
       [](Scenario& s) { return s.keys > 1 ? (--s.keys, true) : false; },
       [](Scenario& s) { return s.servers > 1 ? (--s.servers, true) : false; },
+      [](Scenario& s) { return s.partitions > 0 ? (--s.partitions, true) : false; },
       [](Scenario& s) { return s.drop > 0 ? (s.drop = 0, true) : false; },
       [](Scenario& s) { return s.duplicate > 0 ? (s.duplicate = 0, true) : false; },
       [](Scenario& s) { return s.link_max > s.link_min ? (s.link_max = s.link_min + (s.link_max - s.link_min) / 2, true) : false; },

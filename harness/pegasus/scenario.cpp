@@ -124,6 +124,13 @@ Outcome run(const Scenario& s) {
       }
     });
   }
+  std::mt19937_64 cuts(s.seed ^ 0x7061727469746e73ull);
+  const Time span = Time{s.operations} * (s.link_max + s.retry_after);  // about when the clients are busy
+  for (unsigned i = 0; i < s.partitions; ++i) {
+    const NodeId node = static_cast<NodeId>(cuts() % (1 + s.servers));
+    const Time from = cuts() % std::max<Time>(1, span), length = 1 + cuts() % std::max<Time>(1, s.partition_max);
+    sm.partition(node, from, from + length);
+  }
   out.run = sm.run();
   for (const auto& client_ops : ops) out.ops.insert(out.ops.end(), client_ops.begin(), client_ops.end());
   out.history = history_jsonl(out.ops);

@@ -24,6 +24,10 @@ struct Scenario {
   sim::Time link_min = 1, link_max = 20;
   sim::Time retry_after = 60;   // a client resends a request not answered by then
   double drop = 0.05, duplicate = 0.05;
+  // Partitions: this many times, the switch or a server is cut off for up to
+  // partition_max (drawn from the seed alone); clients retry through it.
+  unsigned partitions = 0;
+  sim::Time partition_max = 200;
   core::pegasus::Mutant mutant = core::pegasus::Mutant::None;
   std::uint64_t seed = 1;
 };

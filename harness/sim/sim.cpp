@@ -3,7 +3,7 @@
 #include <boost/fiber/all.hpp>
 #include <deque>
 #include <map>
-#include <queue>
+#include <algorithm>
 
 #include "harness/sim/scheduler.hpp"
 
@@ -33,6 +33,12 @@ struct Sim::Impl {
     bool finished = false;
     std::uint64_t timer = 0;        // the token of the timer this node waits for
     std::uint64_t timer_fired = 0;  // the last token that fired
+    std::vector<std::pair<Time, Time>> down;  // partitioned over [from, until)
+    bool cut_off(Time t) const {
+      for (const auto& [from, until] : down)
+        if (t >= from && t < until) return true;
+      return false;
+    }
   };
   struct Event {
     Time time = 0;
@@ -46,9 +52,29 @@ struct Sim::Impl {
 
   explicit Impl(RunOptions o) : opts(o), rng(o.seed) {}
 
-  void record(const std::string& line) {
-    result.trace_hash = fnv(result.trace_hash, line.data(), line.size());
-    if (opts.keep_trace) result.trace.push_back(line);
+  // One line of the trace. The hash covers the fields, not the text, so that a run
+  // costs no string building unless its trace is kept; the text is the same either way.
+  enum class Rec : std::uint8_t { Dropped, Partitioned, Sent, Timer, Delivered };
+  void record(Rec kind, NodeId from, NodeId to, std::uint64_t size = 0, std::uint64_t content = 0,
+              std::uint64_t arrives = 0, bool duplicate = false) {
+    const std::uint64_t fields[] = {now, static_cast<std::uint64_t>(kind), from, to, size, content, arrives, duplicate};
+    result.trace_hash = fnv(result.trace_hash, fields, sizeof fields);
+    if (!opts.keep_trace) return;
+    std::string line = std::to_string(now).append(" ");
+    if (kind == Rec::Timer) {
+      result.trace.push_back(line.append("timer ").append(nodes[to].name));
+      return;
+    }
+    line.append(nodes[from].name).append("->").append(nodes[to].name).append(" ");
+    if (kind == Rec::Delivered) {
+      result.trace.push_back(line.append("delivered ").append(std::to_string(size)).append("B"));
+      return;
+    }
+    line.append(std::to_string(size)).append("B #").append(std::to_string(content % 100000));
+    if (kind == Rec::Dropped) line.append(" dropped");
+    if (kind == Rec::Partitioned) line.append(" lost to a partition");
+    if (kind == Rec::Sent) line.append(" sent, arrives ").append(std::to_string(arrives)).append(duplicate ? " (duplicate)" : "");
+    result.trace.push_back(std::move(line));
   }
   void wake(NodeState& n) {
     std::unique_lock lk(n.mtx);
@@ -56,7 +82,8 @@ struct Sim::Impl {
   }
   void schedule(Event e) {
     e.seq = seq++;
-    events.push(std::move(e));
+    events.push_back(std::move(e));
+    std::push_heap(events.begin(), events.end(), std::greater<>{});
   }
   // A timer for `node` at `t` (not before now); its token.
   std::uint64_t arm_timer(NodeId node, Time t) {
@@ -79,7 +106,7 @@ struct Sim::Impl {
   std::deque<NodeState> nodes;  // stable addresses
   std::map<std::pair<NodeId, NodeId>, LinkModel> links;
   LinkModel default_link;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
+  std::vector<Event> events;  // a min-heap by (time, seq); popped by moving, not copying
   RunResult result;
   bool ran = false;
 };
@@ -95,11 +122,10 @@ void Node::send(NodeId to, Bytes bytes) {
   auto it = s.links.find({id_, to});
   const LinkModel& link = it == s.links.end() ? s.default_link : it->second;
   const std::uint64_t h = fnv(kFnvOffset, bytes.data(), bytes.size());
-  const std::string route = std::to_string(s.now) + " " + name() + "->" + s.nodes[to].name + " " +
-                            std::to_string(bytes.size()) + "B #" + std::to_string(h % 100000);
+  using Rec = Sim::Impl::Rec;
   std::uniform_real_distribution<double> coin(0, 1);
   if (link.drop > 0 && coin(s.rng) < link.drop) {
-    s.record(route + " dropped");
+    s.record(Rec::Dropped, id_, to, bytes.size(), h);
     return;
   }
   const int copies = link.duplicate > 0 && coin(s.rng) < link.duplicate ? 2 : 1;
@@ -109,7 +135,12 @@ void Node::send(NodeId to, Bytes bytes) {
     e.time = s.now + delay(s.rng);
     e.node = to;
     e.packet = Packet{id_, bytes, s.now};
-    s.record(route + " sent, arrives " + std::to_string(e.time) + (c ? " (duplicate)" : ""));
+    // A partitioned node sends nothing out and gets nothing in.
+    if (s.nodes[id_].cut_off(s.now) || s.nodes[to].cut_off(e.time)) {
+      s.record(Rec::Partitioned, id_, to, bytes.size(), h);
+      continue;
+    }
+    s.record(Rec::Sent, id_, to, bytes.size(), h, e.time, c > 0);
     s.schedule(std::move(e));
   }
 }
@@ -162,6 +193,9 @@ NodeId Sim::add(std::string name, std::function<void(Node&)> body) {
 
 void Sim::link(NodeId from, NodeId to, LinkModel model) { impl_->links[{from, to}] = model; }
 void Sim::default_link(LinkModel model) { impl_->default_link = model; }
+void Sim::partition(NodeId node, Time from, Time until) {
+  if (node < impl_->nodes.size() && from < until) impl_->nodes[node].down.emplace_back(from, until);
+}
 Time Sim::now() const { return impl_->now; }
 std::uint64_t Sim::seed() const { return impl_->opts.seed; }
 
@@ -189,7 +223,7 @@ RunResult Sim::run() {
   };
   for (;;) {
     settle();
-    const bool budget = s.result.events >= s.opts.max_events || (!s.events.empty() && s.events.top().time > s.opts.max_time);
+    const bool budget = s.result.events >= s.opts.max_events || (!s.events.empty() && s.events.front().time > s.opts.max_time);
     if (s.events.empty() || budget) {
       s.result.budget_spent = budget;
       for (const Impl::NodeState& n : s.nodes)
@@ -199,18 +233,18 @@ RunResult Sim::run() {
       for (Impl::NodeState& n : s.nodes) s.wake(n);
       break;
     }
-    Impl::Event e = s.events.top();
-    s.events.pop();
+    std::pop_heap(s.events.begin(), s.events.end(), std::greater<>{});
+    Impl::Event e = std::move(s.events.back());
+    s.events.pop_back();
     Impl::NodeState& n = s.nodes[e.node];
     if (e.timer && n.timer != e.token) continue;  // a timeout whose packet came first
     s.now = e.time;
     ++s.result.events;
     if (e.timer) {
-      s.record(std::to_string(s.now) + " timer " + n.name);
+      s.record(Impl::Rec::Timer, e.node, e.node);
       n.timer_fired = e.token;
     } else {
-      s.record(std::to_string(s.now) + " " + s.nodes[e.packet.from].name + "->" + n.name + " delivered " +
-               std::to_string(e.packet.bytes.size()) + "B");
+      s.record(Impl::Rec::Delivered, e.packet.from, e.node, e.packet.bytes.size());
       n.inbox.push_back(std::move(e.packet));
     }
     s.wake(n);

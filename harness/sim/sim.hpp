@@ -96,6 +96,9 @@ class Sim {
   NodeId add(std::string name, std::function<void(Node&)> body);
   void link(NodeId from, NodeId to, LinkModel model);  // default: LinkModel{}
   void default_link(LinkModel model);
+  // Cuts `node` off over [from, until): what it sends then, and what would arrive then,
+  // is lost (its fiber runs on; timers still fire). Declare after the node.
+  void partition(NodeId node, Time from, Time until);
   // Runs every node to the end. One run per Sim.
   RunResult run();
 

@@ -64,7 +64,7 @@ std::size_t FiveTupleHash::operator()(const FiveTuple& t) const {
 
 // ---- gateway ----
 
-Gateway::Gateway(GatewayConfig config, Mutant mutant) : c_(std::move(config)), mutant_(mutant) {}
+Gateway::Gateway(GatewayConfig config, Mutant mutant) : c_(std::move(config)), mutant_(mutant), ssid_(c_.ssid) {}
 
 std::uint32_t Gateway::backend_of(const FiveTuple& flow) {
   auto it = flows_.find(flow);
@@ -122,7 +122,7 @@ Decoded<Bytes> Gateway::request(View payload, std::uint64_t now) {
 
 // ---- backend ----
 
-Backend::Backend(BackendConfig config, Mutant mutant) : c_(config), mutant_(mutant) {}
+Backend::Backend(BackendConfig config, Mutant mutant) : c_(config), mutant_(mutant), ssid_(c_.ssid) {}
 
 std::vector<Effect> Backend::adopt(std::uint32_t ssid, Bytes delivered) {
   std::vector<Effect> out;

@@ -62,6 +62,7 @@ struct GatewayConfig {
   std::vector<std::uint32_t> backends;  // their addresses; at least one
   std::uint16_t backend_port = 9000;    // where backends listen for encapsulated packets
   std::uint32_t group_prefix = 0, group_mask = 0;  // in-group addresses
+  std::uint32_t ssid = 0;  // the id it starts at (a node that missed snapshots starts behind)
 };
 
 class Gateway {
@@ -96,6 +97,7 @@ struct Effect {
 struct BackendConfig {
   std::uint32_t ip = 0;
   std::uint32_t group_prefix = 0, group_mask = 0;
+  std::uint32_t ssid = 0;  // the id it starts at
 };
 
 class Backend {

@@ -31,6 +31,18 @@ TEST(PegasusSim, CorrectCoresStayLinearizable) {
   EXPECT_EQ(failures(Mutant::None, 300, &first), 0) << first;
 }
 
+TEST(PegasusSim, PartitionsAreHarmlessToTheCorrectCores) {
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    Scenario s;
+    s.partitions = 3;
+    s.seed = seed;
+    const Outcome o = run(s);
+    EXPECT_EQ(o.operations, s.clients * s.operations);
+    const auto why = failure(o);
+    ASSERT_FALSE(why) << "seed " << seed << ": " << *why;
+  }
+}
+
 TEST(PegasusSim, EveryMutantIsFound) {
   for (Mutant m : {Mutant::NoVersionCheck, Mutant::CompleteOnForward, Mutant::ReadAnyServer, Mutant::NoDedup}) {
     const int n = failures(m, 600);

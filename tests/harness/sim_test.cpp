@@ -68,6 +68,39 @@ TEST(Sim, LossAndDuplicationHappenAndRetriesCopeWithThem) {
   EXPECT_GT(duplicated, 0u);
 }
 
+// A partition loses what the node sends and what would reach it, and nothing after it
+// heals: the client's pings keep timing out until then, and get through afterwards.
+TEST(Sim, APartitionLosesPacketsUntilItHeals) {
+  RunOptions o;
+  o.keep_trace = true;
+  Sim sim(o);
+  sim.default_link(LinkModel{5, 5, 0, 0});
+  const NodeId server = sim.add("server", [](Node& n) {
+    for (;;) {
+      const Packet p = n.receive(Wait::Idle);
+      n.send(p.from, p.bytes);
+    }
+  });
+  Time answered_at = 0;
+  int timeouts = 0;
+  sim.add("client", [&](Node& n) {
+    n.send(server, Bytes{1});
+    while (!n.receive_until(n.now() + 100)) {
+      ++timeouts;
+      n.send(server, Bytes{1});
+    }
+    answered_at = n.now();
+  });
+  sim.partition(server, 0, 250);
+  const RunResult r = sim.run();
+  EXPECT_FALSE(r.deadlock);
+  EXPECT_EQ(timeouts, 3);          // sent at 0, 100, 200: all lost; 300 gets through
+  EXPECT_EQ(answered_at, 310u);
+  int lost = 0;
+  for (const std::string& line : r.trace) lost += line.find("lost to a partition") != std::string::npos;
+  EXPECT_EQ(lost, 3);
+}
+
 TEST(Sim, ADeadlockIsReportedNotWaitedOn) {
   Sim sim(RunOptions{});
   const NodeId silent = sim.add("silent", [](Node& n) { n.receive(Wait::Idle); });

@@ -73,7 +73,7 @@ struct RunResult {
   std::vector<std::string> waiting;  // the nodes that waited for something they needed
   Time end = 0;                      // virtual time of the last event
   std::uint64_t events = 0;          // deliveries, drops and timers
-  std::uint64_t trace_hash = 0;      // FNV-1a over the trace
+  std::uint64_t trace_hash = 0;      // over the trace, word by word
   std::vector<std::string> trace;    // kept when asked (RunOptions::keep_trace)
   bool budget_spent = false;         // stopped at max_events or max_time
 };

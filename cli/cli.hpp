@@ -19,6 +19,10 @@ int worst(int a, int b);
 // out as U+FFFD instead of aborting the whole run: every file still gets its verdict.
 std::string json_text(const nlohmann::json& j);
 
+// The file written beside a JSON file: "run.json" and ".execution.jsonl" make
+// "run.execution.jsonl" (a name without ".json" keeps it whole).
+std::string beside_json(const std::string& json_file, const std::string& suffix);
+
 // A file that could not be read or judged: its message on stderr and, with --json, its
 // verdict "error" on stdout, so that a run over many files reports each one.
 void report_bad_input(const std::string& file, const std::string& message, std::size_t line,

@@ -41,11 +41,7 @@ struct ModelCli {
 };
 
 // counterexample-beaver.json -> counterexample-beaver.execution.jsonl
-std::string execution_file(const std::string& counterexample) {
-  std::string base = counterexample;
-  if (base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0) base.resize(base.size() - 5);
-  return base.append(".execution.jsonl");
-}
+std::string execution_file(const std::string& counterexample) { return beside_json(counterexample, ".execution.jsonl"); }
 
 // A snapshot model's path as an execution, judged by `weir check cut` (the model's online
 // verdict and the checker's must agree): written beside the counterexample.

@@ -59,8 +59,8 @@ struct Beaver {
   static hb::Shrunk shrink(const Scenario& s) { return hb::shrink(s); }
   static std::size_t size(const Outcome& o) { return o.execution.events.size(); }
   static const char* unit() { return "recorded events"; }
-  static std::string judged(const Outcome& o, const std::string& base) {
-    const std::string file = base + ".execution.jsonl";
+  static std::string judged(const Outcome& o, const std::string& reproducer) {
+    const std::string file = beside_json(reproducer, ".execution.jsonl");
     std::ofstream(file) << cut::to_jsonl(o.execution);
     std::string line = "the run as an execution for weir check cut: " + file + " (" +
                        std::to_string(o.execution.events.size()) + " events; accepted snapshots:";
@@ -96,8 +96,8 @@ struct Pegasus {
   static hp::Shrunk shrink(const Scenario& s) { return hp::shrink(s); }
   static std::size_t size(const Outcome& o) { return o.operations; }
   static const char* unit() { return "operations"; }
-  static std::string judged(const Outcome& o, const std::string& base) {
-    const std::string file = base + ".history.jsonl";
+  static std::string judged(const Outcome& o, const std::string& reproducer) {
+    const std::string file = beside_json(reproducer, ".history.jsonl");
     std::ofstream(file) << o.history;
     return "the clients' history for weir check lin --spec kv: " + file + " (" + std::to_string(o.operations) +
            " operations)";
@@ -157,11 +157,9 @@ template <class P>
 void report(const typename P::Scenario& s, const std::string& what, const std::string& reproducer) {
   const typename P::Outcome o = P::run(s);
   std::ofstream(reproducer) << json_text(to_json<P>(s)) << "\n";
-  std::string base = reproducer;
-  if (base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0) base.resize(base.size() - 5);
   std::cout << "  " << what << "\n"
             << "  reproducer: " << reproducer << " (replay it: weir fuzz --replay " << reproducer << ")\n"
-            << "  " << P::judged(o, base) << "\n";
+            << "  " << P::judged(o, reproducer) << "\n";
 }
 
 template <class P>

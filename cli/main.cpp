@@ -21,6 +21,12 @@ std::string json_text(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string beside_json(const std::string& json_file, const std::string& suffix) {
+  std::string base = json_file;
+  if (base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0) base.resize(base.size() - 5);
+  return base.append(suffix);
+}
+
 void report_bad_input(const std::string& file, const std::string& message, std::size_t line,
                       const std::string& cause, bool json) {
   std::cerr << message << "\n";

@@ -167,6 +167,8 @@ struct World {
 Outcome run(const Scenario& s) {
   World w(s);
   const Start start = draw_start(s);
+  // About how long the clients' traffic lasts: snapshots and partitions fall within it.
+  const Time span = Time{s.requests} * std::max<Time>(1, s.request_gap_max);
   sim::RunOptions opts;
   opts.seed = s.seed;
   opts.max_events = 2'000'000;
@@ -302,7 +304,6 @@ Outcome run(const Scenario& s) {
   }
   sm.add("initiator", [&](Node& n) {
     core::Initiator init(s.gateways, s.threshold, s.mutant);
-    const Time span = Time{s.requests} * std::max<Time>(1, s.request_gap_max);
     for (std::uint32_t k = start.base + 1; k <= start.base + s.snapshots; ++k) {
       n.sleep_until(n.now() + 1 + n.rng()() % std::max<Time>(1, span / (s.snapshots + 1)));
       w.started.insert(k);
@@ -346,7 +347,6 @@ Outcome run(const Scenario& s) {
   // Partitions, while the clients' traffic lasts (the finalizing round after it gets
   // through): drawn like the start, from the seed alone.
   std::mt19937_64 cuts(s.seed ^ 0x7061727469746e73ull);
-  const Time span = Time{s.requests} * std::max<Time>(1, s.request_gap_max);
   for (unsigned i = 0; i < s.partitions; ++i) {
     const NodeId node = static_cast<NodeId>(cuts() % (s.gateways + s.backends + s.services));
     const Time from = cuts() % std::max<Time>(1, span), length = 1 + cuts() % std::max<Time>(1, s.partition_max);

@@ -1,5 +1,7 @@
 // Beaver's wire: the gateway's encapsulation, the in-group ToS/TTL stamp and the
 // controller's requests.
+#include <algorithm>
+
 #include "impl/packet/bytes.hpp"
 
 namespace weir::packet::beaver {
@@ -18,12 +20,29 @@ bool newer(std::uint32_t a, std::uint32_t b) {
   return ahead != 0 && ahead <= kHalfWindow;
 }
 
+EncapHeader encap_header(const Ethernet& eth, Ipv4 ip, std::uint16_t dport, std::uint32_t ssid, View client_frame) {
+  EncapHeader h;
+  const std::size_t l4 = kEncapOverhead - detail::kEthIpSize + client_frame.size();  // UDP, id, frame
+  ip.proto = kProtoUdp;
+  detail::write_eth_ip(std::span<std::uint8_t, detail::kEthIpSize>(h.data(), detail::kEthIpSize), eth, ip, l4);
+  detail::set16(h, 34, kEncapSourcePort);
+  detail::set16(h, 36, dport);
+  detail::set16(h, 38, static_cast<std::uint16_t>(l4));
+  detail::set16(h, 40, 0);
+  detail::set32(h, 42, ssid);
+  const std::uint32_t sum = sum16(client_frame, sum16(View(h).subspan(34), detail::pseudo_sum(ip, l4)));
+  std::uint16_t c = static_cast<std::uint16_t>(~fold(sum));
+  if (c == 0) c = 0xffff;  // a UDP checksum of 0 would mean "none"
+  detail::set16(h, 40, c);
+  return h;
+}
+
 Bytes encapsulate(const Ethernet& eth, const Ipv4& ip, std::uint16_t dport, std::uint32_t ssid, View client_frame) {
-  Bytes payload;
-  payload.reserve(4 + client_frame.size());
-  detail::put32(payload, ssid);
-  payload.insert(payload.end(), client_frame.begin(), client_frame.end());
-  return encode_udp(eth, ip, Udp{kEncapSourcePort, dport}, payload);
+  const EncapHeader h = encap_header(eth, ip, dport, ssid, client_frame);
+  Bytes b(h.size() + client_frame.size());
+  std::copy(h.begin(), h.end(), b.begin());
+  std::copy(client_frame.begin(), client_frame.end(), b.begin() + static_cast<std::ptrdiff_t>(h.size()));
+  return b;
 }
 
 Decoded<Encapsulated> decapsulate(View frame) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 
 #include "impl/packet/packet.hpp"
 
@@ -47,9 +48,20 @@ inline void put64(Bytes& b, std::uint64_t v) {
   put32(b, static_cast<std::uint32_t>(v >> 32));
   put32(b, static_cast<std::uint32_t>(v));
 }
-inline void set16(Bytes& b, std::size_t at, std::uint16_t v) {
+inline void set16(std::span<std::uint8_t> b, std::size_t at, std::uint16_t v) {
   b[at] = static_cast<std::uint8_t>(v >> 8);
   b[at + 1] = static_cast<std::uint8_t>(v);
 }
+inline void set32(std::span<std::uint8_t> b, std::size_t at, std::uint32_t v) {
+  set16(b, at, static_cast<std::uint16_t>(v >> 16));
+  set16(b, at + 2, static_cast<std::uint16_t>(v));
+}
+
+// Ethernet and an option-less IPv4 header, as every encoder here writes them.
+inline constexpr std::size_t kEthIpSize = 14 + 20;
+// Both headers into `out`, the IPv4 checksum computed; `l4_len`: what follows them.
+void write_eth_ip(std::span<std::uint8_t, kEthIpSize> out, const Ethernet& eth, const Ipv4& ip, std::size_t l4_len);
+// The transport pseudo-header's sum: source, destination, protocol, transport length.
+std::uint32_t pseudo_sum(const Ipv4& ip, std::size_t l4_len);
 
 }  // namespace weir::packet::detail

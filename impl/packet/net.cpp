@@ -29,8 +29,11 @@ namespace {
 
 constexpr std::size_t kEth = 14, kIp = 20, kUdp = 8, kTcp = 20;
 
-// The pseudo-header's sum: source, destination, protocol, transport length.
-std::uint32_t pseudo(const Ipv4& ip, std::size_t l4_len) {
+}  // namespace
+
+namespace detail {
+
+std::uint32_t pseudo_sum(const Ipv4& ip, std::size_t l4_len) {
   std::uint32_t s = 0;
   s += ip.src >> 16;
   s += ip.src & 0xffff;
@@ -41,24 +44,26 @@ std::uint32_t pseudo(const Ipv4& ip, std::size_t l4_len) {
   return s;
 }
 
-void put_eth_ip(Bytes& b, const Ethernet& eth, const Ipv4& ip, std::size_t l4_len) {
-  b.insert(b.end(), eth.dst.begin(), eth.dst.end());
-  b.insert(b.end(), eth.src.begin(), eth.src.end());
-  detail::put16(b, eth.type);
-  detail::put8(b, 0x45);  // version 4, 5 words
-  detail::put8(b, ip.tos);
-  detail::put16(b, static_cast<std::uint16_t>(kIp + l4_len));
-  detail::put16(b, ip.id);
-  detail::put16(b, 0x4000);  // don't fragment
-  detail::put8(b, ip.ttl);
-  detail::put8(b, ip.proto);
-  detail::put16(b, 0);  // checksum, below
-  detail::put32(b, ip.src);
-  detail::put32(b, ip.dst);
-  fix_ipv4_checksum(b, kEth);
+void write_eth_ip(std::span<std::uint8_t, kEthIpSize> out, const Ethernet& eth, const Ipv4& ip, std::size_t l4_len) {
+  std::copy(eth.dst.begin(), eth.dst.end(), out.begin());
+  std::copy(eth.src.begin(), eth.src.end(), out.begin() + 6);
+  set16(out, 12, eth.type);
+  out[14] = 0x45;  // version 4, 5 words
+  out[15] = ip.tos;
+  set16(out, 16, static_cast<std::uint16_t>(kIp + l4_len));
+  set16(out, 18, ip.id);
+  set16(out, 20, 0x4000);  // don't fragment
+  out[22] = ip.ttl;
+  out[23] = ip.proto;
+  set16(out, 24, 0);
+  set16(out, 26, static_cast<std::uint16_t>(ip.src >> 16));
+  set16(out, 28, static_cast<std::uint16_t>(ip.src));
+  set16(out, 30, static_cast<std::uint16_t>(ip.dst >> 16));
+  set16(out, 32, static_cast<std::uint16_t>(ip.dst));
+  set16(out, 24, static_cast<std::uint16_t>(~fold(sum16(View(out).subspan(kEth, kIp)))));
 }
 
-}  // namespace
+}  // namespace detail
 
 void fix_ipv4_checksum(Bytes& frame, std::size_t ip_offset) {
   const std::size_t ihl = static_cast<std::size_t>(frame[ip_offset] & 0x0f) * 4;
@@ -75,13 +80,13 @@ Bytes encode_l4(const Ethernet& eth, Ipv4 ip, std::uint8_t proto, const Bytes& h
                 View payload) {
   ip.proto = proto;
   const std::size_t l4 = header.size() + payload.size();
-  Bytes b;
+  Bytes b(kEth + kIp);
   b.reserve(kEth + kIp + l4);
-  put_eth_ip(b, eth, ip, l4);
+  detail::write_eth_ip(std::span<std::uint8_t, detail::kEthIpSize>(b.data(), detail::kEthIpSize), eth, ip, l4);
   const std::size_t at = b.size();
   b.insert(b.end(), header.begin(), header.end());
   b.insert(b.end(), payload.begin(), payload.end());
-  std::uint16_t c = static_cast<std::uint16_t>(~fold(sum16(View(b).subspan(at), pseudo(ip, l4))));
+  std::uint16_t c = static_cast<std::uint16_t>(~fold(sum16(View(b).subspan(at), detail::pseudo_sum(ip, l4))));
   if (c == 0 && proto == kProtoUdp) c = 0xffff;  // a UDP checksum of 0 would mean "none"
   detail::set16(b, at + checksum_at, c);
   return b;
@@ -149,7 +154,7 @@ Decoded<Frame> decode(View frame) {
     In u(segment, l4);
     const std::size_t len = u.u16(4);
     if (len < kUdp || len != l4_len) return DecodeError{"udp.length", l4 + 4, "does not match the IPv4 length"};
-    if (u.u16(6) != 0 && fold(sum16(segment, pseudo(f.ip, l4_len))) != 0xffff)
+    if (u.u16(6) != 0 && fold(sum16(segment, detail::pseudo_sum(f.ip, l4_len))) != 0xffff)
       return DecodeError{"udp.checksum", l4 + 6, "wrong checksum"};
     f.l4 = Udp{u.u16(0), u.u16(2)};
     f.payload_offset = l4 + kUdp;
@@ -162,7 +167,7 @@ Decoded<Frame> decode(View frame) {
     const std::size_t off = static_cast<std::size_t>(t.u8(12) >> 4) * 4;
     if (off < kTcp) return DecodeError{"tcp.data_offset", l4 + 12, "header length " + std::to_string(off) + " is below 20"};
     if (auto e = t.need("tcp.options", 0, off)) return *e;
-    if (fold(sum16(segment, pseudo(f.ip, l4_len))) != 0xffff)
+    if (fold(sum16(segment, detail::pseudo_sum(f.ip, l4_len))) != 0xffff)
       return DecodeError{"tcp.checksum", l4 + 16, "wrong checksum"};
     Tcp tcp;
     tcp.sport = t.u16(0);

@@ -114,6 +114,10 @@ std::uint32_t ssid_of(std::uint8_t tos, std::uint8_t ttl);
 bool newer(std::uint32_t a, std::uint32_t b);
 
 // gateway -> backend: the client's frame inside, stamped with the gateway's id.
+// encap_header: the 46 bytes that go in front of the frame (checksums over both), for a
+// data plane that prepends them in place; encapsulate: header and frame in one buffer.
+using EncapHeader = std::array<std::uint8_t, kEncapOverhead>;
+EncapHeader encap_header(const Ethernet& eth, Ipv4 ip, std::uint16_t dport, std::uint32_t ssid, View client_frame);
 Bytes encapsulate(const Ethernet& eth, const Ipv4& ip, std::uint16_t dport, std::uint32_t ssid, View client_frame);
 struct Encapsulated {
   Frame outer;

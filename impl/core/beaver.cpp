@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 namespace weir::core::beaver {
 
@@ -64,14 +65,37 @@ std::size_t FiveTupleHash::operator()(const FiveTuple& t) const {
 
 // ---- gateway ----
 
-Gateway::Gateway(GatewayConfig config, Mutant mutant) : c_(std::move(config)), mutant_(mutant), ssid_(c_.ssid) {}
+FlowTable::FlowTable(std::size_t capacity) : slots_(std::bit_ceil(std::max<std::size_t>(capacity, kProbe))) {}
+
+std::optional<std::uint32_t> FlowTable::find(const FiveTuple& flow, std::size_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = 0; i < kProbe; ++i) {
+    const Slot& s = slots_[(hash + i) & mask];
+    if (!s.used) return std::nullopt;
+    if (s.flow == flow) return s.backend;
+  }
+  return std::nullopt;
+}
+
+void FlowTable::insert(const FiveTuple& flow, std::size_t hash, std::uint32_t backend) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = 0; i < kProbe; ++i) {
+    Slot& s = slots_[(hash + i) & mask];
+    if (s.used) continue;
+    s = Slot{flow, backend, true};
+    ++used_;
+    return;
+  }
+}
+
+Gateway::Gateway(GatewayConfig config, Mutant mutant)
+    : c_(std::move(config)), mutant_(mutant), ssid_(c_.ssid), flows_(c_.flows) {}
 
 std::uint32_t Gateway::backend_of(const FiveTuple& flow) {
-  auto it = flows_.find(flow);
-  if (it != flows_.end()) return it->second;
+  const std::uint64_t h = FiveTupleHash{}(flow);
+  if (auto known = flows_.find(flow, h)) return *known;
   // Rendezvous hashing: the backend whose hash with the flow is highest. Adding or
   // removing a backend moves only the flows that hash highest to it.
-  const std::uint64_t h = FiveTupleHash{}(flow);
   std::uint32_t best = 0;
   std::uint64_t best_score = 0;
   for (std::uint32_t i = 0; i < c_.backends.size(); ++i) {
@@ -81,11 +105,17 @@ std::uint32_t Gateway::backend_of(const FiveTuple& flow) {
       best_score = score;
     }
   }
-  flows_.emplace(flow, best);
+  flows_.insert(flow, h, best);
   return best;
 }
 
 Decoded<Bytes> Gateway::forward(View frame) {
+  auto m = mark(frame);
+  if (auto* e = std::get_if<packet::DecodeError>(&m)) return *e;
+  return pb::joined(std::get<Marking>(m).header, frame);
+}
+
+Decoded<Marking> Gateway::mark(View frame) {
   auto decoded = packet::decode(frame);
   if (auto* e = std::get_if<packet::DecodeError>(&decoded)) return *e;
   const packet::Frame& f = std::get<packet::Frame>(decoded);
@@ -95,11 +125,12 @@ Decoded<Bytes> Gateway::forward(View frame) {
     const std::uint32_t window = mutant_ == Mutant::WrapWindowMismatch ? pb::kHalfWindow - 1 : pb::kHalfWindow;
     if (auto n = advance(ssid_, pb::ssid_of(f.ip.tos, f.ip.ttl), window)) ssid_ = *n;
   }
-  const std::uint32_t backend = c_.backends[backend_of(*flow_of(f))];
+  Marking out;
+  out.backend = c_.backends[backend_of(*flow_of(f))];
   packet::Ipv4 outer;
   outer.src = c_.ip;
-  outer.dst = backend;
-  Bytes out = pb::encapsulate(c_.eth, outer, c_.backend_port, ssid_, frame);
+  outer.dst = out.backend;
+  out.header = pb::encap_header(c_.eth, outer, c_.backend_port, ssid_, frame);
   if (pending_) {  // MarkAfterForward: the packet above left unmarked; now it marks
     ssid_ = std::max(ssid_, *pending_);
     pending_.reset();

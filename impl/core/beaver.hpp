@@ -12,7 +12,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "impl/core/mutant.hpp"
@@ -56,6 +55,35 @@ struct FiveTupleHash {
   std::size_t operator()(const FiveTuple& t) const;
 };
 
+// Flows to backends in one array allocated up front, so that the data plane never
+// allocates per packet. Open addressing with a short probe; a flow that finds no free
+// slot is placed by hashing every time, which gives it the same backend while the set of
+// backends stays the same.
+class FlowTable {
+ public:
+  explicit FlowTable(std::size_t capacity);  // rounded up to a power of two
+  std::optional<std::uint32_t> find(const FiveTuple& flow, std::size_t hash) const;
+  void insert(const FiveTuple& flow, std::size_t hash, std::uint32_t backend);
+  std::size_t size() const { return used_; }
+
+ private:
+  static constexpr std::size_t kProbe = 16;
+  struct Slot {
+    FiveTuple flow;
+    std::uint32_t backend = 0;
+    bool used = false;
+  };
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+};
+
+// What a gateway does with one client frame, decided without allocating: the backend it
+// goes to and the 46 bytes to put in front of it (a DPDK gateway prepends them in place).
+struct Marking {
+  std::uint32_t backend = 0;  // its address
+  packet::beaver::EncapHeader header{};
+};
+
 struct GatewayConfig {
   packet::Ethernet eth;  // the gateway's side of the link to the backends
   std::uint32_t ip = 0;
@@ -63,6 +91,7 @@ struct GatewayConfig {
   std::uint16_t backend_port = 9000;    // where backends listen for encapsulated packets
   std::uint32_t group_prefix = 0, group_mask = 0;  // in-group addresses
   std::uint32_t ssid = 0;  // the id it starts at (a node that missed snapshots starts behind)
+  std::size_t flows = 1 << 16;  // the flow table's capacity
 };
 
 class Gateway {
@@ -73,6 +102,8 @@ class Gateway {
   // backend (a flow keeps its backend; a new one is placed by rendezvous hashing). A frame
   // from an in-group address teaches the gateway a newer id first.
   Decoded<Bytes> forward(View frame);
+  // The same decision, as the header to prepend; forward() is this and a copy.
+  Decoded<Marking> mark(View frame);
   // The controller's request (a UDP payload) received at `now`: the reply payload.
   Decoded<Bytes> request(View payload, std::uint64_t now);
 
@@ -84,7 +115,7 @@ class Gateway {
   Mutant mutant_;
   std::uint32_t ssid_ = 0;
   std::optional<std::uint32_t> pending_;  // MarkAfterForward: entered, not yet marking
-  std::unordered_map<FiveTuple, std::uint32_t, FiveTupleHash> flows_;
+  FlowTable flows_;
 };
 
 // What a backend does with a packet, in the order it does it.

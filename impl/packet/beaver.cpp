@@ -38,7 +38,10 @@ EncapHeader encap_header(const Ethernet& eth, Ipv4 ip, std::uint16_t dport, std:
 }
 
 Bytes encapsulate(const Ethernet& eth, const Ipv4& ip, std::uint16_t dport, std::uint32_t ssid, View client_frame) {
-  const EncapHeader h = encap_header(eth, ip, dport, ssid, client_frame);
+  return joined(encap_header(eth, ip, dport, ssid, client_frame), client_frame);
+}
+
+Bytes joined(const EncapHeader& h, View client_frame) {
   Bytes b(h.size() + client_frame.size());
   std::copy(h.begin(), h.end(), b.begin());
   std::copy(client_frame.begin(), client_frame.end(), b.begin() + static_cast<std::ptrdiff_t>(h.size()));

@@ -119,6 +119,7 @@ bool newer(std::uint32_t a, std::uint32_t b);
 using EncapHeader = std::array<std::uint8_t, kEncapOverhead>;
 EncapHeader encap_header(const Ethernet& eth, Ipv4 ip, std::uint16_t dport, std::uint32_t ssid, View client_frame);
 Bytes encapsulate(const Ethernet& eth, const Ipv4& ip, std::uint16_t dport, std::uint32_t ssid, View client_frame);
+Bytes joined(const EncapHeader& header, View client_frame);  // the two in one buffer
 struct Encapsulated {
   Frame outer;
   std::uint32_t ssid = 0;

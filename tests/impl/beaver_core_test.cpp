@@ -78,6 +78,34 @@ TEST(BeaverCore, GatewayStampsItsIdAndKeepsFlowsOnOneBackend) {
   EXPECT_EQ(inner, client_frame(1000));
 }
 
+// The flow table never grows past its capacity; flows that find it full still keep one
+// backend (placed by hashing each time), the same a roomy table gives them.
+TEST(BeaverCore, AFullFlowTableKeepsFlowsWhereHashingPutsThem) {
+  GatewayConfig small = gateway_config();
+  small.flows = 16;
+  Gateway tight(small), roomy(gateway_config());
+  for (int round = 0; round < 2; ++round)
+    for (std::uint16_t port = 1; port <= 300; ++port)
+      EXPECT_EQ(ok(packet::decode(ok(tight.forward(client_frame(port))))).ip.dst,
+                ok(packet::decode(ok(roomy.forward(client_frame(port))))).ip.dst);
+  FlowTable t(16);
+  for (std::uint32_t i = 0; i < 100; ++i) t.insert(FiveTuple{i, 1, 2, 3, 17}, i * 7, i % 3);
+  EXPECT_EQ(t.size(), 16u);
+  EXPECT_EQ(t.find(FiveTuple{0, 1, 2, 3, 17}, 0), 0u);
+}
+
+// mark() is forward() without the copy: its header in front of the frame is forward()'s output.
+TEST(BeaverCore, MarkGivesTheHeaderForwardPrepends) {
+  Gateway a(gateway_config()), b(gateway_config());
+  for (std::uint16_t port = 1; port < 50; ++port) {
+    const Marking m = ok(a.mark(client_frame(port)));
+    const Bytes whole = ok(b.forward(client_frame(port)));
+    ASSERT_EQ(whole.size(), m.header.size() + client_frame(port).size());
+    EXPECT_TRUE(std::equal(m.header.begin(), m.header.end(), whole.begin()));
+    EXPECT_EQ(ok(packet::decode(whole)).ip.dst, m.backend);
+  }
+}
+
 TEST(BeaverCore, GatewayLearnsNewerIdsFromInGroupTraffic) {
   Gateway g(gateway_config());
   const auto s = pb::stamp(300);

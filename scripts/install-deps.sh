@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libz3-dev
   clang libclang-rt-14-dev
   libboost-fiber-dev
+  libdpdk-dev
 )
 
 missing=()

@@ -108,6 +108,7 @@ class Gateway {
   Decoded<Bytes> request(View payload, std::uint64_t now);
 
   std::uint32_t ssid() const { return ssid_; }
+  const GatewayConfig& config() const { return c_; }
   std::uint32_t backend_of(const FiveTuple& flow);
 
  private:

@@ -25,6 +25,12 @@ unsigned BeaverGateway::poll() {
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = pkts[i];
     if (!marking_) {
+      if (m->data_len >= 12) {
+        const packet::Ethernet& eth = gw_.config().eth;
+        auto* bytes = rte_pktmbuf_mtod(m, std::uint8_t*);
+        std::memcpy(bytes, eth.dst.data(), 6);
+        std::memcpy(bytes + 6, eth.src.data(), 6);
+      }
       pkts[ready++] = m;
       continue;
     }

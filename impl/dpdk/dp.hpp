@@ -81,8 +81,9 @@ struct Counters {
 };
 
 // Beaver's gateway on one port pair: every frame from `in` goes out of `out`, marked
-// (encapsulated in place, stamped with the gateway's id) or, with marking off, as it
-// came (the plain forwarder a benchmark compares with).
+// (encapsulated in place, stamped with the gateway's id) or, with marking off, only
+// readdressed to the next hop (the gateway's Ethernet addresses written over the frame's,
+// as l2fwd does): the plain forwarder a benchmark compares with.
 class BeaverGateway {
  public:
   BeaverGateway(core::beaver::Gateway& gateway, std::uint16_t in, std::uint16_t out, bool marking = true);

@@ -84,7 +84,11 @@ struct Frame {
 Bytes encode_udp(const Ethernet& eth, const Ipv4& ip, const Udp& udp, View payload);
 Bytes encode_tcp(const Ethernet& eth, const Ipv4& ip, const Tcp& tcp, View payload);
 // Checks lengths, versions and both checksums (a UDP checksum of 0 means none).
-Decoded<Frame> decode(View frame);
+// Which checksums decode() verifies: all (a receiver), or the IPv4 header's only (a
+// device that forwards, as routers and load balancers do, and leaves the transport
+// checksum to the receiver).
+enum class Checksums : std::uint8_t { All, HeaderOnly };
+Decoded<Frame> decode(View frame, Checksums verify = Checksums::All);
 
 // The IPv4 header checksum of the header at `ip_offset`, recomputed in place (after a
 // rewrite of ToS or TTL: a stale checksum makes a Linux receiver drop the packet).

@@ -58,6 +58,14 @@ RC_GTEST_PROP(Packet, AnyFlippedBitInTheHeadersIsCaught, (std::vector<std::uint8
   RC_ASSERT(std::holds_alternative<DecodeError>(decode(b)));
 }
 
+// The word-at-a-time sum folds to what RFC 1071's pair-at-a-time sum folds to.
+RC_GTEST_PROP(Packet, ChecksumSumIsTheByPairSum, (std::vector<std::uint8_t> data, std::uint16_t start)) {
+  std::uint32_t pairs = start;
+  for (std::size_t i = 0; i < data.size(); i += 2)
+    pairs += static_cast<std::uint32_t>(data[i] << 8 | (i + 1 < data.size() ? data[i + 1] : 0));
+  RC_ASSERT(fold(sum16(data, start)) == fold(pairs));
+}
+
 TEST(Packet, RefusalsNameTheField) {
   Bytes b = encode_udp(eth(), ip(), Udp{1, 2}, Bytes{1, 2, 3});
   b[15] ^= 0x04;  // ToS rewritten, checksum left stale
@@ -69,6 +77,21 @@ TEST(Packet, RefusalsNameTheField) {
   Bytes udp_bad = encode_udp(eth(), ip(), Udp{1, 2}, Bytes{1, 2, 3});
   udp_bad.back() ^= 0xff;
   EXPECT_EQ(std::get<DecodeError>(decode(udp_bad)).field, "udp.checksum");
+}
+
+// A forwarding device verifies the IPv4 header's checksum and leaves the transport's to
+// the receiver; lengths are checked either way.
+TEST(Packet, HeaderOnlyLeavesTheTransportChecksumToTheReceiver) {
+  for (bool tcp : {false, true}) {
+    Bytes b = tcp ? encode_tcp(eth(), ip(), Tcp{1, 2, 3, 4, 0x10, 5}, Bytes{1, 2, 3})
+                  : encode_udp(eth(), ip(), Udp{1, 2}, Bytes{1, 2, 3});
+    b.back() ^= 0xff;
+    EXPECT_TRUE(std::holds_alternative<DecodeError>(decode(b)));
+    EXPECT_TRUE(std::holds_alternative<Frame>(decode(b, Checksums::HeaderOnly)));
+    b[15] ^= 0x04;
+    EXPECT_EQ(std::get<DecodeError>(decode(b, Checksums::HeaderOnly)).field, "ipv4.checksum");
+    EXPECT_TRUE(std::holds_alternative<DecodeError>(decode(Bytes(b.begin(), b.end() - 1), Checksums::HeaderOnly)));
+  }
 }
 
 TEST(BeaverWire, StampEncodesFourteenBitsInTosAndTtl) {

@@ -68,6 +68,7 @@ class Port {
  private:
   Port() = default;
   std::uint16_t id_ = 0;
+  bool open_ = false;  // a port id was assigned: there is a device to close
   rte_ring* rx_ = nullptr;
   rte_ring* tx_ = nullptr;
   std::string vdev_;  // the device to uninit, when made by vdev()

@@ -61,6 +61,7 @@ std::unique_ptr<Port> Port::ring(const std::string& name, const Pool& pool, unsi
   const int id = rte_eth_from_rings(name.c_str(), &p->rx_, 1, &p->tx_, 1, SOCKET_ID_ANY);
   if (id < 0) fail("net_ring port " + name);
   p->id_ = static_cast<std::uint16_t>(id);
+  p->open_ = true;
   start(p->id_, pool, size);
   return p;
 }
@@ -70,17 +71,23 @@ std::unique_ptr<Port> Port::vdev(const std::string& spec, const Pool& pool) {
   const std::size_t comma = spec.find(',');
   p->vdev_ = spec.substr(0, comma);
   const std::string args = comma == std::string::npos ? std::string() : spec.substr(comma + 1);
-  if (rte_vdev_init(p->vdev_.c_str(), args.c_str()) < 0) fail("virtual device " + spec);
+  if (rte_vdev_init(p->vdev_.c_str(), args.c_str()) < 0) {
+    p->vdev_.clear();  // nothing to uninit
+    fail("virtual device " + spec);
+  }
   std::uint16_t id = 0;
   if (rte_eth_dev_get_port_by_name(p->vdev_.c_str(), &id) < 0) fail("no port for " + p->vdev_);
   p->id_ = id;
+  p->open_ = true;
   start(p->id_, pool, 1024);
   return p;
 }
 
 Port::~Port() {
-  rte_eth_dev_stop(id_);
-  rte_eth_dev_close(id_);
+  if (open_) {
+    rte_eth_dev_stop(id_);
+    rte_eth_dev_close(id_);
+  }
   if (!vdev_.empty()) rte_vdev_uninit(vdev_.c_str());
   for (rte_ring* r : {rx_, tx_})
     if (r) {

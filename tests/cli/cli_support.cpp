@@ -17,11 +17,12 @@ std::string scratch_dir() {
   return dir.string();
 }
 
-CliRun weir(const std::string& args, const std::string& dir) {
+CliRun weir(const std::string& args, const std::string& dir) { return run_program(WEIR_BINARY, args, dir); }
+
+CliRun run_program(const std::string& program, const std::string& args, const std::string& dir) {
   const fs::path d = dir.empty() ? fs::path(scratch_dir()) : fs::path(dir);
   const fs::path out = d / "out", err = d / "err";
-  const std::string cmd = "cd " + d.string() + " && " + std::string(WEIR_BINARY) + " " + args + " >" + out.string() +
-                          " 2>" + err.string();
+  const std::string cmd = "cd " + d.string() + " && " + program + " " + args + " >" + out.string() + " 2>" + err.string();
   CliRun r;
   const int status = std::system(cmd.c_str());
   r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

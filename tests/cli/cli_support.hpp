@@ -10,7 +10,9 @@ struct CliRun {
   std::string out, err;
 };
 
-// Runs `weir ARGS` (a shell word list) in `dir` (default: a scratch directory).
+// Runs `PROGRAM ARGS` (a shell word list) in `dir` (default: a scratch directory).
+CliRun run_program(const std::string& program, const std::string& args, const std::string& dir = "");
+// Runs `weir ARGS` so.
 CliRun weir(const std::string& args, const std::string& dir = "");
 // Writes a scratch file and returns its path.
 std::string write_file(const std::string& name, const std::string& text);

@@ -1,0 +1,120 @@
+// weir-dp, the program, as a user runs it: a trace in through net_pcap, a trace out. Every
+// well-formed frame leaves encapsulated for a backend and stamped with the id asked for,
+// in order; malformed ones are counted and dropped; nothing stays in the pool; bad
+// options and devices DPDK cannot open exit 2 with the reason.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "impl/packet/packet.hpp"
+#include "tests/cli/cli_support.hpp"
+
+namespace weir {
+namespace {
+
+namespace fs = std::filesystem;
+using Frames = std::vector<packet::Bytes>;
+
+// The classic pcap format (little-endian, microseconds, Ethernet): enough to write a
+// trace and read weir-dp's back without another library.
+void put32(std::ofstream& o, std::uint32_t v) { o.write(reinterpret_cast<const char*>(&v), 4); }
+void write_pcap(const fs::path& p, const Frames& frames) {
+  std::ofstream o(p, std::ios::binary);
+  put32(o, 0xa1b2c3d4);
+  put32(o, 2 | 4u << 16);  // version 2.4
+  put32(o, 0);
+  put32(o, 0);
+  put32(o, 65535);
+  put32(o, 1);  // Ethernet
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    put32(o, 1);
+    put32(o, static_cast<std::uint32_t>(i));
+    put32(o, static_cast<std::uint32_t>(frames[i].size()));
+    put32(o, static_cast<std::uint32_t>(frames[i].size()));
+    o.write(reinterpret_cast<const char*>(frames[i].data()), static_cast<std::streamsize>(frames[i].size()));
+  }
+}
+Frames read_pcap(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  const std::string all((std::istreambuf_iterator<char>(in)), {});
+  auto u32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, all.data() + at, 4);
+    return v;
+  };
+  Frames out;
+  for (std::size_t at = 24; at + 16 <= all.size();) {
+    const std::uint32_t len = u32(at + 8);
+    if (at + 16 + len > all.size()) break;
+    out.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at + 16), all.begin() + static_cast<std::ptrdiff_t>(at + 16 + len));
+    at += 16 + len;
+  }
+  return out;
+}
+
+test::CliRun weir_dp(const std::string& args, const fs::path& dir) {
+  return test::run_program(WEIR_DP_BINARY, args, dir.string());
+}
+
+// A scratch directory of this test, removed when it ends (passed or not).
+struct Scratch {
+  Scratch() : path(fs::temp_directory_path() / ("weir-dp-" + std::to_string(getpid()))) { fs::create_directories(path); }
+  ~Scratch() { fs::remove_all(path); }
+  fs::path path;
+};
+
+TEST(WeirDp, ATraceThroughTheBeaverGatewayComesOutMarked) {
+  const Scratch scratch;
+  const fs::path& dir = scratch.path;
+  Frames frames;
+  for (std::uint16_t i = 0; i < 120; ++i) {
+    packet::Ipv4 ip;
+    ip.src = 0xc0a80001 + i % 5;
+    ip.dst = 0x0a000064;
+    frames.push_back(packet::encode_udp({}, ip, packet::Udp{static_cast<std::uint16_t>(1000 + i), 80}, packet::Bytes(10, 'x')));
+  }
+  Frames with_bad = frames;
+  with_bad.insert(with_bad.begin() + 10, packet::Bytes(30, 0));                 // not IPv4
+  with_bad.insert(with_bad.begin() + 50, packet::Bytes(frames[3].begin(), frames[3].begin() + 30));  // truncated
+  write_pcap(dir / "in.pcap", with_bad);
+  const test::CliRun r = weir_dp("beaver-gateway --port net_pcap0,rx_pcap=" + (dir / "in.pcap").string() + ",tx_pcap=" +
+                            (dir / "out.pcap").string() + " --ip 10.0.0.1 --backend 10.1.0.1 --backend 10.1.0.2 --ssid 7",
+                        dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const auto counters = nlohmann::json::parse(r.out);
+  EXPECT_EQ(counters["received"], 122);
+  EXPECT_EQ(counters["sent"], 120);
+  EXPECT_EQ(counters["refused"], 2);
+  EXPECT_EQ(counters["buffers_in_use"], 0);
+  const Frames out = read_pcap(dir / "out.pcap");
+  ASSERT_EQ(out.size(), frames.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto x = packet::beaver::decapsulate(out[i]);
+    ASSERT_TRUE(std::holds_alternative<packet::beaver::Encapsulated>(x)) << std::get<packet::DecodeError>(x).message();
+    const auto& e = std::get<packet::beaver::Encapsulated>(x);
+    EXPECT_EQ(e.ssid, 7u);
+    EXPECT_TRUE(e.outer.ip.dst == 0x0a010001u || e.outer.ip.dst == 0x0a010002u);
+    EXPECT_EQ(packet::Bytes(out[i].begin() + static_cast<std::ptrdiff_t>(e.inner_offset), out[i].end()), frames[i]);
+  }
+}
+
+TEST(WeirDp, BadOptionsAndDevicesExitTwoWithTheReason) {
+  const Scratch scratch;
+  const fs::path& dir = scratch.path;
+  test::CliRun r = weir_dp("beaver-gateway --port net_null0 --ip 10.0.0 --backend 10.1.0.1", dir);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find("--ip 10.0.0: not an IPv4 address"), std::string::npos) << r.err;
+  r = weir_dp("beaver-gateway --port net_nosuchdevice0 --ip 10.0.0.1 --backend 10.1.0.1", dir);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find("virtual device net_nosuchdevice0"), std::string::npos) << r.err;
+  r = weir_dp("beaver-gateway --port net_null0 --ip 10.0.0.1 --backend 10.1.0.1 --group 10.1.0.0/40", dir);
+  EXPECT_EQ(r.exit, 2);
+  r = weir_dp("beaver-gateway --ip 10.0.0.1", dir);  // no --port
+  EXPECT_EQ(r.exit, 2);
+}
+
+}  // namespace
+}  // namespace weir

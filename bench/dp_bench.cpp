@@ -1,6 +1,6 @@
 // Figures for impl/dpdk (issue 15): million packets per second through Beaver's gateway
 // on DPDK, marking (encapsulating in place, stamping the id) and as a plain forwarder
-// (the same loop, marking off), 64-byte frames, one core.
+// (the same loop, marking off), 64-byte frames, one core; and through Pegasus's switch.
 //   dp_bench [--seconds S]
 // net_ring: the port's receive and transmit rings are joined by this program, which puts
 // every sent frame back (its 46 bytes taken off), so the figure includes one ring
@@ -42,23 +42,48 @@ std::vector<std::vector<std::uint8_t>> frames(unsigned n) {
   return f;
 }
 
+// A data plane whose input and output is `port`, every sent frame put back.
+template <class DataPlane>
+double ring_loop(DataPlane& dp, const dp::Port& port, std::uint16_t strip, double seconds) {
+  const double t0 = now();
+  double t = t0;
+  while (t - t0 < seconds) {
+    for (int i = 0; i < 4096; ++i) {
+      dp.poll();
+      port.loop_back(strip);
+    }
+    t = now();
+  }
+  if (dp.counters().refused || dp.counters().no_room || dp.counters().dropped)
+    std::fprintf(stderr, "dp_bench: frames refused or dropped\n");
+  return static_cast<double>(dp.counters().sent) / (t - t0) / 1e6;
+}
+
 double ring_mpps(bool marking, double seconds, const dp::Pool& pool, int round) {
   auto port = dp::Port::ring("bench" + std::to_string(round), pool, 1024);
   core::beaver::Gateway g(config());
   dp::BeaverGateway gw(g, port->id(), port->id(), marking);
   port->feed(pool, frames(512));
-  const std::uint16_t strip = marking ? packet::beaver::kEncapOverhead : 0;
-  const double t0 = now();
-  double t = t0;
-  while (t - t0 < seconds) {
-    for (int i = 0; i < 4096; ++i) {
-      gw.poll();
-      port->loop_back(strip);
-    }
-    t = now();
+  return ring_loop(gw, *port, marking ? packet::beaver::kEncapOverhead : 0, seconds);
+}
+
+// Pegasus's switch routing reads of the hot key (62-byte frames: a GET has no value),
+// round-robin over rset, each routed frame routed again.
+double pegasus_mpps(double seconds, const dp::Pool& pool) {
+  auto port = dp::Port::ring("bench_pegasus", pool, 1024);
+  core::pegasus::Topology t;
+  t.switch_ip = 0x0a000001;
+  t.servers = {0x0a000101, 0x0a000102, 0x0a000103};
+  for (std::uint32_t c = 0; c < 16; ++c) t.clients.push_back(0x0a000201 + c);
+  core::pegasus::Switch s(t, {42});
+  dp::PegasusSwitch sw(s, port->id(), port->id());
+  std::vector<std::vector<std::uint8_t>> reads;
+  for (std::uint8_t c = 0; c < 16; ++c) {
+    core::pegasus::Client client(c, t);
+    for (int i = 0; i < 32; ++i) reads.push_back(client.issue(core::pegasus::Client::Kind::Get, 42));
   }
-  if (gw.counters().refused || gw.counters().no_room) std::fprintf(stderr, "dp_bench: frames refused\n");
-  return static_cast<double>(gw.counters().sent) / (t - t0) / 1e6;
+  port->feed(pool, reads);
+  return ring_loop(sw, *port, 0, seconds);
 }
 
 double null_mpps(double seconds, const dp::Pool& pool) {
@@ -91,5 +116,6 @@ int main(int argc, char** argv) {
   std::printf("  net_ring  beaver-gateway, forwarding (marking off)  %6.2f Mpps\n", forward);
   std::printf("  net_ring  beaver-gateway, marking                   %6.2f Mpps  (ratio %.2f)\n", mark, mark / forward);
   std::printf("  net_null  beaver-gateway, forwarding (marking off)  %6.2f Mpps\n", null_mpps(seconds, pool));
+  std::printf("  net_ring  pegasus-switch, routing reads             %6.2f Mpps\n", pegasus_mpps(seconds, pool));
   return 0;
 }

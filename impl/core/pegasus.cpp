@@ -61,8 +61,6 @@ const Switch::Entry* Switch::entry(std::uint32_t keyhash) const {
   return it == dir_.end() ? nullptr : &it->second;
 }
 
-Bytes Switch::to(std::uint32_t ip, const pp::Message& m) const { return frame_to(t_.switch_ip, ip, m); }
-
 std::uint32_t Switch::least_loaded() const {
   std::uint32_t best = 0;
   for (std::uint32_t s = 1; s < load_.size(); ++s)
@@ -71,72 +69,98 @@ std::uint32_t Switch::least_loaded() const {
 }
 
 Decoded<std::vector<Out>> Switch::receive(View frame) {
-  auto m = message_of(frame, t_.identifier);
-  if (auto* e = std::get_if<packet::DecodeError>(&m)) return *e;
-  pp::Message& msg = std::get<pp::Message>(m);
-  if (msg.h.op == pp::Op::RepR || msg.h.op == pp::Op::RepW) return reply(std::move(msg));
-  if (msg.h.op == pp::Op::Get || is_write(msg.h.op)) return request(std::move(msg));
-  return std::vector<Out>{};  // RC_REQ, RC_ACK, PUT_FWD: reconfiguration, not modelled here
+  Bytes out(frame.begin(), frame.end());
+  auto to = route(out);
+  if (auto* e = std::get_if<packet::DecodeError>(&to)) return *e;
+  if (!std::get<std::optional<std::uint32_t>>(to)) return std::vector<Out>{};
+  return std::vector<Out>{Out{std::move(out)}};
 }
 
-std::vector<Out> Switch::request(pp::Message m) {
+Decoded<std::optional<std::uint32_t>> Switch::route(std::span<std::uint8_t> frame) {
+  // A switch forwards: the IPv4 header's checksum is checked, the transport's is the
+  // receiver's (and is computed again below, over what the switch rewrote).
+  auto f = packet::decode(frame, packet::Checksums::HeaderOnly);
+  if (auto* e = std::get_if<packet::DecodeError>(&f)) return *e;
+  const packet::Frame& fr = std::get<packet::Frame>(f);
+  if (!std::holds_alternative<packet::Udp>(fr.l4))
+    return packet::DecodeError{"pegasus.transport", 23, "not UDP: Pegasus runs over UDP"};
+  const auto payload = frame.subspan(fr.payload_offset, fr.payload_size);
+  auto decoded = pp::decode_header(payload, t_.identifier, fr.payload_offset);
+  if (auto* e = std::get_if<packet::DecodeError>(&decoded)) return *e;
+  pp::Header& h = std::get<pp::Header>(decoded);
+  std::optional<std::uint32_t> to;
+  if (h.op == pp::Op::RepR || h.op == pp::Op::RepW)
+    to = reply(h);
+  else if (h.op == pp::Op::Get || is_write(h.op))
+    to = request(h);
+  if (!to) return to;  // nothing to send; RC_REQ, RC_ACK, PUT_FWD: reconfiguration, not modelled here
+  pp::write_header(payload.first<pp::kHeaderSize>(), h);
+  const std::uint32_t addresses[2] = {t_.switch_ip, *to};  // source, destination: bytes 26..33
+  for (int i = 0; i < 2; ++i)
+    for (int b = 0; b < 4; ++b) frame[26 + 4 * i + b] = static_cast<std::uint8_t>(addresses[i] >> (24 - 8 * b));
+  packet::fix_ipv4_checksum(frame);
+  packet::fix_udp_checksum(frame);
+  return to;
+}
+
+std::optional<std::uint32_t> Switch::request(pp::Header& h) {
   const std::size_t n = t_.servers.size();
-  LastRequest& last = last_[m.h.client_id];
-  const bool stale = last.any && before(m.h.request_id, last.request_id);
-  auto it = dir_.find(m.h.keyhash);
-  if (it == dir_.end() || m.h.op == pp::Op::Get) {
-    if (!stale && m.h.request_id != last.request_id) last = LastRequest{m.h.request_id, m.h.keyhash, 0, true};
+  LastRequest& last = last_[h.client_id];
+  const bool stale = last.any && before(h.request_id, last.request_id);
+  auto it = dir_.find(h.keyhash);
+  if (it == dir_.end() || h.op == pp::Op::Get) {
+    if (!stale && h.request_id != last.request_id) last = LastRequest{h.request_id, h.keyhash, 0, true};
   }
   if (it == dir_.end()) {  // not replicated: its home server decides everything
-    return {Out{to(t_.servers[m.h.keyhash % n], m)}};
+    return t_.servers[h.keyhash % n];
   }
   Entry& e = it->second;
-  if (m.h.op == pp::Op::Get) {
-    std::uint32_t& cursor = rr_[m.h.keyhash];
+  if (h.op == pp::Op::Get) {
+    std::uint32_t& cursor = rr_[h.keyhash];
     std::uint32_t server = 0;
     for (std::size_t tries = 0; tries < n; ++tries) {  // the next rset member after the cursor
       server = static_cast<std::uint32_t>((cursor + 1 + tries) % n);
       if (mutant_ == Mutant::ReadAnyServer || (e.rset >> server & 1)) break;
     }
     cursor = server;
-    m.h.server_id = static_cast<std::uint8_t>(server);
-    return {Out{to(t_.servers[server], m)}};
+    h.server_id = static_cast<std::uint8_t>(server);
+    return t_.servers[server];
   }
   // A write: one version for good, whichever copy of it this is.
-  if (stale && mutant_ != Mutant::NoDedup) return {};  // a copy of an older write, overtaken
-  const bool copy = last.any && last.ver != 0 && m.h.request_id == last.request_id && m.h.keyhash == last.keyhash;
+  if (stale && mutant_ != Mutant::NoDedup) return std::nullopt;  // a copy of an older write, overtaken
+  const bool copy = last.any && last.ver != 0 && h.request_id == last.request_id && h.keyhash == last.keyhash;
   if (copy && mutant_ != Mutant::NoDedup) {
-    m.h.ver = last.ver;  // a retry or a duplicate: the same version
+    h.ver = last.ver;  // a retry or a duplicate: the same version
   } else {
-    m.h.ver = ++e.ver_next;
-    last = LastRequest{m.h.request_id, m.h.keyhash, m.h.ver, true};
+    h.ver = ++e.ver_next;
+    last = LastRequest{h.request_id, h.keyhash, h.ver, true};
   }
   const std::uint32_t server = least_loaded();
-  m.h.server_id = static_cast<std::uint8_t>(server);
-  if (mutant_ == Mutant::CompleteOnForward && m.h.ver > e.ver_completed) {
-    e.ver_completed = m.h.ver;
+  h.server_id = static_cast<std::uint8_t>(server);
+  if (mutant_ == Mutant::CompleteOnForward && h.ver > e.ver_completed) {
+    e.ver_completed = h.ver;
     e.rset = 1u << server;
   }
-  return {Out{to(t_.servers[server], m)}};
+  return t_.servers[server];
 }
 
-std::vector<Out> Switch::reply(pp::Message m) {
-  if (m.h.server_id < load_.size()) load_[m.h.server_id] = m.h.load;
-  auto it = dir_.find(m.h.keyhash);
+std::optional<std::uint32_t> Switch::reply(pp::Header& h) {
+  if (h.server_id < load_.size()) load_[h.server_id] = h.load;
+  auto it = dir_.find(h.keyhash);
   // Any reply carries the version its server holds: a read that saw a newer write than
   // ver_completed proves that write is visible, so from now on reads must only go where
   // it is (else a later read elsewhere could see the older value: found by weir fuzz).
-  if (it != dir_.end() && m.h.server_id < 32) {
+  if (it != dir_.end() && h.server_id < 32) {
     Entry& e = it->second;
-    if (m.h.ver > e.ver_completed) {
-      e.ver_completed = m.h.ver;
-      e.rset = 1u << m.h.server_id;
-    } else if (m.h.ver == e.ver_completed) {
-      e.rset |= 1u << m.h.server_id;
+    if (h.ver > e.ver_completed) {
+      e.ver_completed = h.ver;
+      e.rset = 1u << h.server_id;
+    } else if (h.ver == e.ver_completed) {
+      e.rset |= 1u << h.server_id;
     }
   }
-  if (m.h.client_id >= t_.clients.size()) return {};
-  return {Out{to(t_.clients[m.h.client_id], m)}};
+  if (h.client_id >= t_.clients.size()) return std::nullopt;
+  return t_.clients[h.client_id];
 }
 
 // ---- server ----

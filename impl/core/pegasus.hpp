@@ -69,6 +69,11 @@ class Switch {
 
   // A frame from a client (a request) or from a server (a reply): the frames to send.
   Decoded<std::vector<Out>> receive(View frame);
+  // The same decision taken in place, as a switch's pipeline does (the DPDK switch's fast
+  // path): the frame becomes the one to send (version and server in the Pegasus header,
+  // the switch as source, the destination, both checksums) and its destination is
+  // returned; nothing to send (a copy of an overtaken write): nullopt.
+  Decoded<std::optional<std::uint32_t>> route(std::span<std::uint8_t> frame);
 
   struct Entry {
     std::uint32_t rset = 0;
@@ -78,9 +83,9 @@ class Switch {
   const Entry* entry(std::uint32_t keyhash) const;
 
  private:
-  std::vector<Out> request(pp::Message m);
-  std::vector<Out> reply(pp::Message m);
-  Bytes to(std::uint32_t ip, const pp::Message& m) const;
+  // The decision on a request or a reply: its header rewritten, and where it goes.
+  std::optional<std::uint32_t> request(pp::Header& h);
+  std::optional<std::uint32_t> reply(pp::Header& h);
   std::uint32_t least_loaded() const;
 
   Topology t_;

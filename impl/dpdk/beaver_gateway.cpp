@@ -1,16 +1,12 @@
 // Beaver's gateway on DPDK (impl/dpdk): the core decides, the mbuf is encapsulated in
 // place (46 bytes prepended in its headroom), and everything received is sent or freed.
-#include <rte_ethdev.h>
-#include <rte_mbuf.h>
-
 #include <cstring>
 
-#include "impl/dpdk/dp.hpp"
+#include "impl/dpdk/burst.hpp"
 
 namespace weir::dp {
 
 namespace {
-constexpr std::uint16_t kBurst = 32;
 namespace pb = packet::beaver;
 }  // namespace
 
@@ -18,9 +14,8 @@ BeaverGateway::BeaverGateway(core::beaver::Gateway& gateway, std::uint16_t in, s
     : gw_(gateway), in_(in), out_(out), marking_(marking) {}
 
 unsigned BeaverGateway::poll() {
-  rte_mbuf* pkts[kBurst];
-  const std::uint16_t n = rte_eth_rx_burst(in_, 0, pkts, kBurst);
-  c_.received += n;
+  rte_mbuf* pkts[detail::kBurst];
+  const std::uint16_t n = detail::receive_burst(in_, pkts, c_);
   std::uint16_t ready = 0;
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = pkts[i];
@@ -52,10 +47,7 @@ unsigned BeaverGateway::poll() {
     std::memcpy(rte_pktmbuf_prepend(m, pb::kEncapOverhead), header.data(), header.size());
     pkts[ready++] = m;
   }
-  const std::uint16_t sent = rte_eth_tx_burst(out_, 0, pkts, ready);
-  c_.sent += sent;
-  c_.tx_full += ready - sent;
-  for (std::uint16_t i = sent; i < ready; ++i) rte_pktmbuf_free(pkts[i]);
+  detail::send_burst(out_, pkts, ready, c_);
   return n;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "impl/core/beaver.hpp"
+#include "impl/core/pegasus.hpp"
 
 struct rte_mempool;
 struct rte_ring;
@@ -76,7 +77,8 @@ class Port {
 
 struct Counters {
   std::uint64_t received = 0, sent = 0;
-  std::uint64_t refused = 0;    // frames the core would not mark (malformed, not IPv4)
+  std::uint64_t refused = 0;    // frames the core would not take (malformed, not IPv4)
+  std::uint64_t dropped = 0;    // frames the core took and decided not to send
   std::uint64_t no_room = 0;    // no headroom for the 46 bytes, or a chained mbuf
   std::uint64_t tx_full = 0;    // the port took fewer than offered: freed
 };
@@ -97,6 +99,21 @@ class BeaverGateway {
   core::beaver::Gateway& gw_;
   std::uint16_t in_, out_;
   bool marking_;
+  Counters c_;
+};
+
+// Pegasus's switch on one port pair: each request or reply from `in` is rewritten in
+// place by the core's pipeline (Switch::route) and sent out of `out`; what the switch
+// drops (a copy of an overtaken write) or refuses is freed.
+class PegasusSwitch {
+ public:
+  PegasusSwitch(core::pegasus::Switch& sw, std::uint16_t in, std::uint16_t out);
+  unsigned poll();  // one burst; the number of frames received
+  const Counters& counters() const { return c_; }
+
+ private:
+  core::pegasus::Switch& sw_;
+  std::uint16_t in_, out_;
   Counters c_;
 };
 

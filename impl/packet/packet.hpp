@@ -92,7 +92,10 @@ Decoded<Frame> decode(View frame, Checksums verify = Checksums::All);
 
 // The IPv4 header checksum of the header at `ip_offset`, recomputed in place (after a
 // rewrite of ToS or TTL: a stale checksum makes a Linux receiver drop the packet).
-void fix_ipv4_checksum(Bytes& frame, std::size_t ip_offset = 14);
+void fix_ipv4_checksum(std::span<std::uint8_t> frame, std::size_t ip_offset = 14);
+// The UDP checksum of a frame whose IPv4 header (no options) or payload was rewritten,
+// computed again; a checksum of 0 ("none") stays 0.
+void fix_udp_checksum(std::span<std::uint8_t> frame);
 // The Internet checksum (RFC 1071) of `data`, folded, not complemented, from `sum`.
 std::uint32_t sum16(View data, std::uint32_t sum = 0);
 std::uint16_t fold(std::uint32_t sum);
@@ -173,8 +176,11 @@ struct Message {
   Bytes value;
 };
 Bytes encode(const Message& m);  // the UDP payload
-// `identifier`: the one this deployment uses; another is refused.
+void write_header(std::span<std::uint8_t, kHeaderSize> out, const Header& h);  // in place
+// `identifier`: the one this deployment uses; another is refused. decode_header reads the
+// 20 bytes only (no copy of the value: a switch's fast path).
 Decoded<Message> decode(View payload, std::uint16_t identifier, std::size_t offset = 0);
+Decoded<Header> decode_header(View payload, std::uint16_t identifier, std::size_t offset = 0);
 
 }  // namespace pegasus
 

@@ -4,14 +4,13 @@
 // (the Beaver artifact leaks the send buffers of packets it cannot map).
 #include <gtest/gtest.h>
 
-#include "impl/dpdk/dp.hpp"
+#include "tests/impl/dpdk_rig.hpp"
 
 namespace weir::dp {
 namespace {
 
 using core::beaver::Gateway;
 using core::beaver::GatewayConfig;
-using Frames = std::vector<std::vector<std::uint8_t>>;
 
 GatewayConfig config() {
   GatewayConfig c;
@@ -33,39 +32,6 @@ Frames client_frames(unsigned n) {
   }
   return f;
 }
-
-// A fresh pool and a ring port pair per test: names are unique within the process.
-struct Rig {
-  Rig() {
-    static int n = 0;
-    const std::string id = std::to_string(n++);
-    pool = std::make_unique<Pool>("pool" + id, 2047);
-    in = Port::ring("in" + id, *pool);
-    out = Port::ring("out" + id, *pool);
-  }
-  // Feeds `frames` through `gw` in bursts and returns what came out.
-  Frames run(BeaverGateway& gw, const Frames& frames) {
-    Frames got;
-    for (std::size_t at = 0; at < frames.size(); at += 200) {
-      const Frames chunk(frames.begin() + static_cast<std::ptrdiff_t>(at),
-                         frames.begin() + static_cast<std::ptrdiff_t>(std::min(frames.size(), at + 200)));
-      EXPECT_EQ(in->feed(*pool, chunk), chunk.size());
-      while (gw.poll() > 0) {
-      }
-      for (auto& f : out->drain()) got.push_back(std::move(f));
-    }
-    return got;
-  }
-  std::unique_ptr<Pool> pool;
-  std::unique_ptr<Port> in, out;
-};
-
-class DpdkGateway : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (auto why = start_eal()) GTEST_SKIP() << *why;
-  }
-};
 
 TEST_F(DpdkGateway, MarksEveryFrameAsTheCoreDoes) {
   Rig rig;

@@ -61,6 +61,29 @@ struct Net {
   std::vector<Server> servers;
 };
 
+// route() rewrites a frame in place into the one receive() sends (the switch as source,
+// the server or client as destination, version and server in the header), and both
+// checksums are right for a receiver that checks them.
+TEST(PegasusCore, RouteRewritesInPlaceWhatReceiveSends) {
+  Net a, b;
+  Client ca(0, topology()), cb(0, topology());
+  for (int i = 0; i < 6; ++i) {
+    const Bytes request = i % 2 ? ca.issue(Client::Kind::Get, kHot) : ca.issue(Client::Kind::Put, kHot, v("x"));
+    cb.issue(i % 2 ? Client::Kind::Get : Client::Kind::Put, kHot, i % 2 ? Bytes{} : v("x"));
+    Bytes in_place = request;
+    const auto to = ok(b.sw.route(in_place));
+    const auto sent = ok(a.sw.receive(request));
+    ASSERT_EQ(sent.size(), 1u);
+    ASSERT_TRUE(to);
+    EXPECT_EQ(in_place, sent[0].frame);
+    EXPECT_EQ(*to, destination(in_place));
+    const packet::Frame f = ok(packet::decode(in_place));  // every checksum checked
+    EXPECT_EQ(f.ip.src, topology().switch_ip);
+    a.run(ca, request);  // the rest of the round trip, through receive()
+    b.run(cb, request);
+  }
+}
+
 TEST(PegasusCore, AWriteCompletesOnItsReplyAndReadsFollowRset) {
   Net net;
   Client c(0, topology());

@@ -1,6 +1,9 @@
 // weir-dp: the data plane as a program, one role per instance, on DPDK virtual devices.
 //   weir-dp beaver-gateway --port DEVARGS [--out DEVARGS] --ip A --backend A [--backend A...]
 //                          [--group PREFIX/LEN] [--ssid N] [--no-marking] [--duration S] [--idle-ms MS]
+//   weir-dp pegasus-switch --port DEVARGS [--out DEVARGS] --ip A --server A [--server A...]
+//                          --client A [--client A...] [--hot KEYHASH...] [--identifier 0x5047]
+//                          [--duration S] [--idle-ms MS]
 // e.g. --port net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap: a trace in, a trace out. It
 // stops when --duration has passed, when no frame came for --idle-ms, or on SIGINT or
 // SIGTERM, closes its ports (a pcap is flushed then) and prints its counters as one JSON
@@ -21,43 +24,45 @@ namespace {
 using namespace weir;
 volatile std::sig_atomic_t stop_requested = 0;
 
-std::optional<std::uint32_t> ipv4(const std::string& text) {
-  in_addr a{};
-  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
-  return ntohl(a.s_addr);
-}
-
-struct Options {
-  std::string port, out, ip, group = "10.1.0.0/16";
-  std::vector<std::string> backends;
-  std::uint32_t ssid = 0;
-  bool no_marking = false;
+// What every role takes: its devices and when to stop.
+struct Common {
+  std::string port, out, ip;
   double duration = 10;
   unsigned idle_ms = 200;
 };
 
-int bad(const std::string& why) {
-  std::cerr << "weir-dp: " << why << "\n";
-  return 2;
+struct BeaverOptions {
+  std::string group = "10.1.0.0/16";
+  std::vector<std::string> backends;
+  std::uint32_t ssid = 0;
+  bool no_marking = false;
+};
+
+struct PegasusOptions {
+  std::vector<std::string> servers, clients;
+  std::vector<std::uint32_t> hot;
+  std::string identifier = "0x5047";
+};
+
+struct Bad {
+  std::string why;
+};
+
+std::uint32_t ipv4(const std::string& option, const std::string& text) {
+  in_addr a{};
+  if (inet_pton(AF_INET, text.c_str(), &a) != 1) throw Bad{option + " " + text + ": not an IPv4 address"};
+  return ntohl(a.s_addr);
+}
+std::vector<std::uint32_t> ipv4s(const std::string& option, const std::vector<std::string>& texts) {
+  std::vector<std::uint32_t> out;
+  for (const std::string& t : texts) out.push_back(ipv4(option, t));
+  return out;
 }
 
-int run_gateway(const Options& o) {
-  core::beaver::GatewayConfig c;
-  const auto ip = ipv4(o.ip);
-  if (!ip) return bad("--ip " + o.ip + ": not an IPv4 address");
-  c.ip = *ip;
-  for (const std::string& b : o.backends) {
-    const auto a = ipv4(b);
-    if (!a) return bad("--backend " + b + ": not an IPv4 address");
-    c.backends.push_back(*a);
-  }
-  const std::size_t slash = o.group.find('/');
-  const auto prefix = ipv4(o.group.substr(0, slash));
-  const int len = slash == std::string::npos ? -1 : std::atoi(o.group.c_str() + slash + 1);
-  if (!prefix || len < 0 || len > 32) return bad("--group " + o.group + ": not PREFIX/LEN (e.g. 10.1.0.0/16)");
-  c.group_mask = len == 0 ? 0 : ~std::uint32_t{0} << (32 - len);
-  c.group_prefix = *prefix & c.group_mask;
-  c.ssid = o.ssid;
+// Opens the devices, runs `DataPlane` until it is time to stop, closes the devices and
+// prints the counters with `extra` fields.
+template <class DataPlane, class Make, class Extra>
+int run(const Common& o, const char* role, Make make, Extra extra) {
   if (auto why = dp::start_eal()) {
     std::cerr << "weir-dp: " << *why << "\n";
     return 4;
@@ -69,10 +74,9 @@ int run_gateway(const Options& o) {
     in = dp::Port::vdev(o.port, *pool);
     if (!o.out.empty()) out = dp::Port::vdev(o.out, *pool);
   } catch (const std::runtime_error& e) {
-    return bad(e.what());
+    throw Bad{e.what()};
   }
-  core::beaver::Gateway gateway(c);
-  dp::BeaverGateway gw(gateway, in->id(), out ? out->id() : in->id(), !o.no_marking);
+  DataPlane plane = make(in->id(), out ? out->id() : in->id());
   std::signal(SIGINT, [](int) { stop_requested = 1; });
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
   using clock = std::chrono::steady_clock;
@@ -80,19 +84,66 @@ int run_gateway(const Options& o) {
   auto last_frame = start;
   while (!stop_requested) {
     const auto now = clock::now();
-    if (gw.poll() > 0) last_frame = now;
+    if (plane.poll() > 0) last_frame = now;
     if (std::chrono::duration<double>(now - start).count() >= o.duration) break;
     if (now - last_frame >= std::chrono::milliseconds(o.idle_ms)) break;
   }
-  const dp::Counters k = gw.counters();
+  const dp::Counters k = plane.counters();
   out.reset();
   in.reset();  // closes the devices: a tx_pcap is written out here
-  std::cout << nlohmann::json{{"role", "beaver-gateway"}, {"received", k.received}, {"sent", k.sent},
-                              {"refused", k.refused},     {"no_room", k.no_room},   {"tx_full", k.tx_full},
-                              {"ssid", gateway.ssid()},   {"buffers_in_use", pool->in_use()}}
-                   .dump()
-            << "\n";
+  nlohmann::json j = {{"role", role},       {"received", k.received}, {"sent", k.sent},
+                      {"refused", k.refused}, {"dropped", k.dropped},  {"no_room", k.no_room},
+                      {"tx_full", k.tx_full}, {"buffers_in_use", pool->in_use()}};
+  extra(j);
+  std::cout << j.dump() << "\n";
   return 0;
+}
+
+int beaver_gateway(const Common& o, const BeaverOptions& b) {
+  core::beaver::GatewayConfig c;
+  c.ip = ipv4("--ip", o.ip);
+  c.backends = ipv4s("--backend", b.backends);
+  const std::size_t slash = b.group.find('/');
+  in_addr a{};
+  const int len = slash == std::string::npos ? -1 : std::atoi(b.group.c_str() + slash + 1);
+  if (inet_pton(AF_INET, b.group.substr(0, slash).c_str(), &a) != 1 || len < 0 || len > 32)
+    throw Bad{"--group " + b.group + ": not PREFIX/LEN (e.g. 10.1.0.0/16)"};
+  c.group_mask = len == 0 ? 0 : ~std::uint32_t{0} << (32 - len);
+  c.group_prefix = ntohl(a.s_addr) & c.group_mask;
+  c.ssid = b.ssid;
+  core::beaver::Gateway gateway(c);
+  return run<dp::BeaverGateway>(
+      o, "beaver-gateway",
+      [&](std::uint16_t in, std::uint16_t out) { return dp::BeaverGateway(gateway, in, out, !b.no_marking); },
+      [&](nlohmann::json& j) { j["ssid"] = gateway.ssid(); });
+}
+
+int pegasus_switch(const Common& o, const PegasusOptions& p) {
+  core::pegasus::Topology t;
+  t.switch_ip = ipv4("--ip", o.ip);
+  t.servers = ipv4s("--server", p.servers);
+  t.clients = ipv4s("--client", p.clients);
+  if (t.servers.size() > 32) throw Bad{"--server: at most 32 (rset is a 32-bit map)"};
+  if (t.clients.size() > 256) throw Bad{"--client: at most 256 (client ids are one byte)"};
+  char* end = nullptr;
+  const unsigned long id = std::strtoul(p.identifier.c_str(), &end, 0);
+  if (p.identifier.empty() || *end != '\0' || id > 0xffff)
+    throw Bad{"--identifier " + p.identifier + ": not a 16-bit number (0x5047: the P4 program; 0x1573: the artifact's switch)"};
+  t.identifier = static_cast<std::uint16_t>(id);
+  core::pegasus::Switch sw(t, p.hot);
+  return run<dp::PegasusSwitch>(
+      o, "pegasus-switch", [&](std::uint16_t in, std::uint16_t out) { return dp::PegasusSwitch(sw, in, out); },
+      [](nlohmann::json&) {});
+}
+
+void add_common(CLI::App* c, Common& o) {
+  c->add_option("--port", o.port, "the device frames come in on (and go out of, without --out)")->required();
+  c->add_option("--out", o.out, "a second device for what goes out");
+  c->add_option("--ip", o.ip, "this node's address")->required();
+  c->add_option("--duration", o.duration, "stop after this many seconds")->check(CLI::Range(0.0, 1e6))->capture_default_str();
+  c->add_option("--idle-ms", o.idle_ms, "stop when no frame came for this long")
+      ->check(CLI::Range(1u, 3'600'000u))
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -100,23 +151,33 @@ int run_gateway(const Options& o) {
 int main(int argc, char** argv) {
   CLI::App app{"weir-dp: Weir's data-plane cores on DPDK virtual devices"};
   app.require_subcommand(1);
-  Options o;
+  Common common;
+  BeaverOptions b;
+  PegasusOptions p;
   CLI::App* gw = app.add_subcommand("beaver-gateway", "Beaver's gateway: encapsulates and stamps every frame");
-  gw->add_option("--port", o.port, "the device frames come in on (and go out of, without --out)")->required();
-  gw->add_option("--out", o.out, "a second device for what goes out");
-  gw->add_option("--ip", o.ip, "the gateway's address")->required();
-  gw->add_option("--backend", o.backends, "a backend's address (repeat)")->required();
-  gw->add_option("--group", o.group, "the in-group prefix")->capture_default_str();
-  gw->add_option("--ssid", o.ssid, "the snapshot id to stamp")->capture_default_str();
-  gw->add_flag("--no-marking", o.no_marking, "forward only (the Ethernet addresses rewritten)");
-  gw->add_option("--duration", o.duration, "stop after this many seconds")->check(CLI::Range(0.0, 1e6))->capture_default_str();
-  gw->add_option("--idle-ms", o.idle_ms, "stop when no frame came for this long")->check(CLI::Range(1u, 3'600'000u))->capture_default_str();
+  add_common(gw, common);
+  gw->add_option("--backend", b.backends, "a backend's address (repeat)")->required();
+  gw->add_option("--group", b.group, "the in-group prefix")->capture_default_str();
+  gw->add_option("--ssid", b.ssid, "the snapshot id to stamp")->capture_default_str();
+  gw->add_flag("--no-marking", b.no_marking, "forward only (the Ethernet addresses rewritten)");
+  CLI::App* sw = app.add_subcommand("pegasus-switch", "Pegasus's switch: the coherence directory, in place");
+  add_common(sw, common);
+  sw->add_option("--server", p.servers, "a server's address, by server id (repeat)")->required();
+  sw->add_option("--client", p.clients, "a client's address, by client id (repeat)")->required();
+  sw->add_option("--hot", p.hot, "a replicated key's hash (repeat)");
+  sw->add_option("--identifier", p.identifier, "the Pegasus header's identifier")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return bad(e.what());
+    std::cerr << "weir-dp: " << e.what() << "\n";
+    return 2;
   }
-  return run_gateway(o);
+  try {
+    return gw->parsed() ? beaver_gateway(common, b) : pegasus_switch(common, p);
+  } catch (const Bad& e) {
+    std::cerr << "weir-dp: " << e.why << "\n";
+    return 2;
+  }
 }

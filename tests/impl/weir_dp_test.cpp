@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "impl/core/pegasus.hpp"
 #include "impl/packet/packet.hpp"
 #include "tests/cli/cli_support.hpp"
 
@@ -101,6 +102,38 @@ TEST(WeirDp, ATraceThroughTheBeaverGatewayComesOutMarked) {
   }
 }
 
+TEST(WeirDp, ATraceThroughThePegasusSwitchComesOutAsTheCoreRoutesIt) {
+  const Scratch scratch;
+  const fs::path& dir = scratch.path;
+  namespace cp = core::pegasus;
+  cp::Topology t;
+  t.switch_ip = 0x0a000001;
+  t.servers = {0x0a000101, 0x0a000102, 0x0a000103};
+  t.clients = {0x0a000201, 0x0a000202};
+  cp::Switch reference(t, {42});
+  cp::Client a(0, t), b(1, t);
+  Frames requests, expected;
+  for (int i = 0; i < 60; ++i) {
+    cp::Client& c = i % 2 ? a : b;
+    requests.push_back(i % 3 == 0 ? c.issue(cp::Client::Kind::Put, i % 4 ? 42 : 7, packet::Bytes{'v'})
+                                  : c.issue(cp::Client::Kind::Get, i % 4 ? 42 : 7));
+    auto outs = reference.receive(requests.back());
+    for (auto& o : std::get<std::vector<cp::Out>>(outs)) expected.push_back(std::move(o.frame));
+  }
+  write_pcap(dir / "in.pcap", requests);
+  const test::CliRun r = weir_dp("pegasus-switch --port net_pcap0,rx_pcap=" + (dir / "in.pcap").string() +
+                                     ",tx_pcap=" + (dir / "out.pcap").string() +
+                                     " --ip 10.0.0.1 --server 10.0.1.1 --server 10.0.1.2 --server 10.0.1.3"
+                                     " --client 10.0.2.1 --client 10.0.2.2 --hot 42",
+                                 dir);
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const auto counters = nlohmann::json::parse(r.out);
+  EXPECT_EQ(counters["received"], 60);
+  EXPECT_EQ(counters["sent"], 60);
+  EXPECT_EQ(counters["buffers_in_use"], 0);
+  EXPECT_EQ(read_pcap(dir / "out.pcap"), expected);
+}
+
 TEST(WeirDp, BadOptionsAndDevicesExitTwoWithTheReason) {
   const Scratch scratch;
   const fs::path& dir = scratch.path;
@@ -114,6 +147,12 @@ TEST(WeirDp, BadOptionsAndDevicesExitTwoWithTheReason) {
   EXPECT_EQ(r.exit, 2);
   r = weir_dp("beaver-gateway --ip 10.0.0.1", dir);  // no --port
   EXPECT_EQ(r.exit, 2);
+  r = weir_dp("pegasus-switch --port net_null0 --ip 10.0.0.1 --server 10.0.1.1 --client 10.0.2.1 --identifier 0x10000", dir);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find("--identifier 0x10000: not a 16-bit number"), std::string::npos) << r.err;
+  r = weir_dp("pegasus-switch --port net_null0 --ip 10.0.0.1 --server 10.0.1.x --client 10.0.2.1", dir);
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_NE(r.err.find("--server 10.0.1.x: not an IPv4 address"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -81,18 +81,22 @@ void write_eth_ip(std::span<std::uint8_t, kEthIpSize> out, const Ethernet& eth, 
 }  // namespace detail
 
 void fix_udp_checksum(std::span<std::uint8_t> frame) {
-  if (frame.size() < kEth + kIp + kUdp || (frame[kEth + kIp + 6] == 0 && frame[kEth + kIp + 7] == 0)) return;
-  const std::size_t l4_len = static_cast<std::size_t>(frame[kEth + 2] << 8 | frame[kEth + 3]) - kIp;
-  if (kEth + kIp + l4_len > frame.size()) return;
+  if (frame.size() < kEth + kIp) return;
+  const std::size_t ihl = static_cast<std::size_t>(frame[kEth] & 0x0f) * 4;  // options included
+  const std::size_t total = static_cast<std::size_t>(frame[kEth + 2] << 8 | frame[kEth + 3]);
+  const std::size_t l4 = kEth + ihl;
+  if (ihl < kIp || total < ihl + kUdp || kEth + total > frame.size()) return;
+  if (frame[l4 + 6] == 0 && frame[l4 + 7] == 0) return;  // "none" stays none
+  const std::size_t l4_len = total - ihl;
   Ipv4 ip;
   ip.src = static_cast<std::uint32_t>(frame[26] << 24 | frame[27] << 16 | frame[28] << 8 | frame[29]);
   ip.dst = static_cast<std::uint32_t>(frame[30] << 24 | frame[31] << 16 | frame[32] << 8 | frame[33]);
   ip.proto = kProtoUdp;
-  detail::set16(frame, kEth + kIp + 6, 0);
-  std::uint16_t c = static_cast<std::uint16_t>(
-      ~fold(sum16(View(frame).subspan(kEth + kIp, l4_len), detail::pseudo_sum(ip, l4_len))));
+  detail::set16(frame, l4 + 6, 0);
+  std::uint16_t c =
+      static_cast<std::uint16_t>(~fold(sum16(View(frame).subspan(l4, l4_len), detail::pseudo_sum(ip, l4_len))));
   if (c == 0) c = 0xffff;
-  detail::set16(frame, kEth + kIp + 6, c);
+  detail::set16(frame, l4 + 6, c);
 }
 
 void fix_ipv4_checksum(std::span<std::uint8_t> frame, std::size_t ip_offset) {

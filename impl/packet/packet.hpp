@@ -93,8 +93,8 @@ Decoded<Frame> decode(View frame, Checksums verify = Checksums::All);
 // The IPv4 header checksum of the header at `ip_offset`, recomputed in place (after a
 // rewrite of ToS or TTL: a stale checksum makes a Linux receiver drop the packet).
 void fix_ipv4_checksum(std::span<std::uint8_t> frame, std::size_t ip_offset = 14);
-// The UDP checksum of a frame whose IPv4 header (no options) or payload was rewritten,
-// computed again; a checksum of 0 ("none") stays 0.
+// The UDP checksum of a frame whose IPv4 addresses or payload were rewritten, computed
+// again (IPv4 options allowed); a checksum of 0 ("none") stays 0.
 void fix_udp_checksum(std::span<std::uint8_t> frame);
 // The Internet checksum (RFC 1071) of `data`, folded, not complemented, from `sum`.
 std::uint32_t sum16(View data, std::uint32_t sum = 0);

@@ -79,6 +79,24 @@ TEST(Packet, RefusalsNameTheField) {
   EXPECT_EQ(std::get<DecodeError>(decode(udp_bad)).field, "udp.checksum");
 }
 
+// After a rewrite, the UDP checksum is right again, behind IPv4 options too.
+TEST(Packet, FixUdpChecksumAfterARewrite) {
+  Bytes b = encode_udp(eth(), ip(), Udp{1, 2}, Bytes{1, 2, 3, 4, 5});
+  // Four bytes of options (NOPs) after the 20-byte header: IHL 6, total length + 4.
+  b.insert(b.begin() + 34, {1, 1, 1, 1});
+  b[14] = 0x46;
+  b[17] = static_cast<std::uint8_t>(b[17] + 4);
+  b[33] ^= 0x01;  // the destination rewritten
+  fix_ipv4_checksum(b);
+  EXPECT_EQ(std::get<DecodeError>(decode(b)).field, "udp.checksum");
+  fix_udp_checksum(b);
+  EXPECT_EQ(ok(decode(b)).payload_size, 5u);
+  Bytes none = encode_udp(eth(), ip(), Udp{1, 2}, Bytes{9});
+  none[40] = none[41] = 0;  // no checksum: stays none
+  fix_udp_checksum(none);
+  EXPECT_EQ(none[40] | none[41], 0);
+}
+
 // A forwarding device verifies the IPv4 header's checksum and leaves the transport's to
 // the receiver; lengths are checked either way.
 TEST(Packet, HeaderOnlyLeavesTheTransportChecksumToTheReceiver) {

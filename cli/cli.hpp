@@ -34,5 +34,6 @@ Runner add_check_cut(CLI::App& check);
 Runner add_explore(CLI::App& app);
 Runner add_bound(CLI::App& app);
 Runner add_fuzz(CLI::App& app);
+Runner add_replay(CLI::App& app);
 
 }  // namespace weir::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   Runner run_explore = add_explore(app);
   Runner run_bound = add_bound(app);
   Runner run_fuzz = add_fuzz(app);
+  Runner run_replay = add_replay(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("explore")) return finish(run_explore());
     if (app.got_subcommand("bound")) return finish(run_bound());
     if (app.got_subcommand("fuzz")) return finish(run_fuzz());
+    if (app.got_subcommand("replay")) return finish(run_replay());
   } catch (const std::bad_alloc&) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
     return kUnknown;

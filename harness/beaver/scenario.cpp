@@ -195,6 +195,7 @@ Outcome run(const Scenario& s) {
       c.ip = 0x0a000001 + g;
       c.ssid = g == 0 ? start.base - start.lag : start.base;
       core::Gateway gw(c, s.mutant);
+      const GatewayPath path = s.data_plane ? s.data_plane(gw, g) : GatewayPath([&gw](packet::View f, Time) { return gw.forward(f); });
       for (;;) {
         const sim::Packet p = n.receive();
         if (p.from == initiator) {
@@ -202,7 +203,7 @@ Outcome run(const Scenario& s) {
           if (auto* b = std::get_if<Bytes>(&reply)) n.send(initiator, *b);
           continue;
         }
-        auto out = gw.forward(p.bytes);
+        auto out = path(p.bytes, n.now());
         if (auto* e = std::get_if<packet::DecodeError>(&out)) {
           w.problems.push_back(n.name() + " refused a packet: " + e->message());
           continue;
@@ -332,7 +333,12 @@ Outcome run(const Scenario& s) {
   // links to and among backends may drop and duplicate.
   const sim::LinkModel hop{s.hop_min, s.hop_max, 0, 0};
   for (unsigned g = 0; g < s.gateways; ++g) {
-    sm.link(initiator, first_gateway + g, sim::LinkModel{1, std::max<Time>(1, s.entry_skew_max), 0, s.control_duplicate});
+    if (s.entry_fixed) {
+      const Time at = 1 + (s.gateways > 1 ? s.entry_skew_max * g / (s.gateways - 1) : 0);
+      sm.link(initiator, first_gateway + g, sim::LinkModel{at, at, 0, s.control_duplicate});
+    } else {
+      sm.link(initiator, first_gateway + g, sim::LinkModel{1, std::max<Time>(1, s.entry_skew_max), 0, s.control_duplicate});
+    }
     sm.link(first_gateway + g, initiator, sim::LinkModel{1, std::max<Time>(1, s.reply_max), 0, s.control_duplicate});
     for (unsigned b = 0; b < s.backends; ++b)
       sm.link(first_gateway + g, first_backend + b, sim::LinkModel{s.hop_min, s.hop_max, s.drop, s.duplicate});

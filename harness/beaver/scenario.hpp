@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,14 @@
 #include "impl/core/beaver.hpp"
 
 namespace weir::harness::beaver {
+
+// How a client frame crosses a gateway: the frame that leaves for its backend, or why
+// none does. By default the core's forward() in the gateway's fiber; a harness that puts
+// the gateways on a real data plane (harness/live: DPDK) passes each frame through it.
+// `now` is the virtual time, for whoever records the frame.
+using GatewayPath = std::function<packet::Decoded<packet::Bytes>(packet::View frame, sim::Time now)>;
+// Given the gateway's core (built and owned by the run) and its index, its path.
+using DataPlane = std::function<GatewayPath(core::beaver::Gateway& gateway, unsigned index)>;
 
 struct Scenario {
   unsigned gateways = 2;
@@ -26,6 +35,9 @@ struct Scenario {
   sim::Time request_gap_max = 100;
   sim::Time hop_min = 11, hop_max = 16;  // one hop of an external chain (3 hops: tau_min = 33)
   sim::Time entry_skew_max = 60;  // initiator -> gateway: when each gateway enters (beyond tau_min: a race)
+  // Fixed entry instead (the timing-bound experiment): gateway g gets the request after
+  // 1 + skew * g / (gateways - 1), so that the first and last entries are `skew` apart.
+  bool entry_fixed = false;
   sim::Time reply_max = 10;       // gateway -> initiator
   sim::Time link_max = 5;         // every other link: 1..link_max
   sim::Time threshold = 33;       // accept when t1 - t0 is below it
@@ -54,6 +66,7 @@ struct Scenario {
   sim::Time partition_max = 200;
   core::beaver::Mutant mutant = core::beaver::Mutant::None;
   std::uint64_t seed = 1;
+  DataPlane data_plane;  // empty: the core in the simulator
 };
 
 struct Outcome {

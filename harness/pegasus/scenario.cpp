@@ -55,9 +55,10 @@ Outcome run(const Scenario& s) {
 
   sm.add("switch", [&](Node& n) {
     core::Switch dir(t, hot, s.mutant);
+    const SwitchPath path = s.data_plane ? s.data_plane(dir) : SwitchPath([&dir](packet::View f, Time) { return dir.receive(f); });
     for (;;) {
       const sim::Packet p = n.receive();
-      auto outs = dir.receive(p.bytes);
+      auto outs = path(p.bytes, n.now());
       if (auto* e = std::get_if<packet::DecodeError>(&outs)) {
         problem(n.name(), *e);
         continue;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,12 @@
 #include "impl/core/pegasus.hpp"
 
 namespace weir::harness::pegasus {
+
+// How a frame crosses the switch: the frames that leave it, or why none does. By default
+// the core's receive() in the switch's fiber; harness/live passes each frame through the
+// switch on DPDK instead. `now` is the virtual time, for whoever records the frame.
+using SwitchPath = std::function<packet::Decoded<std::vector<core::pegasus::Out>>(packet::View frame, sim::Time now)>;
+using DataPlane = std::function<SwitchPath(core::pegasus::Switch& sw)>;
 
 struct Scenario {
   unsigned servers = 3;
@@ -30,6 +37,7 @@ struct Scenario {
   sim::Time partition_max = 200;
   core::pegasus::Mutant mutant = core::pegasus::Mutant::None;
   std::uint64_t seed = 1;
+  DataPlane data_plane;  // empty: the core in the simulator
 };
 
 // One client operation as the harness saw it: virtual call and return times.

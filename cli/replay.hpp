@@ -1,0 +1,41 @@
+// `weir replay` (cli/replay.cpp, cli/replay_sweep.cpp): the options, the scenarios they
+// make, and the timing-bound sweep.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "harness/live/live.hpp"
+
+namespace weir::cli::replay {
+
+struct Args {
+  std::string impl;
+  std::uint64_t seed = 1, runs = 20;
+  double duration = 0;
+  std::string mutant = "none";
+  std::string record;
+  unsigned delay = 5;
+  double loss = 0, duplicate = 0;
+  std::optional<unsigned> clients;
+  // Beaver
+  unsigned gateways = 2, backends = 3, services = 1, requests = 20, snapshots = 3;
+  std::optional<unsigned> skew;
+  unsigned chain = 33, threshold = 33;
+  double dscp_remark = 0, lagging_gateway = 0;
+  bool sweep = false, json = false;
+  std::string skews = "0:80:8", chains = "12:60:6", svg = "sweep.svg";
+  // Pegasus
+  unsigned servers = 3, ops = 12, keys = 2, hot = 1;
+};
+
+harness::beaver::Scenario beaver_scenario(const Args& a);
+harness::pegasus::Scenario pegasus_scenario(const Args& a);
+
+// The timing-bound experiment: exit 0 when every point agrees with weir bound (no
+// accepted inconsistent snapshot wherever the threshold is at or below the bound), 1
+// when one does not, 2 on a bad grid.
+int sweep(const Args& a);
+
+}  // namespace weir::cli::replay

@@ -29,7 +29,8 @@ std::optional<std::string> failure(const Outcome& o) {
   if (r.verdict != lin::Verdict::Violation) return std::nullopt;
   std::string why = "not linearizable";
   if (r.witness && !r.witness->partition.empty()) why.append(" on key ").append(r.witness->partition);
-  return why;
+  // The checker names the key; the zones name the operations that cannot be ordered.
+  return why.append(": ").append(*o.online_violation);
 }
 
 Shrunk shrink(Scenario failing, unsigned seeds_per_step) {

@@ -12,60 +12,20 @@
 #include "impl/core/pegasus.hpp"
 #include "impl/packet/packet.hpp"
 #include "tests/cli/cli_support.hpp"
+#include "tests/impl/pcap_files.hpp"
 
 namespace weir {
 namespace {
 
 namespace fs = std::filesystem;
-using Frames = std::vector<packet::Bytes>;
-
-// The classic pcap format (little-endian, microseconds, Ethernet): enough to write a
-// trace and read weir-dp's back without another library.
-void put32(std::ofstream& o, std::uint32_t v) { o.write(reinterpret_cast<const char*>(&v), 4); }
-void write_pcap(const fs::path& p, const Frames& frames) {
-  std::ofstream o(p, std::ios::binary);
-  put32(o, 0xa1b2c3d4);
-  put32(o, 2 | 4u << 16);  // version 2.4
-  put32(o, 0);
-  put32(o, 0);
-  put32(o, 65535);
-  put32(o, 1);  // Ethernet
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    put32(o, 1);
-    put32(o, static_cast<std::uint32_t>(i));
-    put32(o, static_cast<std::uint32_t>(frames[i].size()));
-    put32(o, static_cast<std::uint32_t>(frames[i].size()));
-    o.write(reinterpret_cast<const char*>(frames[i].data()), static_cast<std::streamsize>(frames[i].size()));
-  }
-}
-Frames read_pcap(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  const std::string all((std::istreambuf_iterator<char>(in)), {});
-  auto u32 = [&](std::size_t at) {
-    std::uint32_t v = 0;
-    std::memcpy(&v, all.data() + at, 4);
-    return v;
-  };
-  Frames out;
-  for (std::size_t at = 24; at + 16 <= all.size();) {
-    const std::uint32_t len = u32(at + 8);
-    if (at + 16 + len > all.size()) break;
-    out.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at + 16), all.begin() + static_cast<std::ptrdiff_t>(at + 16 + len));
-    at += 16 + len;
-  }
-  return out;
-}
+using test::Frames;
+using test::read_pcap;
+using test::Scratch;
+using test::write_pcap;
 
 test::CliRun weir_dp(const std::string& args, const fs::path& dir) {
   return test::run_program(WEIR_DP_BINARY, args, dir.string());
 }
-
-// A scratch directory of this test, removed when it ends (passed or not).
-struct Scratch {
-  Scratch() : path(fs::temp_directory_path() / ("weir-dp-" + std::to_string(getpid()))) { fs::create_directories(path); }
-  ~Scratch() { fs::remove_all(path); }
-  fs::path path;
-};
 
 TEST(WeirDp, ATraceThroughTheBeaverGatewayComesOutMarked) {
   const Scratch scratch;

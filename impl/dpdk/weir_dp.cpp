@@ -9,8 +9,6 @@
 // SIGTERM, closes its ports (a pcap is flushed then) and prints its counters as one JSON
 // line. Exit codes as for weir: 0 ran, 2 bad options or a device DPDK would not open,
 // 4 DPDK itself would not start.
-#include <arpa/inet.h>
-
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
@@ -49,9 +47,9 @@ struct Bad {
 };
 
 std::uint32_t ipv4(const std::string& option, const std::string& text) {
-  in_addr a{};
-  if (inet_pton(AF_INET, text.c_str(), &a) != 1) throw Bad{option + " " + text + ": not an IPv4 address"};
-  return ntohl(a.s_addr);
+  const auto a = packet::parse_ipv4(text);
+  if (!a) throw Bad{option + " " + text + ": not an IPv4 address"};
+  return *a;
 }
 std::vector<std::uint32_t> ipv4s(const std::string& option, const std::vector<std::string>& texts) {
   std::vector<std::uint32_t> out;
@@ -103,13 +101,10 @@ int beaver_gateway(const Common& o, const BeaverOptions& b) {
   core::beaver::GatewayConfig c;
   c.ip = ipv4("--ip", o.ip);
   c.backends = ipv4s("--backend", b.backends);
-  const std::size_t slash = b.group.find('/');
-  in_addr a{};
-  const int len = slash == std::string::npos ? -1 : std::atoi(b.group.c_str() + slash + 1);
-  if (inet_pton(AF_INET, b.group.substr(0, slash).c_str(), &a) != 1 || len < 0 || len > 32)
-    throw Bad{"--group " + b.group + ": not PREFIX/LEN (e.g. 10.1.0.0/16)"};
-  c.group_mask = len == 0 ? 0 : ~std::uint32_t{0} << (32 - len);
-  c.group_prefix = ntohl(a.s_addr) & c.group_mask;
+  const auto group = packet::parse_prefix(b.group);
+  if (!group) throw Bad{"--group " + b.group + ": not PREFIX/LEN (e.g. 10.1.0.0/16)"};
+  c.group_mask = group->mask;
+  c.group_prefix = group->prefix;
   c.ssid = b.ssid;
   core::beaver::Gateway gateway(c);
   return run<dp::BeaverGateway>(

@@ -218,4 +218,37 @@ Decoded<Frame> decode(View frame, Checksums verify) {
   return DecodeError{"ipv4.protocol", kEth + 9, "protocol " + std::to_string(f.ip.proto) + ", not UDP or TCP"};
 }
 
+std::optional<std::uint32_t> parse_ipv4(std::string_view text) {
+  std::uint32_t a = 0;
+  int parts = 0;
+  std::size_t at = 0;
+  while (parts < 4) {
+    std::size_t end = at;
+    unsigned v = 0;
+    while (end < text.size() && end - at < 4 && text[end] >= '0' && text[end] <= '9') v = v * 10 + static_cast<unsigned>(text[end++] - '0');
+    if (end == at || end - at > 3 || v > 255 || (end - at > 1 && text[at] == '0')) return std::nullopt;
+    a = a << 8 | v;
+    ++parts;
+    if (parts < 4) {
+      if (end >= text.size() || text[end] != '.') return std::nullopt;
+      at = end + 1;
+    } else if (end != text.size()) {
+      return std::nullopt;
+    }
+  }
+  return a;
+}
+
+std::optional<Prefix> parse_prefix(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto a = parse_ipv4(text.substr(0, slash));
+  const std::string_view len = text.substr(slash + 1);
+  if (!a || len.empty() || len.size() > 2 || len.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  const unsigned bits = static_cast<unsigned>(std::stoi(std::string(len)));
+  if (bits > 32) return std::nullopt;
+  const std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+  return Prefix{*a & mask, mask};
+}
+
 }  // namespace weir::packet

@@ -23,6 +23,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -93,6 +94,14 @@ Decoded<Frame> decode(View frame, Checksums verify = Checksums::All);
 // The IPv4 header checksum of the header at `ip_offset`, recomputed in place (after a
 // rewrite of ToS or TTL: a stale checksum makes a Linux receiver drop the packet).
 void fix_ipv4_checksum(std::span<std::uint8_t> frame, std::size_t ip_offset = 14);
+
+// Addresses as people write them (host order): "10.1.0.1", and "10.1.0.0/16" as a prefix
+// and its mask; nothing when the text is not one.
+std::optional<std::uint32_t> parse_ipv4(std::string_view text);
+struct Prefix {
+  std::uint32_t prefix = 0, mask = 0;
+};
+std::optional<Prefix> parse_prefix(std::string_view text);
 // The UDP checksum of a frame whose IPv4 addresses or payload were rewritten, computed
 // again (IPv4 options allowed); a checksum of 0 ("none") stays 0.
 void fix_udp_checksum(std::span<std::uint8_t> frame);

@@ -1,0 +1,65 @@
+// impl/xdp: Beaver's backend agent in the Linux kernel, as eBPF (beaver_backend.bpf.c):
+// XDP on ingress decapsulates the gateways' packets and adopts newer snapshot ids, tc on
+// egress stamps the id into in-group traffic. This loads the programs (libbpf 1.x, the
+// object built with clang and linked into the binary), attaches them to devices of the
+// current network namespace, and reads back what they did: the snapshot events from a
+// ring buffer, the id, the counters. Everything attached is detached when the object
+// goes away.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "impl/core/beaver.hpp"
+
+namespace weir::xdp {
+
+struct Config {
+  std::vector<std::string> devices;  // XDP ingress and tc egress on each
+  std::uint32_t group_prefix = 0, group_mask = 0;
+  std::uint16_t backend_port = 9000;
+  std::uint32_t ssid = 0;  // the id it starts at
+  // The core mutants the kernel programs can plant: no-checksum-fix, untagged-internal,
+  // ttl-underflow (the others live in the gateway, the initiator or user space).
+  core::beaver::Mutant mutant = core::beaver::Mutant::None;
+};
+
+// Why `m` cannot be planted in the eBPF backend, or nothing.
+std::optional<std::string> unsupported(core::beaver::Mutant m);
+
+// A change of the node's id: a snapshot, taken by the kernel.
+struct Event {
+  std::uint32_t from = 0, to = 0;
+  std::uint64_t time_ns = 0;  // CLOCK_MONOTONIC
+  bool in_group = false;      // learnt from in-group traffic (else from a gateway's packet)
+};
+
+struct Stats {
+  std::uint64_t decapsulated = 0, in_group = 0, adopted = 0, stamped = 0, malformed = 0, events_lost = 0;
+};
+
+class Backend {
+ public:
+  // Loads and attaches; why not (no permission, no BPF, an unknown device), or the backend.
+  static std::variant<std::unique_ptr<Backend>, std::string> attach(const Config& c);
+  ~Backend();
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  // The events the kernel reported, waiting up to `timeout_ms` for the first.
+  std::vector<Event> poll(int timeout_ms);
+  std::uint32_t ssid() const;
+  Stats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit Backend(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace weir::xdp

@@ -235,6 +235,10 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--threshold", a->threshold, "beaver: accept when t1 - t0 is below this, US")->check(whole_in(0, 1'000'000))->capture_default_str();
   c->add_option("--dscp-remark", a->dscp_remark, "beaver: probability a router hop remarks DSCP")->check(number_in(0, 1));
   c->add_option("--lagging-gateway", a->lagging_gateway, "beaver: probability one gateway starts behind")->check(number_in(0, 1))->capture_default_str();
+  c->add_option("--backend", a->backend, "beaver: core (in-process) or xdp (eBPF in network namespaces, end to end)")
+      ->check(CLI::IsMember({"core", "xdp"}))
+      ->capture_default_str();
+  c->add_option("--messages", a->messages, "beaver --backend xdp: client requests through the gateway")->check(whole_in(1, 10000))->capture_default_str();
   c->add_flag("--sweep", a->sweep, "beaver: the timing-bound experiment over skews x chains");
   c->add_option("--skews", a->skews, "beaver --sweep: FROM:TO:STEP, US")->capture_default_str();
   c->add_option("--chains", a->chains, "beaver --sweep: FROM:TO:STEP, US")->capture_default_str();
@@ -254,6 +258,7 @@ Runner add_replay(CLI::App& app) {
       return replay::replay<replay::Pegasus>(*a);
     }
     if (a->sweep) return replay::sweep(*a);
+    if (a->backend == "xdp") return replay::xdp(*a);
     return replay::replay<replay::Beaver>(*a);
   };
 }

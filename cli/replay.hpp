@@ -25,6 +25,8 @@ struct Args {
   unsigned chain = 33, threshold = 33;
   double dscp_remark = 0, lagging_gateway = 0;
   bool sweep = false, json = false;
+  std::string backend = "core";  // core: impl/core in-process; xdp: eBPF in network namespaces
+  unsigned messages = 20;
   std::string skews = "0:80:8", chains = "12:60:6", svg = "sweep.svg";
   // Pegasus
   unsigned servers = 3, ops = 12, keys = 2, hot = 1;
@@ -37,5 +39,9 @@ harness::pegasus::Scenario pegasus_scenario(const Args& a);
 // accepted inconsistent snapshot wherever the threshold is at or below the bound), 1
 // when one does not, 2 on a bad grid.
 int sweep(const Args& a);
+
+// --backend xdp: Beaver end to end in network namespaces (harness/live run_xdp), judged
+// by check cut; exit 3 with the reason when the kernel refuses a capability it needs.
+int xdp(const Args& a);
 
 }  // namespace weir::cli::replay

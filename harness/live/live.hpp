@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "checker/cut/execution.hpp"
 #include "harness/beaver/scenario.hpp"
 #include "harness/pegasus/scenario.hpp"
 
@@ -61,5 +63,34 @@ class Rig {
   explicit Rig(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Beaver's backend in the kernel, end to end in network namespaces that the run makes
+// and that die with it (netns.hpp): a gateway namespace where weir-dp marks the clients'
+// frames on DPDK and sends them out of a veth (net_af_packet), backend b0 where weir-xdp's
+// XDP program decapsulates them and takes the snapshot, a router namespace, and backend
+// b1 which b0 tells about each request through the router (in-group traffic, stamped by
+// weir-xdp's tc program). Workers in b0 and b1 log every delivery and send with the
+// kernel's monotonic clock, which also times the snapshots from the ring buffer; the run
+// becomes an execution for check cut (client out-group; b0 and b1 in-group; a backend
+// that never took the snapshot records it at the end, as the artifact's controller
+// finalizes). What the kernels dropped is read from each namespace's /proc/net/snmp.
+struct XdpScenario {
+  unsigned messages = 20;     // client requests through the gateway
+  std::uint32_t ssid = 5;     // the snapshot the gateway marks; the backends start one behind
+  core::beaver::Mutant mutant = core::beaver::Mutant::None;  // planted in both backends' eBPF
+  std::string weir_dp, weir_xdp;  // the programs' paths
+  std::string work_dir;           // the clients' pcap, the programs' output, the workers' logs
+};
+struct XdpRun {
+  cut::Execution execution;
+  std::vector<std::string> problems;  // what the kernels dropped or lost, in words
+  std::vector<std::string> log;       // what happened, in words
+  std::map<std::string, long long> counters;  // "r Ip.InHdrErrors": each namespace's counters that moved
+};
+// Why `m` cannot be planted in the eBPF backends (it lives in the gateway, the
+// initiator or user space), or nothing.
+std::optional<std::string> xdp_unsupported(core::beaver::Mutant m);
+// The run; or why the machine would not have it (which capability), or a program failed.
+std::variant<XdpRun, std::string> run_xdp(const XdpScenario& s);
 
 }  // namespace weir::live

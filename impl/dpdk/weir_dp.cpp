@@ -1,6 +1,7 @@
 // weir-dp: the data plane as a program, one role per instance, on DPDK virtual devices.
 //   weir-dp beaver-gateway --port DEVARGS [--out DEVARGS] --ip A --backend A [--backend A...]
-//                          [--group PREFIX/LEN] [--ssid N] [--no-marking] [--duration S] [--idle-ms MS]
+//                          [--group PREFIX/LEN] [--ssid N] [--mac M] [--next-hop-mac M] [--no-marking]
+//                          [--duration S] [--idle-ms MS]
 //   weir-dp pegasus-switch --port DEVARGS [--out DEVARGS] --ip A --server A [--server A...]
 //                          --client A [--client A...] [--hot KEYHASH...] [--identifier 0x5047]
 //                          [--duration S] [--idle-ms MS]
@@ -34,6 +35,7 @@ struct BeaverOptions {
   std::vector<std::string> backends;
   std::uint32_t ssid = 0;
   bool no_marking = false;
+  std::string mac = "02:00:00:00:00:01", next_hop_mac = "ff:ff:ff:ff:ff:ff";
 };
 
 struct PegasusOptions {
@@ -106,6 +108,11 @@ int beaver_gateway(const Common& o, const BeaverOptions& b) {
   c.group_mask = group->mask;
   c.group_prefix = group->prefix;
   c.ssid = b.ssid;
+  const auto src = packet::parse_mac(b.mac), dst = packet::parse_mac(b.next_hop_mac);
+  if (!src) throw Bad{"--mac " + b.mac + ": not a MAC address (e.g. 02:00:00:00:00:01)"};
+  if (!dst) throw Bad{"--next-hop-mac " + b.next_hop_mac + ": not a MAC address (e.g. 02:00:00:00:00:02)"};
+  c.eth.src = *src;
+  c.eth.dst = *dst;
   core::beaver::Gateway gateway(c);
   return run<dp::BeaverGateway>(
       o, "beaver-gateway",
@@ -155,6 +162,10 @@ int main(int argc, char** argv) {
   gw->add_option("--group", b.group, "the in-group prefix")->capture_default_str();
   gw->add_option("--ssid", b.ssid, "the snapshot id to stamp")->capture_default_str();
   gw->add_flag("--no-marking", b.no_marking, "forward only (the Ethernet addresses rewritten)");
+  gw->add_option("--mac", b.mac, "the gateway's Ethernet address")->capture_default_str();
+  // A receiver's kernel drops a frame not addressed to it (PACKET_OTHERHOST) even after
+  // XDP takes the encapsulation off: the outer frame must be addressed to the next hop.
+  gw->add_option("--next-hop-mac", b.next_hop_mac, "where the outer frames go at L2 (default broadcast)")->capture_default_str();
   CLI::App* sw = app.add_subcommand("pegasus-switch", "Pegasus's switch: the coherence directory, in place");
   add_common(sw, common);
   sw->add_option("--server", p.servers, "a server's address, by server id (repeat)")->required();

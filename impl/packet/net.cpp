@@ -251,4 +251,21 @@ std::optional<Prefix> parse_prefix(std::string_view text) {
   return Prefix{*a & mask, mask};
 }
 
+std::optional<Mac> parse_mac(std::string_view text) {
+  if (text.size() != 17) return std::nullopt;
+  Mac m{};
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < 6; ++i) {
+    const int hi = hex(text[3 * i]), lo = hex(text[3 * i + 1]);
+    if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != ':')) return std::nullopt;
+    m[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  return m;
+}
+
 }  // namespace weir::packet

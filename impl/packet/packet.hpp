@@ -102,6 +102,8 @@ struct Prefix {
   std::uint32_t prefix = 0, mask = 0;
 };
 std::optional<Prefix> parse_prefix(std::string_view text);
+// "02:00:00:00:00:01".
+std::optional<Mac> parse_mac(std::string_view text);
 // The UDP checksum of a frame whose IPv4 addresses or payload were rewritten, computed
 // again (IPv4 options allowed); a checksum of 0 ("none") stays 0.
 void fix_udp_checksum(std::span<std::uint8_t> frame);

@@ -117,4 +117,50 @@ class PegasusSwitch {
   Counters c_;
 };
 
+// Interference on a hop, made in user space (this kernel has no netem): every frame is
+// held for `delay_us` plus up to `jitter_us` more (drawn per frame, so frames overtake
+// each other when the jitter exceeds their spacing), lost with probability `loss`, sent
+// twice with probability `duplicate` (the same mbuf, its reference count raised: no copy).
+struct Impairment {
+  double delay_us = 0, jitter_us = 0, loss = 0, duplicate = 0;
+  std::uint64_t seed = 1;
+  bool any() const { return delay_us > 0 || jitter_us > 0 || loss > 0 || duplicate > 0; }
+};
+
+struct HoldCounters {
+  std::uint64_t taken = 0, sent = 0, lost = 0, duplicated = 0, overflow = 0, tx_full = 0;
+};
+
+// Between an element and its real output: takes what the element sent into a ring
+// port's transmit ring, keeps each frame until it is due, then sends it out of `out`.
+// The frames wait in a heap of fixed capacity made up front; when it is full, a frame is
+// sent at once (counted as overflow) rather than dropped or kept in new memory.
+class Hold {
+ public:
+  Hold(rte_ring* from, std::uint16_t out, Impairment imp, unsigned capacity = 8192);
+  ~Hold();  // frees whatever it still holds
+  Hold(const Hold&) = delete;
+  Hold& operator=(const Hold&) = delete;
+  // Takes new frames and sends those due by `now_us` (any monotonic microsecond clock);
+  // the number sent.
+  unsigned poll(double now_us);
+  std::size_t pending() const;  // held, or sent to it and not yet taken
+  const HoldCounters& counters() const { return c_; }
+
+ private:
+  struct Held {
+    double due;
+    std::uint64_t order;  // ties leave in arrival order
+    rte_mbuf* m;
+  };
+  void send_now(rte_mbuf* m);
+  rte_ring* from_;
+  std::uint16_t out_;
+  Impairment imp_;
+  std::vector<Held> heap_;
+  std::size_t capacity_;
+  std::uint64_t order_ = 0, rng_;
+  HoldCounters c_;
+};
+
 }  // namespace weir::dp

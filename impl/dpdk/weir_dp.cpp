@@ -1,10 +1,12 @@
 // weir-dp: the data plane as a program, one role per instance, on DPDK virtual devices.
 //   weir-dp beaver-gateway --port DEVARGS [--out DEVARGS] --ip A --backend A [--backend A...]
 //                          [--group PREFIX/LEN] [--ssid N] [--mac M] [--next-hop-mac M] [--no-marking]
-//                          [--duration S] [--idle-ms MS]
+//                          [--duration S] [--idle-ms MS] [INTERFERENCE]
 //   weir-dp pegasus-switch --port DEVARGS [--out DEVARGS] --ip A --server A [--server A...]
 //                          --client A [--client A...] [--hot KEYHASH...] [--identifier 0x5047]
 //                          [--duration S] [--idle-ms MS]
+// INTERFERENCE on the way out, made in user space: [--delay-us US] [--jitter-us US]
+// [--loss P] [--duplicate P] [--seed N].
 // e.g. --port net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap: a trace in, a trace out. It
 // stops when --duration has passed, when no frame came for --idle-ms, or on SIGINT or
 // SIGTERM, closes its ports (a pcap is flushed then) and prints its counters as one JSON
@@ -28,6 +30,7 @@ struct Common {
   std::string port, out, ip;
   double duration = 10;
   unsigned idle_ms = 200;
+  dp::Impairment impair;  // on the way out
 };
 
 struct BeaverOptions {
@@ -76,24 +79,42 @@ int run(const Common& o, const char* role, Make make, Extra extra) {
   } catch (const std::runtime_error& e) {
     throw Bad{e.what()};
   }
-  DataPlane plane = make(in->id(), out ? out->id() : in->id());
+  const std::uint16_t out_id = out ? out->id() : in->id();
+  // With interference, the element sends into a ring the hold stage drains on time.
+  std::unique_ptr<dp::Port> held;
+  std::unique_ptr<dp::Hold> hold;
+  if (o.impair.any()) {
+    held = dp::Port::ring("weir_dp_hold", *pool, 4096);
+    hold = std::make_unique<dp::Hold>(held->tx(), out_id, o.impair);
+  }
+  DataPlane plane = make(in->id(), held ? held->id() : out_id);
   std::signal(SIGINT, [](int) { stop_requested = 1; });
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
+  auto us = [&](clock::time_point t) { return std::chrono::duration<double, std::micro>(t - start).count(); };
   auto last_frame = start;
   while (!stop_requested) {
     const auto now = clock::now();
     if (plane.poll() > 0) last_frame = now;
+    if (hold) hold->poll(us(now));
     if (std::chrono::duration<double>(now - start).count() >= o.duration) break;
-    if (now - last_frame >= std::chrono::milliseconds(o.idle_ms)) break;
+    if (now - last_frame >= std::chrono::milliseconds(o.idle_ms) && (!hold || hold->pending() == 0)) break;
   }
+  // What is still held leaves when due (a signal cuts that short: then it is freed).
+  while (hold && !stop_requested && hold->pending() > 0) hold->poll(us(clock::now()));
   const dp::Counters k = plane.counters();
+  const dp::HoldCounters h = hold ? hold->counters() : dp::HoldCounters{};
+  hold.reset();
+  held.reset();
   out.reset();
   in.reset();  // closes the devices: a tx_pcap is written out here
   nlohmann::json j = {{"role", role},       {"received", k.received}, {"sent", k.sent},
                       {"refused", k.refused}, {"dropped", k.dropped},  {"no_room", k.no_room},
                       {"tx_full", k.tx_full}, {"buffers_in_use", pool->in_use()}};
+  if (o.impair.any())
+    j["hold"] = {{"taken", h.taken}, {"sent", h.sent}, {"lost", h.lost}, {"duplicated", h.duplicated}, {"overflow", h.overflow},
+                 {"tx_full", h.tx_full}};
   extra(j);
   std::cout << j.dump() << "\n";
   return 0;
@@ -146,6 +167,11 @@ void add_common(CLI::App* c, Common& o) {
   c->add_option("--idle-ms", o.idle_ms, "stop when no frame came for this long")
       ->check(CLI::Range(1u, 3'600'000u))
       ->capture_default_str();
+  c->add_option("--delay-us", o.impair.delay_us, "hold every frame this long before it leaves")->check(CLI::Range(0.0, 1e7));
+  c->add_option("--jitter-us", o.impair.jitter_us, "... and up to this much more, drawn per frame (reorders)")->check(CLI::Range(0.0, 1e7));
+  c->add_option("--loss", o.impair.loss, "lose a frame with this probability")->check(CLI::Range(0.0, 1.0));
+  c->add_option("--duplicate", o.impair.duplicate, "send a frame twice with this probability")->check(CLI::Range(0.0, 1.0));
+  c->add_option("--seed", o.impair.seed, "the interference's generator")->capture_default_str();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "impl/core/pegasus.hpp"
 #include "impl/packet/packet.hpp"
@@ -92,6 +93,53 @@ TEST(WeirDp, ATraceThroughThePegasusSwitchComesOutAsTheCoreRoutesIt) {
   EXPECT_EQ(counters["sent"], 60);
   EXPECT_EQ(counters["buffers_in_use"], 0);
   EXPECT_EQ(read_pcap(dir / "out.pcap"), expected);
+}
+
+// The hold stage: frames held for a delay and a drawn jitter leave all of them, out of
+// their order; loss and duplication take and add frames, and every buffer comes back.
+TEST(WeirDp, InterferenceDelaysReordersLosesAndDuplicatesInUserSpace) {
+  const Scratch scratch;
+  const fs::path& dir = scratch.path;
+  Frames frames;
+  for (std::uint16_t i = 0; i < 200; ++i) {
+    packet::Ipv4 ip;
+    ip.src = 0xc0a80001;
+    ip.dst = 0x0a000064;
+    frames.push_back(packet::encode_udp({}, ip, packet::Udp{static_cast<std::uint16_t>(1000 + i), 80}, packet::Bytes(4, 'x')));
+  }
+  write_pcap(dir / "in.pcap", frames);
+  auto through = [&](const std::string& interference) {
+    const test::CliRun r = weir_dp("beaver-gateway --port net_pcap0,rx_pcap=" + (dir / "in.pcap").string() + ",tx_pcap=" +
+                                       (dir / "out.pcap").string() + " --ip 10.0.0.1 --backend 10.1.0.1 " + interference,
+                                   dir);
+    EXPECT_EQ(r.exit, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["buffers_in_use"], 0) << interference;
+    // Each frame out as the client's source port, in the order it left.
+    std::vector<std::uint16_t> ports;
+    for (const auto& f : read_pcap(dir / "out.pcap")) {
+      const auto x = packet::beaver::decapsulate(f);
+      EXPECT_TRUE(std::holds_alternative<packet::beaver::Encapsulated>(x));
+      const auto inner = packet::decode(packet::View(f).subspan(std::get<packet::beaver::Encapsulated>(x).inner_offset));
+      ports.push_back(std::get<packet::Udp>(std::get<packet::Frame>(inner).l4).sport);
+    }
+    return std::pair{j, ports};
+  };
+  const auto [plain, in_order] = through("");
+  ASSERT_EQ(in_order.size(), 200u);
+  EXPECT_TRUE(std::is_sorted(in_order.begin(), in_order.end()));
+  const auto [held, reordered] = through("--delay-us 1000 --jitter-us 20000");
+  EXPECT_EQ(held["hold"]["sent"], 200);
+  ASSERT_EQ(reordered.size(), 200u);
+  EXPECT_FALSE(std::is_sorted(reordered.begin(), reordered.end())) << "a jitter 100 times the spacing reordered nothing";
+  EXPECT_EQ(std::set<std::uint16_t>(reordered.begin(), reordered.end()).size(), 200u);  // every frame, once
+  const auto [lossy, kept] = through("--loss 0.5 --seed 7");
+  EXPECT_EQ(lossy["hold"]["lost"].get<std::size_t>() + kept.size(), 200u);
+  EXPECT_GT(kept.size(), 60u);
+  EXPECT_LT(kept.size(), 140u);
+  const auto [doubled, twice] = through("--duplicate 1");
+  EXPECT_EQ(twice.size(), 400u);
+  EXPECT_EQ(doubled["hold"]["duplicated"], 200);
 }
 
 TEST(WeirDp, BadOptionsAndDevicesExitTwoWithTheReason) {

@@ -9,7 +9,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libz3-dev
   clang libclang-rt-14-dev
   libboost-fiber-dev
-  libdpdk-dev
+  libdpdk-dev libpcap-dev
+  libbpf-dev iproute2
 )
 
 missing=()

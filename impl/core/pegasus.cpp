@@ -116,7 +116,7 @@ std::optional<std::uint32_t> Switch::request(pp::Header& h) {
   }
   Entry& e = it->second;
   if (h.op == pp::Op::Get) {
-    std::uint32_t& cursor = rr_[h.keyhash];
+    std::uint32_t& cursor = e.read_cursor;
     std::uint32_t server = 0;
     for (std::size_t tries = 0; tries < n; ++tries) {  // the next rset member after the cursor
       server = static_cast<std::uint32_t>((cursor + 1 + tries) % n);

@@ -19,6 +19,7 @@
 // still answers a copy without running it again.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -79,6 +80,7 @@ class Switch {
     std::uint32_t rset = 0;
     std::uint32_t ver_completed = 0;
     std::uint32_t ver_next = 0;
+    std::uint32_t read_cursor = 0;  // reads go round rset from here
   };
   const Entry* entry(std::uint32_t keyhash) const;
 
@@ -90,8 +92,9 @@ class Switch {
 
   Topology t_;
   Mutant mutant_;
-  std::unordered_map<std::uint32_t, Entry> dir_;      // the coherence directory
-  std::unordered_map<std::uint32_t, std::uint32_t> rr_;  // per key: the read cursor into rset
+  // The coherence directory: its keys are fixed when the switch is made, so the data
+  // plane only looks up and updates (no allocation after construction).
+  std::unordered_map<std::uint32_t, Entry> dir_;
   std::vector<std::uint16_t> load_;                   // per server, as its replies report
   // Per client, its last request (a client runs one at a time): its id and, for a write,
   // its key and version. A copy of that write keeps the version; a write with an older
@@ -102,7 +105,7 @@ class Switch {
     std::uint32_t ver = 0;  // 0: not a write (versions start at 1)
     bool any = false;
   };
-  std::unordered_map<std::uint8_t, LastRequest> last_;
+  std::array<LastRequest, 256> last_{};  // by client id (one byte)
 };
 
 class Server {

@@ -35,5 +35,6 @@ Runner add_explore(CLI::App& app);
 Runner add_bound(CLI::App& app);
 Runner add_fuzz(CLI::App& app);
 Runner add_replay(CLI::App& app);
+Runner add_trace(CLI::App& app);
 
 }  // namespace weir::cli

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   Runner run_bound = add_bound(app);
   Runner run_fuzz = add_fuzz(app);
   Runner run_replay = add_replay(app);
+  Runner run_trace = add_trace(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("bound")) return finish(run_bound());
     if (app.got_subcommand("fuzz")) return finish(run_fuzz());
     if (app.got_subcommand("replay")) return finish(run_replay());
+    if (app.got_subcommand("trace")) return finish(run_trace());
   } catch (const std::bad_alloc&) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
     return kUnknown;

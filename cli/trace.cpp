@@ -1,0 +1,170 @@
+// `weir trace check|extract FILE... --protocol pegasus`: a production capture judged.
+// The capture is read once, in time order over every file (trace/), the protocol's
+// extraction makes the clients' history (trace/pegasus), and the checker judges it; the
+// witness's operations are named by their frames, as Wireshark numbers them.
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "checker/lin/lin.hpp"
+#include "cli/cli.hpp"
+#include "cli/lin_output.hpp"
+#include "cli/options.hpp"
+#include "trace/pegasus.hpp"
+
+namespace weir::cli {
+namespace {
+
+struct TraceArgs {
+  std::vector<std::string> files;
+  std::string protocol;
+  std::vector<std::string> identifiers;
+  std::string out;
+  double timeout = 60;
+  double dedupe_us = 1000;
+  bool json = false;
+};
+
+std::string time_us(std::uint64_t ns) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%llu.%03llu us", static_cast<unsigned long long>(ns / 1000),
+                static_cast<unsigned long long>(ns % 1000));
+  return buf;
+}
+
+// The capture as Pegasus operations, or a bad-input exit already reported.
+std::variant<trace::pegasus::Extraction, int> extract_pegasus(const TraceArgs& a, trace::Stats& stats) {
+  trace::pegasus::Options o;
+  if (!a.identifiers.empty()) o.identifiers.clear();
+  for (const std::string& id : a.identifiers) {
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(id.c_str(), &end, 0);
+    if (id.empty() || *end != '\0' || v > 0xffff) {
+      std::cerr << "weir: trace: --identifier " << id << ": not a 16-bit number (0x5047, 0x1573)\n";
+      return kBadInput;
+    }
+    o.identifiers.push_back(static_cast<std::uint16_t>(v));
+  }
+  trace::pegasus::Extractor x(o);
+  trace::Options ro;
+  ro.dedupe_window_ns = static_cast<std::uint64_t>(a.dedupe_us * 1000);
+  if (auto e = trace::read(a.files, [&](const trace::Packet& p) { x.add(p); }, stats, ro)) {
+    std::cerr << "weir: trace: " << e->message() << "\n";
+    return kBadInput;
+  }
+  return std::move(x).finish();
+}
+
+std::string op_frames(const TraceArgs& a, const trace::pegasus::Op& op) {
+  std::string s = std::string("request ") + trace::frame_name(a.files, op.call_frame.file, op.call_frame.frame) + " at " + time_us(op.call_ns);
+  if (op.ret_frame)
+    s.append(", reply ").append(trace::frame_name(a.files, op.ret_frame->file, op.ret_frame->frame)).append(" at ").append(time_us(*op.ret_ns));
+  else
+    s.append(", no reply in the capture");
+  return s;
+}
+
+int check(const TraceArgs& a, bool write_only) {
+  if (a.protocol != "pegasus") {
+    std::cerr << "weir: trace: --protocol " << a.protocol
+              << ": only pegasus captures can be judged so far (beaver and capybara extraction are not built yet)\n";
+    return kBadInput;
+  }
+  trace::Stats stats;
+  auto got = extract_pegasus(a, stats);
+  if (auto* code = std::get_if<int>(&got)) return *code;
+  const trace::pegasus::Extraction& x = std::get<trace::pegasus::Extraction>(got);
+  const std::string history = trace::pegasus::history_jsonl(x.ops);
+  std::size_t pending = 0;
+  for (const auto& op : x.ops) pending += !op.ret_ns;
+  std::string name = a.files.size() == 1 ? a.files[0] : std::to_string(a.files.size()) + " captures";
+  if (!a.json)
+    std::cout << name << ": pegasus, " << stats.frames << " frames (" << stats.duplicates
+              << " seen again at another capture point, " << stats.not_ethernet << " not Ethernet), " << x.ops.size()
+              << " operations from " << x.requests << " request and " << x.replies << " reply sightings (" << pending
+              << " with no reply in the capture, " << x.late << " late copies, " << x.other << " other packets, "
+              << x.malformed << " malformed)\n";
+  if (write_only) {
+    std::ofstream(a.out) << history;
+    if (!a.json) std::cout << "  the history for weir check lin --spec kv: " << a.out << "\n";
+    return kHolds;
+  }
+  lin::ReadOptions ro;
+  ro.spec = spec::SpecKind::Kv;
+  ro.format = lin::Format::Jsonl;
+  auto h = lin::parse_history(history, name, ro);
+  if (auto* e = std::get_if<lin::ReadError>(&h)) {
+    std::cerr << "weir: internal error: the extracted history does not read back: " << e->message() << "\n";
+    return kInternal;
+  }
+  const lin::History& hist = std::get<lin::History>(h);
+  lin::CheckOptions co;
+  co.timeout_seconds = a.timeout;
+  const lin::Result r = lin::check(hist, co);
+  if (!a.out.empty()) std::ofstream(a.out) << history;
+  // The operations the witness names, with their frames (history line i+1 is ops[i]).
+  std::vector<std::size_t> named;
+  if (r.witness) {
+    const lin::Witness& w = *r.witness;
+    std::set<std::size_t> seen;
+    auto add = [&](std::size_t i) {
+      if (seen.insert(i).second) named.push_back(i);
+    };
+    if (!w.prefix.empty()) add(w.prefix.back());
+    add(w.blocked);
+    for (const auto& c : w.candidates) add(c.op);
+    for (std::size_t i : w.concurrent) add(i);
+  }
+  if (a.json) {
+    nlohmann::json j = lin_json(name, hist, r);
+    j["frames"] = stats.frames;
+    j["operations"] = x.ops.size();
+    for (std::size_t i : named) {
+      const auto& op = x.ops[hist.ops[i].line - 1];
+      nlohmann::json f = {{"line", hist.ops[i].line}, {"request_frame", trace::frame_name(a.files, op.call_frame.file, op.call_frame.frame)}};
+      if (op.ret_frame) f["reply_frame"] = trace::frame_name(a.files, op.ret_frame->file, op.ret_frame->frame);
+      j["witness_frames"].push_back(f);
+    }
+    std::cout << json_text(j) << "\n";
+  } else {
+    print_lin_human(std::cout, "  the clients' history", hist, r);
+    if (!named.empty()) {
+      std::cout << "  the frames of those operations (history line: frames):\n";
+      for (std::size_t i : named)
+        std::cout << "    line " << hist.ops[i].line << ": " << op_frames(a, x.ops[hist.ops[i].line - 1]) << "\n";
+    }
+  }
+  switch (r.verdict) {
+    case lin::Verdict::Ok: return kHolds;
+    case lin::Verdict::Violation: return kViolation;
+    default: return kUnknown;
+  }
+}
+
+void add_inputs(CLI::App* c, TraceArgs& a) {
+  c->add_option("files", a.files, "captures (pcap or pcapng), one per capture point")->required()->check(CLI::ExistingFile);
+  c->add_option("--protocol", a.protocol, "beaver, pegasus or capybara")->required()->check(CLI::IsMember({"beaver", "pegasus", "capybara"}));
+  c->add_option("--identifier", a.identifiers, "pegasus: the header's identifier (repeat; default both 0x5047 and 0x1573)");
+  c->add_option("--dedupe-window-us", a.dedupe_us, "the same bytes at two capture points closer than this are one packet")
+      ->check(number_in(0, 1e9))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+Runner add_trace(CLI::App& app) {
+  auto a = std::make_shared<TraceArgs>();
+  CLI::App* cmd = app.add_subcommand("trace", "judge production captures (pcap, pcapng)");
+  cmd->require_subcommand(1);
+  CLI::App* chk = cmd->add_subcommand("check", "judge a capture: pegasus by check lin on the clients' history");
+  add_inputs(chk, *a);
+  chk->add_option("--out", a->out, "also write the extracted history here");
+  chk->add_option("--timeout", a->timeout, "seconds for the checker")->check(number_in(0.001, 1e6))->capture_default_str();
+  chk->add_flag("--json", a->json, "one JSON object on stdout");
+  CLI::App* ext = cmd->add_subcommand("extract", "write the capture as a history (pegasus) for weir check lin");
+  add_inputs(ext, *a);
+  ext->add_option("--out", a->out, "where to write it")->required();
+  return [a, ext]() -> int { return check(*a, ext->parsed()); };
+}
+
+}  // namespace weir::cli

@@ -1,0 +1,171 @@
+// Reading captures (trace.hpp): libpcap for both formats, link types normalised to
+// Ethernet, files merged by time, duplicates across capture points dropped.
+#include <pcap/pcap.h>
+
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <queue>
+#include <string_view>
+#include <unordered_map>
+
+#include "trace/trace.hpp"
+
+namespace weir::trace {
+
+namespace {
+
+constexpr std::uint16_t kVlan = 0x8100, kQinQ = 0x88a8;
+
+struct PcapClose {
+  void operator()(pcap_t* p) const { pcap_close(p); }
+};
+
+// One open capture and its next packet.
+struct Source {
+  std::string path;
+  std::unique_ptr<pcap_t, PcapClose> pcap;
+  int link = 0;
+  std::uint64_t frame = 0;
+  std::optional<Packet> next;
+};
+
+std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+
+// The frame as Ethernet without VLAN tags, or nothing (not a link type that carries it).
+std::optional<packet::Bytes> normalise(int link, const std::uint8_t* data, std::size_t len) {
+  packet::Bytes eth;
+  if (link == DLT_EN10MB) {
+    if (len < 14) return std::nullopt;
+    eth.assign(data, data + len);
+  } else if (link == DLT_LINUX_SLL || link == DLT_LINUX_SLL2) {
+    // SLL: 16 bytes, protocol at 14; SLL2: 20 bytes, protocol at 0.
+    const std::size_t header = link == DLT_LINUX_SLL ? 16 : 20;
+    if (len < header) return std::nullopt;
+    const std::uint16_t proto = be16(data + (link == DLT_LINUX_SLL ? 14 : 0));
+    eth.assign(14 + len - header, 0);
+    eth[12] = static_cast<std::uint8_t>(proto >> 8);
+    eth[13] = static_cast<std::uint8_t>(proto);
+    std::copy(data + header, data + len, eth.begin() + 14);
+  } else {
+    return std::nullopt;
+  }
+  // VLAN tags (one or two) sit between the addresses and the type: take them out.
+  while (eth.size() >= 18 && (be16(&eth[12]) == kVlan || be16(&eth[12]) == kQinQ))
+    eth.erase(eth.begin() + 12, eth.begin() + 16);
+  return eth;
+}
+
+// Reads the source's next packet into `next`; an error, or nothing (then `next` is empty at
+// the end of the file).
+std::optional<ReadError> advance(Source& s, std::uint32_t index, Stats& stats) {
+  s.next.reset();
+  for (;;) {
+    pcap_pkthdr* h = nullptr;
+    const u_char* data = nullptr;
+    const int r = pcap_next_ex(s.pcap.get(), &h, &data);
+    if (r == PCAP_ERROR_BREAK) return std::nullopt;  // the end
+    if (r != 1) return ReadError{s.path, s.frame + 1, pcap_geterr(s.pcap.get())};
+    ++s.frame;
+    ++stats.frames;
+    if (h->caplen < h->len) {
+      // A snap length cut the frame: what is missing might be what we judge.
+      // Kept: the protocol decoders refuse what they cannot read and count it.
+    }
+    auto eth = normalise(s.link, data, h->caplen);
+    if (!eth) {
+      ++stats.not_ethernet;
+      continue;
+    }
+    // libpcap gives microseconds, or nanoseconds when opened for them (pcapng, nsec pcap).
+    const std::uint64_t ns = static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(h->ts.tv_usec);
+    s.next = Packet{index, s.frame, ns, std::move(*eth)};
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string ReadError::message() const {
+  return file + (frame == 0 ? std::string(": ") : std::string(", frame ") + std::to_string(frame) + ": ") + cause;
+}
+
+std::string frame_name(const std::vector<std::string>& files, std::uint32_t file, std::uint64_t frame) {
+  const std::string name = file < files.size() ? std::filesystem::path(files[file]).filename().string() : "?";
+  return name + "#" + std::to_string(frame);
+}
+
+std::optional<ReadError> read(const std::vector<std::string>& files, const std::function<void(const Packet&)>& on, Stats& stats,
+                              const Options& o) {
+  std::vector<Source> sources(files.size());
+  for (std::uint32_t i = 0; i < files.size(); ++i) {
+    Source& s = sources[i];
+    s.path = files[i];
+    char err[PCAP_ERRBUF_SIZE] = "";
+    s.pcap.reset(pcap_open_offline_with_tstamp_precision(files[i].c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
+    if (!s.pcap) return ReadError{files[i], 0, std::string("not a capture libpcap can read (pcap or pcapng): ") + err};
+    s.link = pcap_datalink(s.pcap.get());
+    if (s.link != DLT_EN10MB && s.link != DLT_LINUX_SLL && s.link != DLT_LINUX_SLL2)
+      return ReadError{files[i], 0,
+                       std::string("link type ") + (pcap_datalink_val_to_name(s.link) ? pcap_datalink_val_to_name(s.link) : "?") +
+                           " is not one Weir reads (Ethernet, Linux cooked SLL or SLL2)"};
+    if (auto e = advance(s, i, stats)) return e;
+  }
+  // The next packet overall: earliest time, then file, then frame.
+  auto later = [&](std::uint32_t a, std::uint32_t b) {
+    const Packet &x = *sources[a].next, &y = *sources[b].next;
+    return std::tie(x.time_ns, x.file, x.frame) > std::tie(y.time_ns, y.file, y.frame);
+  };
+  std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
+  for (std::uint32_t i = 0; i < sources.size(); ++i)
+    if (sources[i].next) heap.push(i);
+  // Recent packets by content, to know one seen at another point within the window.
+  struct Seen {
+    std::uint64_t time_ns;
+    std::uint32_t file;
+    packet::Bytes bytes;
+  };
+  std::deque<Seen> recent;
+  std::uint64_t popped = 0;  // recent[id - popped] is the packet with that id
+  std::unordered_multimap<std::size_t, std::uint64_t> by_hash;
+  auto hash_of = [](const packet::Bytes& b) {
+    return std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  };
+  const bool dedupe = files.size() > 1 && o.dedupe_window_ns > 0;
+  while (!heap.empty()) {
+    const std::uint32_t i = heap.top();
+    heap.pop();
+    Packet p = std::move(*sources[i].next);
+    if (auto e = advance(sources[i], i, stats)) return e;
+    if (sources[i].next) heap.push(i);
+    if (dedupe) {
+      while (!recent.empty() && recent.front().time_ns + o.dedupe_window_ns < p.time_ns) {
+        auto [b, e] = by_hash.equal_range(hash_of(recent.front().bytes));
+        for (auto it = b; it != e; ++it)
+          if (it->second == popped) {
+            by_hash.erase(it);
+            break;
+          }
+        recent.pop_front();
+        ++popped;
+      }
+      const std::size_t hash = hash_of(p.bytes);
+      bool seen_elsewhere = false;
+      auto [b, e] = by_hash.equal_range(hash);
+      for (auto it = b; it != e && !seen_elsewhere; ++it) {
+        const Seen& s = recent[it->second - popped];
+        seen_elsewhere = s.file != p.file && s.bytes == p.bytes;
+      }
+      if (seen_elsewhere) {
+        ++stats.duplicates;
+        continue;
+      }
+      by_hash.emplace(hash, popped + recent.size());
+      recent.push_back({p.time_ns, p.file, p.bytes});
+    }
+    on(p);
+  }
+  return std::nullopt;
+}
+
+}  // namespace weir::trace

@@ -1,0 +1,57 @@
+// trace: production captures read as packets. pcap and pcapng (libpcap), Ethernet and
+// Linux cooked captures (SLL, as `tcpdump -i any` writes them; SLL2), 802.1Q/802.1ad VLAN
+// tags taken off; several files at once (one per capture point), merged by timestamp in
+// one streaming pass, a packet seen at two points (the same bytes in two files within a
+// window) kept once, at its first sighting. Protocols' extractions (trace/pegasus.hpp)
+// turn the packets into the histories and executions the checkers judge; the checkers
+// never see a packet.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "impl/packet/packet.hpp"
+
+namespace weir::trace {
+
+// One packet as captured: where (file and 1-based frame number, as Wireshark counts),
+// when (ns since the epoch), and its bytes as an Ethernet frame (a cooked capture's
+// header is replaced by an Ethernet one with zero addresses; VLAN tags are removed).
+struct Packet {
+  std::uint32_t file = 0;  // index into the files given
+  std::uint64_t frame = 0;
+  std::uint64_t time_ns = 0;
+  packet::Bytes bytes;
+};
+
+struct Stats {
+  std::uint64_t frames = 0;       // read, over every file
+  std::uint64_t duplicates = 0;   // seen again at another capture point, kept once
+  std::uint64_t not_ethernet = 0; // link types or frames that are not IPv4-capable Ethernet: skipped
+};
+
+// A capture that cannot be read on: the file, the frame at which it failed, and why.
+struct ReadError {
+  std::string file;
+  std::uint64_t frame = 0;  // 0: the file's header
+  std::string cause;
+  std::string message() const;
+};
+
+struct Options {
+  // Two sightings of the same bytes in different files closer than this are one packet.
+  std::uint64_t dedupe_window_ns = 1'000'000;
+};
+
+// Reads `files` merged by time and calls `on` with each packet, in time order (ties: file
+// order, then frame order). Stops at the first unreadable frame.
+std::optional<ReadError> read(const std::vector<std::string>& files, const std::function<void(const Packet&)>& on,
+                              Stats& stats, const Options& o = {});
+
+// "capture.pcap#12": a frame as people find it in Wireshark.
+std::string frame_name(const std::vector<std::string>& files, std::uint32_t file, std::uint64_t frame);
+
+}  // namespace weir::trace

@@ -23,8 +23,16 @@ PegasusRun Rig::pegasus(harness::pegasus::Scenario s, const Options& o) {
       return outs;
     };
   };
+  // The clients' side too, when recording: what a capture on their hosts would hold.
+  std::unique_ptr<detail::PcapWriter> clients;
+  if (!o.record_dir.empty()) {
+    clients = std::make_unique<detail::PcapWriter>(o.record_dir + "/clients.pcap");
+    s.client_tap = [&](packet::View frame, sim::Time now) { clients->write(frame, now); };
+  }
   PegasusRun run{harness::pegasus::run(s), {}, 0, {}};
+  clients.reset();
   detail::finish(run, hops, *rig.pool);
+  if (!o.record_dir.empty()) run.pcaps.push_back(o.record_dir + "/clients.pcap");
   return run;
 }
 

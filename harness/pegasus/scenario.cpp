@@ -103,13 +103,18 @@ Outcome run(const Scenario& s) {
         ops[c].push_back(op);
         Bytes request = client.issue(get ? core::Client::Kind::Get : core::Client::Kind::Put, key,
                                      Bytes(op.value.begin(), op.value.end()));
-        n.send(sw, request);
+        auto send = [&](const Bytes& frame) {
+          if (s.client_tap) s.client_tap(frame, n.now());
+          n.send(sw, frame);
+        };
+        send(request);
         for (;;) {
           auto p = n.receive_until(n.now() + s.retry_after);
           if (!p) {
-            n.send(sw, client.retry());  // the same request id: the switch keeps its version
+            send(client.retry());  // the same request id: the switch keeps its version
             continue;
           }
+          if (s.client_tap) s.client_tap(p->bytes, n.now());
           auto r = client.receive(p->bytes);
           if (auto* e = std::get_if<packet::DecodeError>(&r)) {
             problem(n.name(), *e);

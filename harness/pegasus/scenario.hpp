@@ -38,6 +38,8 @@ struct Scenario {
   core::pegasus::Mutant mutant = core::pegasus::Mutant::None;
   std::uint64_t seed = 1;
   DataPlane data_plane;  // empty: the core in the simulator
+  // Every frame a client sends or receives, at that time (a capture on the clients' hosts).
+  std::function<void(packet::View frame, sim::Time now)> client_tap;
 };
 
 // One client operation as the harness saw it: virtual call and return times.

@@ -47,6 +47,14 @@ std::optional<packet::Bytes> normalise(int link, const std::uint8_t* data, std::
     eth[12] = static_cast<std::uint8_t>(proto >> 8);
     eth[13] = static_cast<std::uint8_t>(proto);
     std::copy(data + header, data + len, eth.begin() + 14);
+  } else if (link == DLT_RAW || link == DLT_IPV4) {
+    // Raw IP (a tun device, some routers): an Ethernet header with the version's type.
+    if (len < 1) return std::nullopt;
+    const std::uint16_t type = (data[0] >> 4) == 6 ? 0x86dd : 0x0800;
+    eth.assign(14 + len, 0);
+    eth[12] = static_cast<std::uint8_t>(type >> 8);
+    eth[13] = static_cast<std::uint8_t>(type);
+    std::copy(data, data + len, eth.begin() + 14);
   } else {
     return std::nullopt;
   }
@@ -105,10 +113,10 @@ std::optional<ReadError> read(const std::vector<std::string>& files, const std::
     s.pcap.reset(pcap_open_offline_with_tstamp_precision(files[i].c_str(), PCAP_TSTAMP_PRECISION_NANO, err));
     if (!s.pcap) return ReadError{files[i], 0, std::string("not a capture libpcap can read (pcap or pcapng): ") + err};
     s.link = pcap_datalink(s.pcap.get());
-    if (s.link != DLT_EN10MB && s.link != DLT_LINUX_SLL && s.link != DLT_LINUX_SLL2)
+    if (s.link != DLT_EN10MB && s.link != DLT_LINUX_SLL && s.link != DLT_LINUX_SLL2 && s.link != DLT_RAW && s.link != DLT_IPV4)
       return ReadError{files[i], 0,
                        std::string("link type ") + (pcap_datalink_val_to_name(s.link) ? pcap_datalink_val_to_name(s.link) : "?") +
-                           " is not one Weir reads (Ethernet, Linux cooked SLL or SLL2)"};
+                           " is not one Weir reads (Ethernet, Linux cooked SLL or SLL2, raw IP)"};
     if (auto e = advance(s, i, stats)) return e;
   }
   // The next packet overall: earliest time, then file, then frame.
@@ -136,8 +144,9 @@ std::optional<ReadError> read(const std::vector<std::string>& files, const std::
     const std::uint32_t i = heap.top();
     heap.pop();
     Packet p = std::move(*sources[i].next);
-    if (auto e = advance(sources[i], i, stats)) return e;
-    if (sources[i].next) heap.push(i);
+    // A broken frame after this one ends the read, once this one is delivered.
+    const std::optional<ReadError> broken = advance(sources[i], i, stats);
+    if (!broken && sources[i].next) heap.push(i);
     if (dedupe) {
       while (!recent.empty() && recent.front().time_ns + o.dedupe_window_ns < p.time_ns) {
         auto [b, e] = by_hash.equal_range(hash_of(recent.front().bytes));
@@ -158,12 +167,14 @@ std::optional<ReadError> read(const std::vector<std::string>& files, const std::
       }
       if (seen_elsewhere) {
         ++stats.duplicates;
+        if (broken) return broken;
         continue;
       }
       by_hash.emplace(hash, popped + recent.size());
       recent.push_back({p.time_ns, p.file, p.bytes});
     }
     on(p);
+    if (broken) return broken;
   }
   return std::nullopt;
 }

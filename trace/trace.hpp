@@ -1,5 +1,5 @@
-// trace: production captures read as packets. pcap and pcapng (libpcap), Ethernet and
-// Linux cooked captures (SLL, as `tcpdump -i any` writes them; SLL2), 802.1Q/802.1ad VLAN
+// trace: production captures read as packets. pcap and pcapng (libpcap), Ethernet, Linux
+// cooked captures (SLL, as `tcpdump -i any` writes them; SLL2) and raw IP, 802.1Q/802.1ad VLAN
 // tags taken off; several files at once (one per capture point), merged by timestamp in
 // one streaming pass, a packet seen at two points (the same bytes in two files within a
 // window) kept once, at its first sighting. Protocols' extractions (trace/pegasus.hpp)

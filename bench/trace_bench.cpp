@@ -1,0 +1,100 @@
+// trace_bench: how fast `weir trace` reads a capture and extracts Pegasus operations, one
+// core. Writes a pcap of N frames (64 clients' gets and puts and their replies), then
+// times reading it alone, and reading with the extraction. Target: 1 M packets/s.
+//   trace_bench [--frames 2000000] [--file /tmp/weir-trace-bench.pcap]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "impl/core/pegasus.hpp"
+#include "trace/pegasus.hpp"
+
+namespace {
+
+using namespace weir;
+
+void put32(std::ofstream& o, std::uint32_t v) { o.write(reinterpret_cast<const char*>(&v), 4); }
+
+void write_capture(const std::string& path, std::uint64_t frames) {
+  std::ofstream o(path, std::ios::binary);
+  put32(o, 0xa1b2c3d4);
+  put32(o, 2 | 4u << 16);
+  put32(o, 0);
+  put32(o, 0);
+  put32(o, 65535);
+  put32(o, 1);
+  core::pegasus::Topology t;
+  t.switch_ip = 0x0a000001;
+  t.servers = {0x0a000101, 0x0a000102, 0x0a000103};
+  for (std::uint32_t c = 0; c < 64; ++c) t.clients.push_back(0x0a000200 + c + 1);
+  std::vector<core::pegasus::Client> clients;
+  for (std::uint8_t c = 0; c < 64; ++c) clients.emplace_back(c, t);
+  std::uint64_t us = 0;
+  auto write = [&](const packet::Bytes& f) {
+    put32(o, static_cast<std::uint32_t>(us / 1'000'000));
+    put32(o, static_cast<std::uint32_t>(us % 1'000'000));
+    put32(o, static_cast<std::uint32_t>(f.size()));
+    put32(o, static_cast<std::uint32_t>(f.size()));
+    o.write(reinterpret_cast<const char*>(f.data()), static_cast<std::streamsize>(f.size()));
+    ++us;
+  };
+  for (std::uint64_t i = 0; i < frames / 2; ++i) {
+    const std::uint8_t c = static_cast<std::uint8_t>(i % 64);
+    const bool get = i % 3 != 0;
+    const std::uint32_t key = static_cast<std::uint32_t>(i % 16);
+    const packet::Bytes request =
+        clients[c].issue(get ? core::pegasus::Client::Kind::Get : core::pegasus::Client::Kind::Put, key, packet::Bytes{'v', 'a', 'l'});
+    write(request);
+    // The server's reply, as it would come back through the switch.
+    const auto d = packet::decode(request);
+    const auto& fr = std::get<packet::Frame>(d);
+    auto m = std::get<packet::pegasus::Message>(
+        packet::pegasus::decode(packet::View(request).subspan(fr.payload_offset, fr.payload_size), packet::pegasus::kP4Identifier));
+    m.h.op = get ? packet::pegasus::Op::RepR : packet::pegasus::Op::RepW;
+    m.value = get ? packet::Bytes{'v', 'a', 'l'} : packet::Bytes{};
+    packet::Ipv4 ip;
+    ip.src = t.servers[key % 3];
+    ip.dst = t.clients[c];
+    const packet::Bytes reply = packet::encode_udp({}, ip, packet::Udp{8888, 50000}, packet::pegasus::encode(m));
+    write(reply);
+    clients[c].receive(reply);  // so that the client's next request is a new operation
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t frames = 2'000'000;
+  std::string file = "/tmp/weir-trace-bench.pcap";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--frames")) frames = std::stoull(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--file")) file = argv[i + 1];
+  }
+  write_capture(file, frames);
+  std::printf("trace_bench: %llu frames, %.1f MB (%s), one core; target: 1 M packets/s decoding and extraction\n",
+              static_cast<unsigned long long>(frames), static_cast<double>(std::filesystem::file_size(file)) / 1e6, file.c_str());
+  for (int pass = 0; pass < 2; ++pass) {
+    trace::Stats stats;
+    trace::pegasus::Extractor x;
+    std::uint64_t bytes = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto err = trace::read({file}, [&](const trace::Packet& p) {
+      bytes += p.bytes.size();
+      if (pass == 1) x.add(p);
+    }, stats);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (err) {
+      std::printf("error: %s\n", err->message().c_str());
+      return 1;
+    }
+    const auto e = std::move(x).finish();
+    std::printf("  %-32s %8.2f M packets/s  (%.2f s)%s\n", pass == 0 ? "read (libpcap, normalised)" : "read + Pegasus extraction",
+                static_cast<double>(stats.frames) / s / 1e6, s,
+                pass == 1 ? (", " + std::to_string(e.ops.size()) + " operations").c_str() : "");
+  }
+  std::filesystem::remove(file);
+  return 0;
+}

@@ -10,7 +10,7 @@ packages=(
   clang libclang-rt-14-dev
   libboost-fiber-dev
   libdpdk-dev libpcap-dev
-  libbpf-dev iproute2
+  libbpf-dev iproute2 tshark
 )
 
 missing=()

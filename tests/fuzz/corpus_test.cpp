@@ -24,7 +24,8 @@ constexpr Named kTargets[] = {{"lin_jsonl", weir::fuzz::lin_jsonl},
                               {"lin_jepsen_log", weir::fuzz::lin_jepsen_log},
                               {"cut_jsonl", weir::fuzz::cut_jsonl},
                               {"counterexample", weir::fuzz::counterexample},
-                              {"packet", weir::fuzz::packet}};
+                              {"packet", weir::fuzz::packet},
+                              {"capture", weir::fuzz::capture}};
 
 std::size_t run_dir(const fs::path& dir, Target target) {
   std::size_t n = 0;

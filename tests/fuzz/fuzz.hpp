@@ -30,5 +30,6 @@ int lin_jepsen_log(const std::uint8_t* data, std::size_t size);
 int cut_jsonl(const std::uint8_t* data, std::size_t size);
 int counterexample(const std::uint8_t* data, std::size_t size);
 int packet(const std::uint8_t* data, std::size_t size);
+int capture(const std::uint8_t* data, std::size_t size);
 
 }  // namespace weir::fuzz

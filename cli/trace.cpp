@@ -80,7 +80,9 @@ int check(const TraceArgs& a, bool write_only) {
   std::string name = a.files.size() == 1 ? a.files[0] : std::to_string(a.files.size()) + " captures";
   if (!a.json)
     std::cout << name << ": pegasus, " << stats.frames << " frames (" << stats.duplicates
-              << " seen again at another capture point, " << stats.not_ethernet << " not Ethernet), " << x.ops.size()
+              << " seen again at another capture point, " << stats.not_ethernet << " not Ethernet"
+              << (stats.out_of_order ? ", " + std::to_string(stats.out_of_order) + " stamped before the frame preceding them" : "")
+              << "), " << x.ops.size()
               << " operations from " << x.requests << " request and " << x.replies << " reply sightings (" << pending
               << " with no reply in the capture, " << x.late << " late copies, " << x.other << " other packets, "
               << x.malformed << " malformed)\n";

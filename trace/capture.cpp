@@ -27,6 +27,7 @@ struct Source {
   std::unique_ptr<pcap_t, PcapClose> pcap;
   int link = 0;
   std::uint64_t frame = 0;
+  std::uint64_t last_ns = 0;
   std::optional<Packet> next;
 };
 
@@ -87,7 +88,15 @@ std::optional<ReadError> advance(Source& s, std::uint32_t index, Stats& stats) {
     }
     // libpcap gives microseconds, or nanoseconds when opened for them (pcapng, nsec pcap).
     const std::uint64_t ns = static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(h->ts.tv_usec);
-    s.next = Packet{index, s.frame, ns, std::move(*eth)};
+    // A file is in capture order even where its clock stepped back (several receive
+    // queues, `-i any`): such a frame is taken at its predecessor's time, and counted.
+    std::uint64_t at = ns;
+    if (at < s.last_ns) {
+      at = s.last_ns;
+      ++stats.out_of_order;
+    }
+    s.last_ns = at;
+    s.next = Packet{index, s.frame, at, std::move(*eth)};
     return std::nullopt;
   }
 }

@@ -31,6 +31,7 @@ struct Stats {
   std::uint64_t frames = 0;       // read, over every file
   std::uint64_t duplicates = 0;   // seen again at another capture point, kept once
   std::uint64_t not_ethernet = 0; // link types or frames that are not IPv4-capable Ethernet: skipped
+  std::uint64_t out_of_order = 0; // frames stamped earlier than the one before them in their file
 };
 
 // A capture that cannot be read on: the file, the frame at which it failed, and why.
@@ -47,7 +48,9 @@ struct Options {
 };
 
 // Reads `files` merged by time and calls `on` with each packet, in time order (ties: file
-// order, then frame order). Stops at the first unreadable frame.
+// order, then frame order). Each file is taken in its own order: a frame stamped before
+// its predecessor is given the predecessor's time (Stats::out_of_order). Stops at the
+// first unreadable frame, after delivering those before it.
 std::optional<ReadError> read(const std::vector<std::string>& files, const std::function<void(const Packet&)>& on,
                               Stats& stats, const Options& o = {});
 

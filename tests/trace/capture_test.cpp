@@ -161,6 +161,17 @@ TEST(Capture, FilesMergeByTimeAndAPacketSeenTwiceIsKeptOnce) {
   EXPECT_EQ(read_all({dir.path / "a.pcap", dir.path / "b.pcap"}, narrow).packets.size(), 5u);
 }
 
+TEST(Capture, AFileIsReadInItsOwnOrderWhenItsClockStepsBack) {
+  const test::Scratch dir("weir-capture");
+  write_pcap(dir.path / "a.pcap", 1, {{1, 500, udp_frame(1)}, {1, 200, udp_frame(2)}, {1, 600, udp_frame(3)}});
+  const Got g = read_all({dir.path / "a.pcap"});
+  ASSERT_FALSE(g.error);
+  ASSERT_EQ(g.packets.size(), 3u);
+  EXPECT_EQ(g.packets[1].frame, 2u);
+  EXPECT_EQ(g.packets[1].time_ns, g.packets[0].time_ns);  // taken at its predecessor's time
+  EXPECT_EQ(g.stats.out_of_order, 1u);
+}
+
 TEST(Capture, UnreadableInputIsRefusedWithFileFrameAndCause) {
   const test::Scratch dir("weir-capture");
   write_pcap(dir.path / "ok.pcap", 1, {{1, 0, udp_frame(1)}, {1, 1, udp_frame(2)}, {1, 2, udp_frame(3)}});

@@ -161,7 +161,7 @@ void record(live::Rig& rig, const typename P::Scenario& s, const std::string& di
                                 {"dropped", p.dropped}, {"no_room", p.no_room}, {"tx_full", p.tx_full}});
   const std::string judged = P::judged(r, dir, summary);
   std::ofstream(dir + "/summary.json") << summary.dump(2) << "\n";
-  std::cout << "  recorded in " << dir << ": " << r.pcaps.size() << " pcaps (every port, in and out), " << judged
+  std::cout << "  recorded in " << dir << ": " << r.pcaps.size() << " pcaps (every port in and out, and the nodes' own traffic), " << judged
             << ", summary.json\n";
 }
 

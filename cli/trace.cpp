@@ -10,6 +10,8 @@
 #include "cli/cli.hpp"
 #include "cli/lin_output.hpp"
 #include "cli/options.hpp"
+#include "checker/cut/cut.hpp"
+#include "trace/beaver.hpp"
 #include "trace/pegasus.hpp"
 
 namespace weir::cli {
@@ -23,6 +25,10 @@ struct TraceArgs {
   double timeout = 60;
   double dedupe_us = 1000;
   bool json = false;
+  // Beaver
+  std::string in_group;
+  std::uint16_t control_port = 7100;
+  std::optional<double> threshold;
 };
 
 std::string time_us(std::uint64_t ns) {
@@ -64,10 +70,104 @@ std::string op_frames(const TraceArgs& a, const trace::pegasus::Op& op) {
   return s;
 }
 
+int check_beaver(const TraceArgs& a, bool write_only) {
+  trace::beaver::Options o;
+  o.control_port = a.control_port;
+  o.threshold_us = a.threshold;
+  if (!a.in_group.empty()) {
+    o.in_group = packet::parse_prefix(a.in_group);
+    if (!o.in_group) {
+      std::cerr << "weir: trace: --in-group " << a.in_group << ": not PREFIX/LEN (e.g. 10.1.0.0/16)\n";
+      return kBadInput;
+    }
+  }
+  trace::beaver::Extractor x(o);
+  trace::Stats stats;
+  trace::Options ro;
+  ro.dedupe_window_ns = 0;  // every sighting: a message is sent at its first and received at its last
+  if (auto e = trace::read(a.files, [&](const trace::Packet& p) { x.add(p); }, stats, ro)) {
+    std::cerr << "weir: trace: " << e->message() << "\n";
+    return kBadInput;
+  }
+  const trace::beaver::Extraction ex =
+      std::move(x).finish([&](trace::beaver::FrameRef f) { return trace::frame_name(a.files, f.file, f.frame); });
+  const std::string name = a.files.size() == 1 ? a.files[0] : std::to_string(a.files.size()) + " captures";
+  auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s.append(s.empty() ? "" : ", ").append(x);
+    return s.empty() ? std::string("none") : s;
+  };
+  std::cout << name << ": beaver, " << stats.frames << " frames, " << ex.messages << " messages (" << ex.encapsulated
+            << " encapsulated sightings, " << ex.control << " controller messages, " << ex.other << " other packets)\n"
+            << "  gateways: " << list(ex.gateways) << "; backends: " << list(ex.backends) << "; VIP: " << list(ex.vips) << "\n";
+  std::size_t judged = 0;
+  const bool requested = std::any_of(ex.snapshots.begin(), ex.snapshots.end(), [](const auto& s) { return s.t0_ns.has_value(); });
+  for (const auto& s : ex.snapshots) {
+    // The snapshots the controller started (or, without its traffic, every id marked).
+    if (requested ? !s.t0_ns : s.first_marked_ns.empty()) continue;
+    judged += s.judged;
+    std::cout << "  snapshot " << s.ssid;
+    if (s.t0_ns && !s.replies_ns.empty()) {
+      std::uint64_t t1 = 0;
+      for (const auto& [g, t] : s.replies_ns) t1 = std::max(t1, t);
+      std::cout << ": t1 - t0 = " << time_us(t1 - *s.t0_ns);
+    }
+    if (s.accepted) std::cout << (*s.accepted ? ", accepted" : ", rejected or undecided");
+    std::cout << (s.judged ? ", judged" : ", not judged") << "\n";
+  }
+  if (write_only) {
+    std::ofstream(a.out) << ex.execution_jsonl;
+    std::cout << "  the execution for weir check cut: " << a.out << "\n";
+    return kHolds;
+  }
+  if (!a.out.empty()) std::ofstream(a.out) << ex.execution_jsonl;
+  if (ex.execution_jsonl.empty() || (ex.encapsulated == 0 && ex.control == 0)) {
+    std::cerr << "weir: trace: " << name << ": no Beaver traffic between processes in the capture: nothing to judge\n";
+    return kBadInput;
+  }
+  auto parsed = cut::parse_execution(ex.execution_jsonl, name);
+  if (auto* e = std::get_if<cut::ReadError>(&parsed)) {
+    std::cerr << "weir: internal error: the extracted execution does not read back: " << e->message() << "\n";
+    return kInternal;
+  }
+  const cut::Execution& exe = std::get<cut::Execution>(parsed);
+  auto checked = cut::check(exe);
+  if (auto* e = std::get_if<cut::ReadError>(&checked)) {
+    std::cerr << "weir: trace: the capture's execution cannot be judged: " << e->message() << "\n";
+    return kBadInput;
+  }
+  const cut::Result& r = std::get<cut::Result>(checked);
+  for (const std::string& p : ex.problems) std::cout << "  VIOLATION: " << p << "\n";
+  if (r.consistent && !ex.problems.empty()) return kViolation;
+  if (r.consistent && judged == 0) {
+    std::cout << "  unknown: no snapshot to judge (none started or marked" << (a.threshold ? ", or none accepted under the threshold" : "")
+              << ")\n";
+    return kUnknown;
+  }
+  if (r.consistent) {
+    std::cout << "  consistent: " << judged << " snapshot(s) judged over " << exe.events.size() << " events\n";
+    return kHolds;
+  }
+  const cut::Violation& v = r.violations.front();
+  std::cout << "  INCONSISTENT: " << cut::explain(exe, v) << "\n  the frames of those events:\n";
+  std::vector<std::uint32_t> shown = v.chain;
+  for (std::uint32_t e : {v.outside, v.inside, v.snapshot_outside, v.snapshot_inside})
+    if (e != cut::kNone && std::find(shown.begin(), shown.end(), e) == shown.end()) shown.push_back(e);
+  for (std::uint32_t e : shown) {
+    const std::uint32_t line = exe.events[e].line;
+    if (line == 0 || line > ex.event_frames.size()) continue;
+    const auto& f = ex.event_frames[line - 1];
+    std::cout << "    " << cut::describe(exe, e) << ": "
+              << (f.frame == 0 ? std::string("at the end of the capture") : trace::frame_name(a.files, f.file, f.frame)) << "\n";
+  }
+  return kViolation;
+}
+
 int check(const TraceArgs& a, bool write_only) {
+  if (a.protocol == "beaver") return check_beaver(a, write_only);
   if (a.protocol != "pegasus") {
     std::cerr << "weir: trace: --protocol " << a.protocol
-              << ": only pegasus captures can be judged so far (beaver and capybara extraction are not built yet)\n";
+              << ": capybara captures cannot be judged yet (its wire format comes with issue 17)\n";
     return kBadInput;
   }
   trace::Stats stats;
@@ -150,6 +250,9 @@ void add_inputs(CLI::App* c, TraceArgs& a) {
   c->add_option("--dedupe-window-us", a.dedupe_us, "the same bytes at two capture points closer than this are one packet")
       ->check(number_in(0, 1e9))
       ->capture_default_str();
+  c->add_option("--in-group", a.in_group, "beaver: the backends' prefix (default: where gateways encapsulate to)");
+  c->add_option("--control-port", a.control_port, "beaver: the controller's UDP port")->capture_default_str();
+  c->add_option("--threshold", a.threshold, "beaver: judge only snapshots accepted under it (t1 - t0 < US)")->check(number_in(0, 1e12));
 }
 
 }  // namespace

@@ -172,6 +172,18 @@ Outcome run(const Scenario& s) {
   sim::RunOptions opts;
   opts.seed = s.seed;
   opts.max_events = 2'000'000;
+  // Node ids are assigned in this order (gateways, backends, services, clients, initiator).
+  const NodeId initiator_id = s.gateways + s.backends + s.services + s.clients;
+  if (s.capture)
+    opts.tap = [&s, initiator_id](NodeId from, NodeId to, const Bytes& bytes, Time now, bool) {
+      if (from != initiator_id && to != initiator_id) return s.capture(bytes, now);
+      if (to < s.gateways || from < s.gateways) {  // a request or a reply, as UDP
+        packet::Ipv4 ip;
+        ip.src = from == initiator_id ? kControllerIp : 0x0a000001 + from;
+        ip.dst = to == initiator_id ? kControllerIp : 0x0a000001 + to;
+        s.capture(packet::encode_udp({}, ip, packet::Udp{kControlPort, kControlPort}, bytes), now);
+      }
+    };
   sim::Sim sm(opts);
   sm.default_link(sim::LinkModel{1, std::max<Time>(1, s.link_max), 0, 0});
 

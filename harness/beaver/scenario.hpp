@@ -67,7 +67,14 @@ struct Scenario {
   core::beaver::Mutant mutant = core::beaver::Mutant::None;
   std::uint64_t seed = 1;
   DataPlane data_plane;  // empty: the core in the simulator
+  // A capture of the run as tcpdump on every node would take it: each frame when sent and
+  // when delivered. The controller's messages travel as UDP between the initiator
+  // (kControllerIp) and the gateways on kControlPort; its finalizing round is not traffic.
+  std::function<void(packet::View frame, sim::Time now)> capture;
 };
+
+inline constexpr std::uint32_t kControllerIp = 0x0a0000c8;  // 10.0.0.200
+inline constexpr std::uint16_t kControlPort = 7100;
 
 struct Outcome {
   cut::Execution execution;              // accepted snapshots only (a rejected one may be inconsistent)

@@ -21,8 +21,16 @@ BeaverRun Rig::beaver(harness::beaver::Scenario s, const Options& o) {
       return packet::DecodeError{"dpdk." + hop->name, 0, "the DPDK gateway sent " + std::to_string(left.size()) + " frames for one"};
     };
   };
+  // Every node's traffic too, when recording: what tcpdump on each host would hold.
+  std::unique_ptr<detail::PcapWriter> capture;
+  if (!o.record_dir.empty()) {
+    capture = std::make_unique<detail::PcapWriter>(o.record_dir + "/capture.pcap");
+    s.capture = [&](packet::View frame, sim::Time now) { capture->write(frame, now); };
+  }
   BeaverRun run{harness::beaver::run(s), {}, 0, {}};
+  capture.reset();
   detail::finish(run, hops, *rig.pool);
+  if (!o.record_dir.empty()) run.pcaps.push_back(o.record_dir + "/capture.pcap");
   return run;
 }
 

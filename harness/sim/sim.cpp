@@ -137,6 +137,7 @@ void Node::send(NodeId to, Bytes bytes) {
   Sim::Impl& s = *sim_->impl_;
   auto it = s.links.find({id_, to});
   const LinkModel& link = it == s.links.end() ? s.default_link : it->second;
+  if (s.opts.tap) s.opts.tap(id_, to, bytes, s.now, false);
   const std::uint64_t h = hash_bytes(kHashSeed, bytes.data(), bytes.size());
   using Rec = Sim::Impl::Rec;
   std::uniform_real_distribution<double> coin(0, 1);
@@ -178,6 +179,7 @@ std::optional<Packet> Node::receive_until(Time until, Wait wait) {
   if (n.inbox.empty()) return std::nullopt;
   Packet p = std::move(n.inbox.front());
   n.inbox.pop_front();
+  if (s.opts.tap) s.opts.tap(p.from, id_, p.bytes, s.now, true);
   return p;
 }
 

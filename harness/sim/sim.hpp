@@ -83,6 +83,9 @@ struct RunOptions {
   std::uint64_t max_events = 10'000'000;
   Time max_time = ~Time{0};
   bool keep_trace = false;
+  // A capture on every node: each packet as its sender sends it (before the link decides
+  // its fate) and as its receiver takes it (`delivered`), at that virtual time.
+  std::function<void(NodeId from, NodeId to, const Bytes& bytes, Time now, bool delivered)> tap;
 };
 
 class Sim {

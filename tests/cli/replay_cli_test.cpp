@@ -45,7 +45,7 @@ TEST(ReplayCli, EveryBeaverMutantIsCaughtThroughTheDataPlane) {
     const auto summary = nlohmann::json::parse(std::ifstream(dir + "/" + m + "/summary.json"));
     EXPECT_EQ(summary["verdict"], "violation");
     EXPECT_EQ(summary["buffers_in_use"], 0);
-    EXPECT_EQ(summary["pcaps"].size(), 4u);
+    EXPECT_EQ(summary["pcaps"].size(), 5u);  // both gateways in and out, and every node's traffic
     // A broken cut is the checker's to say again from the recorded execution.
     if (r.out.find("causally consistent") != std::string::npos) {
       EXPECT_EQ(weir("check cut " + m + "/execution.jsonl", dir).exit, 1) << m;

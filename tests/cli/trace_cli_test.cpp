@@ -37,6 +37,27 @@ TEST(TraceCli, ExampleCapturesGetTheirVerdictsWithFrames) {
   EXPECT_EQ(doc["witness_frames"][1]["request_frame"], "pegasus-stale-read.pcap#19");
 }
 
+TEST(TraceCli, BeaverCapturesGetTheirVerdictsWithFrames) {
+  CliRun ok = weir("trace check " + kTraces + "beaver-consistent.pcap --protocol beaver --threshold 33");
+  EXPECT_EQ(ok.exit, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("snapshot 1: t1 - t0 = 29.000 us, accepted, judged"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("consistent: 1 snapshot(s) judged"), std::string::npos) << ok.out;
+  EXPECT_EQ(ok.out.find("snapshot 0"), std::string::npos) << "an id the controller never started is listed";
+  CliRun bad = weir("trace check " + kTraces + "beaver-inconsistent.pcap --protocol beaver --threshold 33");
+  EXPECT_EQ(bad.exit, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("INCONSISTENT: snapshot 2 is not causally consistent"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("10.1.0.2 #18 (line 70): recv m53: beaver-inconsistent.pcap#186"), std::string::npos) << bad.out;
+  // The extracted execution says the same to check cut.
+  const std::string dir = scratch_dir() + "/trace-beaver";
+  fs::create_directories(dir);
+  ASSERT_EQ(weir("trace extract " + kTraces + "beaver-inconsistent.pcap --protocol beaver --threshold 33 --out x.jsonl", dir).exit, 0);
+  EXPECT_EQ(weir("check cut x.jsonl", dir).exit, 1);
+  EXPECT_EQ(weir("trace check " + kTraces + "beaver-consistent.pcap --protocol beaver --in-group 10.1.0.0/33").exit, 2);
+  CliRun none = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol beaver");
+  EXPECT_EQ(none.exit, 2);
+  EXPECT_NE(none.err.find("no Beaver traffic"), std::string::npos) << none.err;
+}
+
 TEST(TraceCli, TheExtractedHistoryIsJudgedTheSameByCheckLin) {
   const std::string dir = scratch_dir() + "/trace";
   fs::create_directories(dir);
@@ -59,9 +80,9 @@ TEST(TraceCli, BadCapturesExitTwoWithFrameAndCause) {
   CliRun text = weir("trace check " + weir::test::write_file("x.pcap", "hello") + " --protocol pegasus");
   EXPECT_EQ(text.exit, 2);
   EXPECT_NE(text.err.find("not a capture libpcap can read"), std::string::npos) << text.err;
-  CliRun beaver = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol beaver");
-  EXPECT_EQ(beaver.exit, 2);
-  EXPECT_NE(beaver.err.find("only pegasus captures"), std::string::npos) << beaver.err;
+  CliRun capybara = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol capybara");
+  EXPECT_EQ(capybara.exit, 2);
+  EXPECT_NE(capybara.err.find("capybara captures cannot be judged yet"), std::string::npos) << capybara.err;
   EXPECT_EQ(weir("trace check nosuch.pcap --protocol pegasus").exit, 2);
   EXPECT_EQ(weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol pegasus --identifier 0x1ffff").exit, 2);
 }

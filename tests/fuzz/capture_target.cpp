@@ -8,6 +8,8 @@
 #include <string>
 
 #include "tests/fuzz/fuzz.hpp"
+#include "checker/cut/cut.hpp"
+#include "trace/beaver.hpp"
 #include "trace/pegasus.hpp"
 
 namespace weir::fuzz {
@@ -23,9 +25,13 @@ Outcome read_once(const std::string& path) {
   Outcome o;
   trace::Stats stats;
   trace::pegasus::Extractor x;
+  trace::beaver::Options bo;
+  bo.threshold_us = 33;
+  trace::beaver::Extractor bx(bo);
   const auto err = trace::read({path}, [&](const trace::Packet& p) {
     ++o.packets;
     x.add(p);
+    bx.add(p);
   }, stats);
   if (err) {
     o.error = err->message();
@@ -35,6 +41,13 @@ Outcome read_once(const std::string& path) {
   const auto e = std::move(x).finish();
   for (const auto& op : e.ops) require(!op.ret_ns || *op.ret_ns >= op.call_ns, "an operation that returns before its call");
   o.history = trace::pegasus::history_jsonl(e.ops);
+  // Whatever the capture, Beaver's extraction is an execution the cut checker reads.
+  const auto be = std::move(bx).finish([](trace::beaver::FrameRef) { return std::string("#"); });
+  if (be.execution_jsonl.empty()) return o;  // no Beaver traffic: nothing to judge (the CLI says so)
+  auto parsed = cut::parse_execution(be.execution_jsonl, "capture");
+  if (auto* re = std::get_if<cut::ReadError>(&parsed)) throw ContractBroken("Beaver's extraction made an unreadable execution: " + re->message());
+  require(std::holds_alternative<cut::Result>(cut::check(std::get<cut::Execution>(parsed))), "Beaver's extraction made a causal cycle");
+  o.history += be.execution_jsonl;
   return o;
 }
 

@@ -83,7 +83,7 @@ TEST_F(Live, EveryPortIsRecordedAndThePcapsHoldWhatTheDataPlaneCounted) {
   Options o;
   o.record_dir = scratch.path.string();
   const BeaverRun dp = rig->beaver(s, o);
-  ASSERT_EQ(dp.pcaps.size(), 2u * s.gateways);
+  ASSERT_EQ(dp.pcaps.size(), 2u * s.gateways + 1);  // and capture.pcap, every node's traffic
   for (const PortStats& p : dp.ports) {
     const test::Frames in = test::read_pcap(scratch.path / (p.name + "-in.pcap"));
     const test::Frames out = test::read_pcap(scratch.path / (p.name + "-out.pcap"));

@@ -1,0 +1,259 @@
+#include "trace/beaver.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace weir::trace::beaver {
+
+namespace {
+namespace pb = packet::beaver;
+
+std::string address(std::uint32_t a) {
+  return std::to_string(a >> 24) + "." + std::to_string(a >> 16 & 255) + "." + std::to_string(a >> 8 & 255) + "." +
+         std::to_string(a & 255);
+}
+
+std::uint32_t be32(packet::View v, std::size_t at) {
+  return static_cast<std::uint32_t>(v[at]) << 24 | static_cast<std::uint32_t>(v[at + 1]) << 16 |
+         static_cast<std::uint32_t>(v[at + 2]) << 8 | v[at + 3];
+}
+
+// What identifies a message across capture points: addresses, IP id, protocol, ports,
+// TCP sequence, payload; not what routers rewrite.
+std::string key_of(const packet::Frame& f, packet::View frame) {
+  std::string k;
+  auto put = [&](std::uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) k.push_back(static_cast<char>(v >> (8 * i)));
+  };
+  put(f.ip.src, 4);
+  put(f.ip.dst, 4);
+  put(f.ip.id, 2);
+  put(f.ip.proto, 1);
+  if (const auto* u = std::get_if<packet::Udp>(&f.l4)) {
+    put(u->sport, 2);
+    put(u->dport, 2);
+  } else if (const auto* t = std::get_if<packet::Tcp>(&f.l4)) {
+    put(t->sport, 2);
+    put(t->dport, 2);
+    put(t->seq, 4);
+  }
+  const auto payload = frame.subspan(f.payload_offset, f.payload_size);
+  k.append(payload.begin(), payload.end());
+  return k;
+}
+
+template <class Map, class K>
+void keep_min(Map& m, const K& k, std::uint64_t t) {
+  auto [it, fresh] = m.emplace(k, t);
+  if (!fresh) it->second = std::min(it->second, t);
+}
+}  // namespace
+
+void Extractor::add(const Packet& p) {
+  auto d = packet::decode(p.bytes, packet::Checksums::HeaderOnly);
+  if (const auto* e = std::get_if<packet::DecodeError>(&d); e && e->field == "ipv4.checksum") {
+    // Counted as a finding, then read anyway: the rest of the packet is still what it was.
+    ++bad_checksums_;
+    if (!first_bad_ && p.bytes.size() >= 34)
+      first_bad_ = {FrameRef{p.file, p.frame}, be32(packet::View(p.bytes), 26)};
+    packet::Bytes fixed = p.bytes;
+    packet::fix_ipv4_checksum(fixed);
+    d = packet::decode(fixed, packet::Checksums::HeaderOnly);
+  }
+  const auto* f = std::get_if<packet::Frame>(&d);
+  if (!f) {
+    ++other_;
+    return;
+  }
+  last_t_ = std::max(last_t_, p.time_ns);
+  ++seq_;
+  const packet::View all(p.bytes);
+  const FrameRef ref{p.file, p.frame};
+  if (const auto* u = std::get_if<packet::Udp>(&f->l4)) {
+    const auto payload = all.subspan(f->payload_offset, f->payload_size);
+    if (u->dport == o_.control_port) {  // the controller's request (5 bytes) or a gateway's reply (12)
+      ++control_;
+      if (payload.size() == 5 && payload[0] == 1) {
+        const std::uint32_t ssid = be32(payload, 1);
+        Snapshot& s = snapshots_[ssid];
+        s.ssid = ssid;
+        if (!s.t0_ns || p.time_ns < *s.t0_ns) s.t0_ns = p.time_ns;
+        controllers_[f->ip.src] = true;
+        gateways_[f->ip.dst] = true;
+      } else if (payload.size() == 12) {
+        const std::uint32_t ssid = be32(payload, 0);
+        snapshots_[ssid].ssid = ssid;
+        // The initiator decides at the arrival of the last gateway's reply: the latest
+        // sighting (a capture at the gateway sees it leave, one at the controller arrive).
+        auto [it, fresh] = snapshots_[ssid].replies_ns.emplace(f->ip.src, p.time_ns);
+        if (!fresh) it->second = std::max(it->second, p.time_ns);
+        controllers_[f->ip.dst] = true;
+        gateways_[f->ip.src] = true;
+      }
+      return;
+    }
+    if (u->sport == pb::kEncapSourcePort && u->dport != pb::kEncapSourcePort) {
+      const auto x = pb::decapsulate(all);
+      if (const auto* e = std::get_if<pb::Encapsulated>(&x)) {
+        const auto inner_view = all.subspan(e->inner_offset);
+        const auto inner = packet::decode(inner_view, packet::Checksums::HeaderOnly);
+        if (const auto* in = std::get_if<packet::Frame>(&inner)) {
+          ++encapsulated_;
+          gateways_[f->ip.src] = true;
+          backends_[f->ip.dst] = true;
+          vips_[in->ip.dst] = true;
+          snapshots_[e->ssid].ssid = e->ssid;
+          keep_min(snapshots_[e->ssid].first_marked_ns, f->ip.src, p.time_ns);
+          auto [it, fresh] = index_.emplace(key_of(*in, inner_view), messages_.size());
+          if (fresh) messages_.push_back({in->ip.src, in->ip.dst, {}});
+          messages_[it->second].seen.push_back({p.time_ns, seq_, ref, f->ip.src, f->ip.dst, e->ssid, f->ip.tos, f->ip.ttl});
+          return;
+        }
+      }
+    }
+  } else if (!std::holds_alternative<packet::Tcp>(f->l4)) {
+    ++other_;
+    return;
+  }
+  auto [it, fresh] = index_.emplace(key_of(*f, all), messages_.size());
+  if (fresh) messages_.push_back({f->ip.src, f->ip.dst, {}});
+  messages_[it->second].seen.push_back({p.time_ns, seq_, ref, std::nullopt, std::nullopt, std::nullopt, f->ip.tos, f->ip.ttl});
+}
+
+Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) && {
+  Extraction x;
+  x.bad_checksums = bad_checksums_;
+  if (first_bad_)
+    x.problems.push_back(std::to_string(bad_checksums_) + " packet(s) carry a wrong IPv4 header checksum, the first " +
+                         names(first_bad_->first) + " from " + address(first_bad_->second) +
+                         ": a receiver's kernel drops them (a rewritten ToS/TTL whose checksum was not updated?)");
+  x.encapsulated = encapsulated_;
+  x.control = control_;
+  x.other = other_;
+  x.messages = messages_.size();
+  auto in_group = [&](std::uint32_t a) {
+    return o_.in_group ? (a & o_.in_group->mask) == o_.in_group->prefix : backends_.count(a) > 0;
+  };
+  auto is_process = [&](std::uint32_t a) { return !gateways_.count(a) && !vips_.count(a) && !controllers_.count(a); };
+
+  // The snapshots: those the controller asked for, else every id a gateway marked with.
+  std::vector<std::uint32_t> ids;
+  for (const auto& [id, s] : snapshots_)
+    if (s.t0_ns) ids.push_back(id);
+  if (ids.empty())
+    for (const auto& [id, s] : snapshots_)
+      if (!s.first_marked_ns.empty()) ids.push_back(id);
+  std::set<std::uint32_t> judged;
+  for (std::uint32_t id : ids) {
+    Snapshot& s = snapshots_[id];
+    if (o_.threshold_us && s.t0_ns && !s.replies_ns.empty() && s.replies_ns.size() >= gateways_.size()) {
+      std::uint64_t t1 = 0;
+      for (const auto& [g, t] : s.replies_ns) t1 = std::max(t1, t);
+      s.accepted = static_cast<double>(t1 - *s.t0_ns) / 1000.0 < *o_.threshold_us;
+    } else if (o_.threshold_us) {
+      s.accepted = false;  // no decision in the capture: not judged
+    }
+    s.judged = !o_.threshold_us || s.accepted.value_or(false);
+    if (s.judged) judged.insert(id);
+  }
+
+  // Every process's sends and receives.
+  // A process's events in the capture's order: time, then the order the packets came in
+  // (a capture at a node shows a delivery before the send it causes at the same time).
+  struct Ev {
+    std::uint64_t t;
+    std::uint64_t seq;
+    std::string kind;
+    std::size_t msg = 0;
+    std::uint64_t ssid = 0;
+    FrameRef frame;
+    std::optional<std::uint32_t> whole;  // receive: a gateway's id carried
+    std::optional<std::uint32_t> wire;   // an in-group id (14 bits) carried or stamped
+  };
+  std::map<std::uint32_t, std::vector<Ev>> events;
+  for (std::size_t m = 0; m < messages_.size(); ++m) {
+    const Message& msg = messages_[m];
+    const Sighting& first = msg.seen.front();
+    const Sighting& last = msg.seen.back();
+    std::optional<std::uint32_t> to;
+    const Sighting* encap = nullptr;
+    for (const Sighting& s : msg.seen)
+      if (s.backend) encap = &s;
+    if (vips_.count(msg.dst)) {
+      if (encap) to = *encap->backend;
+    } else if (is_process(msg.dst)) {
+      to = msg.dst;
+    }
+    const bool from_process = is_process(msg.src);
+    if (!from_process || !to) {
+      if (from_process) events[msg.src].push_back({first.t, first.seq, "send", m, 0, first.frame, std::nullopt, std::nullopt});
+      continue;  // a receive needs its send: one from a gateway or the VIP is not a message of the execution
+    }
+    // Only in-group traffic carries a stamp: to another backend, or to the VIP (through a
+    // gateway, which learns from it). What a backend sends out of the group is plain.
+    const bool stamped = in_group(msg.src) && (in_group(msg.dst) || vips_.count(msg.dst));
+    auto wire = [](const Sighting& s) { return s.tos + (static_cast<std::uint32_t>(s.ttl) >> 2) * 256; };
+    Ev send{first.t, first.seq, "send", m, 0, first.frame, std::nullopt, std::nullopt};
+    if (stamped) send.wire = wire(first);  // the sender's id as it sent
+    events[msg.src].push_back(send);
+    Ev recv{last.t, last.seq, "recv", m, 0, last.frame, std::nullopt, std::nullopt};
+    if (encap) recv.whole = *encap->ssid;
+    else if (stamped) recv.wire = wire(last);  // what arrived, routers and all
+    events[*to].push_back(recv);
+  }
+
+  // Snapshots at the backends, in their own order of events.
+  const std::uint32_t start = ids.empty() ? 0 : ids.front() - 1;
+  std::uint64_t end = last_t_ + 1000;
+  for (auto& [p, evs] : events) {
+    std::stable_sort(evs.begin(), evs.end(), [](const Ev& a, const Ev& b) { return std::tie(a.t, a.seq) < std::tie(b.t, b.seq); });
+    if (!in_group(p)) continue;
+    std::vector<Ev> with;
+    std::uint32_t cur = start;
+    const std::uint32_t newest = ids.empty() ? 0 : ids.back();
+    const std::uint32_t process = p;  // a lambda may not capture a structured binding (clang 14)
+    bool beyond = false;
+    auto move_to = [&](std::uint32_t target, std::uint64_t t, FrameRef frame) {
+      if (!ids.empty() && target > newest && !beyond) {
+        beyond = true;
+        x.problems.push_back(address(process) + " moved to snapshot id " + std::to_string(target) + " at " + names(frame) +
+                             ", beyond the newest one started (" + std::to_string(newest) +
+                             "): it read an id from a packet that carried none");
+      }
+      for (std::uint32_t n : ids)
+        if (n > cur && n <= target && judged.count(n)) with.push_back({t, 0, "snapshot", 0, n, frame, std::nullopt, std::nullopt});
+      cur = std::max(cur, target);
+    };
+    for (const Ev& e : evs) {
+      if (e.whole) move_to(*e.whole, e.t, e.frame);
+      if (e.wire) {
+        const std::uint32_t ahead = (*e.wire - cur) % pb::kSsidSpace;
+        if (ahead != 0 && ahead <= pb::kHalfWindow) move_to(cur + ahead, e.t, e.frame);
+      }
+      with.push_back(e);
+    }
+    for (std::uint32_t n : ids)
+      if (n > cur && judged.count(n)) with.push_back({end, 0, "snapshot", 0, n, FrameRef{}, std::nullopt, std::nullopt});
+    evs = std::move(with);
+  }
+
+  for (const auto& [p, evs] : events) {
+    const std::string name = address(p);
+    const char* group = in_group(p) ? "in" : "out";
+    for (const Ev& e : evs) {
+      nlohmann::json line = {{"process", name}, {"group", group}, {"kind", e.kind}, {"time", static_cast<double>(e.t) / 1000.0}};
+      if (e.kind == "snapshot") line["ssid"] = e.ssid;
+      else line["msg"] = "m" + std::to_string(e.msg + 1);
+      x.execution_jsonl.append(line.dump()).append("\n");
+      x.event_frames.push_back(e.frame);
+    }
+  }
+  for (const auto& [id, s] : snapshots_) x.snapshots.push_back(s);
+  for (const auto& [a, _] : gateways_) x.gateways.push_back(address(a));
+  for (const auto& [a, _] : backends_) x.backends.push_back(address(a));
+  for (const auto& [a, _] : vips_) x.vips.push_back(address(a));
+  return x;
+}
+
+}  // namespace weir::trace::beaver

@@ -1,0 +1,89 @@
+// trace/beaver: a Beaver capture as an execution for the cut checker. Packets are read
+// with every sighting kept (the reader's dedupe off): a data message is identified by its
+// IPv4 addresses, IP id, ports and payload (the inner frame of a gateway's encapsulation,
+// ignoring what routers rewrite: TTL, ToS, checksum); it is sent at its first sighting and
+// received at its last. Gateways are the outer sources of encapsulated packets, backends
+// their outer destinations (or the --in-group prefix), the VIP their inner destination;
+// the controller's requests and replies (UDP on the control port) give each snapshot's
+// t0 and t1. A backend takes snapshot n just before it receives the first packet that
+// carries an id at or past n (a gateway's whole id, or an in-group ToS/TTL id moving it
+// forward), or before it sends one stamped past what it held; one that never does records
+// it at the end (as the artifact's controller finalizes).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trace/trace.hpp"
+
+namespace weir::trace::beaver {
+
+struct Options {
+  std::optional<packet::Prefix> in_group;  // default: the backends gateways encapsulate to
+  std::uint16_t control_port = 7100;
+  std::optional<double> threshold_us;      // judge only snapshots accepted under it
+};
+
+struct FrameRef {
+  std::uint32_t file = 0;
+  std::uint64_t frame = 0;
+};
+
+struct Snapshot {
+  std::uint32_t ssid = 0;
+  std::optional<std::uint64_t> t0_ns;                   // the controller's first request
+  std::map<std::uint32_t, std::uint64_t> replies_ns;    // per gateway, its first reply
+  std::map<std::uint32_t, std::uint64_t> first_marked_ns;  // per gateway, its first packet marked with it
+  std::optional<bool> accepted;  // with a threshold and every gateway's reply
+  bool judged = false;
+};
+
+struct Extraction {
+  // What no receiver would take or no correct node would do, seen on the wire: a packet
+  // whose IPv4 header checksum is wrong (a rewritten ToS/TTL not fixed: a kernel drops
+  // it), a backend whose id moves past the newest snapshot the controller started (an id
+  // read from a packet that carried none). In words, with the first frame.
+  std::vector<std::string> problems;
+  std::uint64_t bad_checksums = 0;
+  std::string execution_jsonl;           // line i+1 is event_frames[i]
+  std::vector<FrameRef> event_frames;
+  std::vector<Snapshot> snapshots;
+  std::vector<std::string> gateways, backends, vips;
+  std::uint64_t messages = 0, encapsulated = 0, control = 0, other = 0;
+};
+
+class Extractor {
+ public:
+  explicit Extractor(Options o = {}) : o_(std::move(o)) {}
+  void add(const Packet& p);
+  // `names` turns a frame into what people find in Wireshark (problems name frames).
+  Extraction finish(const std::function<std::string(FrameRef)>& names) &&;
+
+  struct Sighting {
+    std::uint64_t t;
+    std::uint64_t seq;  // the packet's place in the capture's order: breaks ties in time
+    FrameRef frame;
+    std::optional<std::uint32_t> gateway, backend;  // an encapsulated sighting: who marked, for whom
+    std::optional<std::uint32_t> ssid;              // ... and the id it carried
+    std::uint8_t tos = 0, ttl = 0;                  // the (outer, or only) header's
+  };
+  struct Message {
+    std::uint32_t src = 0, dst = 0;
+    std::vector<Sighting> seen;
+  };
+
+ private:
+  Options o_;
+  std::map<std::string, std::size_t> index_;  // message key -> messages_
+  std::vector<Message> messages_;
+  std::map<std::uint32_t, Snapshot> snapshots_;
+  std::map<std::uint32_t, bool> gateways_, backends_, vips_, controllers_;
+  std::uint64_t encapsulated_ = 0, control_ = 0, other_ = 0, last_t_ = 0, seq_ = 0;
+  std::uint64_t bad_checksums_ = 0;
+  std::optional<std::pair<FrameRef, std::uint32_t>> first_bad_;  // its frame and source
+};
+
+}  // namespace weir::trace::beaver

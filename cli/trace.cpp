@@ -10,6 +10,7 @@
 #include "cli/cli.hpp"
 #include "cli/lin_output.hpp"
 #include "cli/options.hpp"
+#include "checker/bound/bound.hpp"
 #include "checker/cut/cut.hpp"
 #include "trace/beaver.hpp"
 #include "trace/pegasus.hpp"
@@ -70,7 +71,8 @@ std::string op_frames(const TraceArgs& a, const trace::pegasus::Op& op) {
   return s;
 }
 
-int check_beaver(const TraceArgs& a, bool write_only) {
+// The capture's Beaver extraction, or a bad-input exit already reported.
+std::variant<trace::beaver::Extraction, int> extract_beaver(const TraceArgs& a, trace::Stats& stats) {
   trace::beaver::Options o;
   o.control_port = a.control_port;
   o.threshold_us = a.threshold;
@@ -82,15 +84,20 @@ int check_beaver(const TraceArgs& a, bool write_only) {
     }
   }
   trace::beaver::Extractor x(o);
-  trace::Stats stats;
   trace::Options ro;
   ro.dedupe_window_ns = 0;  // every sighting: a message is sent at its first and received at its last
   if (auto e = trace::read(a.files, [&](const trace::Packet& p) { x.add(p); }, stats, ro)) {
     std::cerr << "weir: trace: " << e->message() << "\n";
     return kBadInput;
   }
-  const trace::beaver::Extraction ex =
-      std::move(x).finish([&](trace::beaver::FrameRef f) { return trace::frame_name(a.files, f.file, f.frame); });
+  return std::move(x).finish([&](trace::beaver::FrameRef f) { return trace::frame_name(a.files, f.file, f.frame); });
+}
+
+int check_beaver(const TraceArgs& a, bool write_only) {
+  trace::Stats stats;
+  auto got = extract_beaver(a, stats);
+  if (auto* code = std::get_if<int>(&got)) return *code;
+  const trace::beaver::Extraction& ex = std::get<trace::beaver::Extraction>(got);
   const std::string name = a.files.size() == 1 ? a.files[0] : std::to_string(a.files.size()) + " captures";
   auto list = [](const std::vector<std::string>& v) {
     std::string s;
@@ -161,6 +168,94 @@ int check_beaver(const TraceArgs& a, bool write_only) {
               << (f.frame == 0 ? std::string("at the end of the capture") : trace::frame_name(a.files, f.file, f.frame)) << "\n";
   }
   return kViolation;
+}
+
+// min, median, 99th percentile, max of `v` (sorted here).
+nlohmann::json summary(std::vector<double> v) {
+  if (v.empty()) return nullptr;
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))]; };
+  return {{"n", v.size()}, {"min", v.front()}, {"p50", at(0.5)}, {"p99", at(0.99)}, {"max", v.back()}};
+}
+
+std::string shown(const nlohmann::json& s) {
+  if (s.is_null()) return "none seen";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "min %.3f, p50 %.3f, p99 %.3f, max %.3f us (%zu)", s["min"].get<double>(), s["p50"].get<double>(),
+                s["p99"].get<double>(), s["max"].get<double>(), s["n"].get<std::size_t>());
+  return buf;
+}
+
+int delays(const TraceArgs& a, bool with_bound) {
+  if (a.protocol != "beaver") {
+    std::cerr << "weir: trace " << (with_bound ? "bound" : "delays") << ": Beaver's delays only (--protocol beaver)\n";
+    return kBadInput;
+  }
+  trace::Stats stats;
+  auto got = extract_beaver(a, stats);
+  if (auto* code = std::get_if<int>(&got)) return *code;
+  const trace::beaver::Delays& d = std::get<trace::beaver::Extraction>(got).delays;
+  nlohmann::json j;
+  std::vector<double> to_gw, to_init, hops;
+  for (const auto& [g, v] : d.to_gateway) {
+    j["to_gateway"][g] = summary(v);
+    to_gw.insert(to_gw.end(), v.begin(), v.end());
+  }
+  for (const auto& [g, v] : d.to_initiator) {
+    j["to_initiator"][g] = summary(v);
+    to_init.insert(to_init.end(), v.begin(), v.end());
+  }
+  j["spread"] = summary(d.spread);
+  j["hop"]["gateway_to_backend"] = summary(d.gateway_to_backend);
+  j["hop"]["backend_to_outside"] = summary(d.backend_to_outside);
+  j["hop"]["outside_to_gateway"] = summary(d.outside_to_gateway);
+  for (const auto* v : {&d.gateway_to_backend, &d.backend_to_outside, &d.outside_to_gateway}) hops.insert(hops.end(), v->begin(), v->end());
+  if (!with_bound) {
+    if (a.json) {
+      std::cout << json_text(j) << "\n";
+      return kHolds;
+    }
+    std::cout << "beaver delays in " << (a.files.size() == 1 ? a.files[0] : std::to_string(a.files.size()) + " captures") << ":\n";
+    for (const auto& [g, v] : d.to_gateway) std::cout << "  controller -> gateway " << g << " entry: " << shown(summary(v)) << "\n";
+    for (const auto& [g, v] : d.to_initiator)
+      std::cout << "  gateway " << g << " entry -> reply at the controller: " << shown(summary(v)) << "\n";
+    std::cout << "  spread of the entries per snapshot: " << shown(j["spread"]) << "\n"
+              << "  external chain hops: gateway -> backend " << shown(j["hop"]["gateway_to_backend"]) << "\n"
+              << "                       backend -> out-group " << shown(j["hop"]["backend_to_outside"]) << "\n"
+              << "                       out-group -> gateway " << shown(j["hop"]["outside_to_gateway"]) << "\n";
+    if (!hops.empty())
+      std::cout << "  shortest external chain seen as 3 x the shortest hop: tau_min >= " << 3 * *std::min_element(hops.begin(), hops.end())
+                << " us\n";
+    return kHolds;
+  }
+  if (to_gw.empty() || to_init.empty() || hops.empty() || !a.threshold) {
+    std::cerr << "weir: trace bound: needs --threshold and, in the capture, the controller's requests and replies and "
+                 "packets of an external chain\n";
+    return kBadInput;
+  }
+  auto range = [](const std::vector<double>& v) {
+    return bound::Delay{std::max(0.0, *std::min_element(v.begin(), v.end())), *std::max_element(v.begin(), v.end())};
+  };
+  bound::BoundParams p;
+  p.gateways = static_cast<unsigned>(d.to_gateway.size());
+  p.to_gateway = range(to_gw);
+  p.to_initiator = range(to_init);
+  p.hop = range(hops);
+  p.threshold = *a.threshold;
+  if (auto why = bound::invalid(p)) {
+    std::cerr << "weir: trace bound: the measured delays are not a valid bound: " << *why << "\n";
+    return kBadInput;
+  }
+  const bound::Verdict v = bound::check(p);
+  const bound::Synthesis syn = bound::synthesize(p, 0.001);
+  std::cout << "beaver bound for the delays observed: " << p.gateways << " gateways, controller -> gateway " << p.to_gateway.min
+            << ".." << p.to_gateway.max << " us, gateway -> controller " << p.to_initiator.min << ".." << p.to_initiator.max
+            << " us, chain hop " << p.hop.min << ".." << p.hop.max << " us (tau_min " << bound::tau_min(p) << " us)\n";
+  if (syn.any_threshold_is_safe) std::cout << "  any threshold is safe: the entries cannot spread as far as tau_min\n";
+  else std::cout << "  largest safe threshold: accept when t1 - t0 < " << syn.largest_safe << " us\n";
+  std::cout << "  threshold " << *a.threshold << " us: " << (v.holds ? "SAFE for these delays" : "UNSAFE for these delays") << "\n";
+  if (a.json) std::cout << json_text({{"delays", j}, {"safe", v.holds}, {"largest_safe", syn.any_threshold_is_safe ? nlohmann::json(nullptr) : nlohmann::json(syn.largest_safe)}}) << "\n";
+  return v.holds ? kHolds : kViolation;
 }
 
 int check(const TraceArgs& a, bool write_only) {
@@ -269,7 +364,17 @@ Runner add_trace(CLI::App& app) {
   CLI::App* ext = cmd->add_subcommand("extract", "write the capture as a history (pegasus) for weir check lin");
   add_inputs(ext, *a);
   ext->add_option("--out", a->out, "where to write it")->required();
-  return [a, ext]() -> int { return check(*a, ext->parsed()); };
+  CLI::App* del = cmd->add_subcommand("delays", "Beaver's delays measured in a capture: entries, spread, chain hops");
+  add_inputs(del, *a);
+  del->add_flag("--json", a->json, "one JSON object on stdout");
+  CLI::App* bnd = cmd->add_subcommand("bound", "is the threshold safe for the delays measured in a capture (weir bound)");
+  add_inputs(bnd, *a);
+  bnd->add_flag("--json", a->json, "also one JSON object on stdout");
+  return [a, ext, del, bnd]() -> int {
+    if (del->parsed()) return delays(*a, false);
+    if (bnd->parsed()) return delays(*a, true);
+    return check(*a, ext->parsed());
+  };
 }
 
 }  // namespace weir::cli

@@ -88,6 +88,8 @@ void Extractor::add(const Packet& p) {
         // sighting (a capture at the gateway sees it leave, one at the controller arrive).
         auto [it, fresh] = snapshots_[ssid].replies_ns.emplace(f->ip.src, p.time_ns);
         if (!fresh) it->second = std::max(it->second, p.time_ns);
+        const std::uint64_t entered = static_cast<std::uint64_t>(be32(payload, 4)) << 32 | be32(payload, 8);
+        entered_.emplace(std::pair{ssid, f->ip.src}, entered);
         controllers_[f->ip.dst] = true;
         gateways_[f->ip.src] = true;
       }
@@ -248,6 +250,35 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
       x.execution_jsonl.append(line.dump()).append("\n");
       x.event_frames.push_back(e.frame);
     }
+  }
+  // Delays. Entries are the gateways' own `entered` (microseconds, the clock the
+  // controller's t0 is on when they share one, as in a harness; else only the spread holds).
+  for (const auto& [id, s] : snapshots_) {
+    if (!s.t0_ns) continue;
+    std::optional<double> first, last;
+    for (const auto& [g, t] : s.replies_ns) {
+      const auto e = entered_.find({id, g});
+      if (e == entered_.end()) continue;
+      const double entered = static_cast<double>(e->second), t0 = static_cast<double>(*s.t0_ns) / 1000.0;
+      x.delays.to_gateway[address(g)].push_back(entered - t0);
+      x.delays.to_initiator[address(g)].push_back(static_cast<double>(t) / 1000.0 - entered);
+      first = std::min(first.value_or(entered), entered);
+      last = std::max(last.value_or(entered), entered);
+    }
+    if (first && s.replies_ns.size() > 1) x.delays.spread.push_back(*last - *first);
+  }
+  // Out-group processes on a chain: those that hear from the group (clients only talk in).
+  std::set<std::uint32_t> on_chain;
+  for (const Message& msg : messages_)
+    if (in_group(msg.src) && !in_group(msg.dst) && is_process(msg.dst)) on_chain.insert(msg.dst);
+  for (const Message& msg : messages_) {
+    std::vector<const Sighting*> encap, plain;
+    for (const Sighting& s : msg.seen) (s.backend ? encap : plain).push_back(&s);
+    auto span = [](const std::vector<const Sighting*>& v) { return static_cast<double>(v.back()->t - v.front()->t) / 1000.0; };
+    if (encap.size() >= 2) x.delays.gateway_to_backend.push_back(span(encap));
+    if (plain.size() < 2) continue;
+    if (in_group(msg.src) && !in_group(msg.dst) && is_process(msg.dst)) x.delays.backend_to_outside.push_back(span(plain));
+    if (on_chain.count(msg.src) && vips_.count(msg.dst) && !encap.empty()) x.delays.outside_to_gateway.push_back(span(plain));
   }
   for (const auto& [id, s] : snapshots_) x.snapshots.push_back(s);
   for (const auto& [a, _] : gateways_) x.gateways.push_back(address(a));

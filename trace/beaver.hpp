@@ -41,7 +41,19 @@ struct Snapshot {
   bool judged = false;
 };
 
+// Delays measured in the capture, in microseconds (trace delays, trace bound).
+struct Delays {
+  std::map<std::string, std::vector<double>> to_gateway;    // per gateway: t0 -> its entry (the reply's `entered`)
+  std::map<std::string, std::vector<double>> to_initiator;  // per gateway: its entry -> its reply's arrival
+  std::vector<double> spread;                               // per snapshot: last entry - first entry
+  // The hops of an external chain, each from its first sighting to its last: a gateway's
+  // encapsulated packet to its backend, a backend's packet to an out-group process, an
+  // out-group process's packet to the VIP (up to the gateway).
+  std::vector<double> gateway_to_backend, backend_to_outside, outside_to_gateway;
+};
+
 struct Extraction {
+  Delays delays;
   // What no receiver would take or no correct node would do, seen on the wire: a packet
   // whose IPv4 header checksum is wrong (a rewritten ToS/TTL not fixed: a kernel drops
   // it), a backend whose id moves past the newest snapshot the controller started (an id
@@ -80,6 +92,7 @@ class Extractor {
   std::map<std::string, std::size_t> index_;  // message key -> messages_
   std::vector<Message> messages_;
   std::map<std::uint32_t, Snapshot> snapshots_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> entered_;  // (ssid, gateway) -> entered (its clock, us)
   std::map<std::uint32_t, bool> gateways_, backends_, vips_, controllers_;
   std::uint64_t encapsulated_ = 0, control_ = 0, other_ = 0, last_t_ = 0, seq_ = 0;
   std::uint64_t bad_checksums_ = 0;

@@ -4,6 +4,7 @@
 // and the frame and cause.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -56,6 +57,35 @@ TEST(TraceCli, BeaverCapturesGetTheirVerdictsWithFrames) {
   CliRun none = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol beaver");
   EXPECT_EQ(none.exit, 2);
   EXPECT_NE(none.err.find("no Beaver traffic"), std::string::npos) << none.err;
+}
+
+// Delays measured in a capture the live harness recorded with a known skew and chain:
+// within 1 us of what was injected, and the bound they imply.
+TEST(TraceCli, DelaysOfARecordedRunAreWhatWasInjected) {
+  const std::string dir = scratch_dir() + "/trace-delays";
+  fs::create_directories(dir);
+  CliRun rec = weir("replay --impl beaver --runs 1 --seed 3 --skew 40 --chain 33 --threshold 80 --snapshots 10 --record run", dir);
+  if (rec.exit == 4) GTEST_SKIP() << rec.err;
+  ASSERT_EQ(rec.exit, 0) << rec.out << rec.err;
+  CliRun d = weir("trace delays run/capture.pcap --protocol beaver --json", dir);
+  ASSERT_EQ(d.exit, 0) << d.err;
+  const auto j = nlohmann::json::parse(d.out);
+  auto near = [](const nlohmann::json& v, double want) { return std::abs(v.get<double>() - want) <= 1.0; };
+  EXPECT_TRUE(near(j["spread"]["min"], 40) && near(j["spread"]["max"], 40)) << j["spread"].dump();  // --skew 40
+  EXPECT_TRUE(near(j["to_gateway"]["10.0.0.1"]["max"], 1)) << j["to_gateway"].dump();  // gateway g enters at 1 + 40 g
+  EXPECT_TRUE(near(j["to_gateway"]["10.0.0.2"]["min"], 41)) << j["to_gateway"].dump();
+  for (const char* hop : {"gateway_to_backend", "backend_to_outside", "outside_to_gateway"}) {
+    // --chain 33: each of three hops takes 11..16 us.
+    EXPECT_GE(j["hop"][hop]["min"].get<double>(), 10.0) << hop;
+    EXPECT_LE(j["hop"][hop]["max"].get<double>(), 17.0) << hop;
+  }
+  CliRun safe = weir("trace bound run/capture.pcap --protocol beaver --threshold 33", dir);
+  EXPECT_EQ(safe.exit, 0) << safe.out << safe.err;
+  EXPECT_NE(safe.out.find("largest safe threshold: accept when t1 - t0 < 35 us"), std::string::npos) << safe.out;
+  CliRun unsafe = weir("trace bound run/capture.pcap --protocol beaver --threshold 80", dir);
+  EXPECT_EQ(unsafe.exit, 1) << unsafe.out;
+  EXPECT_NE(unsafe.out.find("UNSAFE for these delays"), std::string::npos) << unsafe.out;
+  EXPECT_EQ(weir("trace bound run/capture.pcap --protocol beaver", dir).exit, 2);  // no threshold
 }
 
 TEST(TraceCli, TheExtractedHistoryIsJudgedTheSameByCheckLin) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "checker/lin/lin.hpp"
 #include "cli/cli.hpp"
@@ -99,12 +100,24 @@ int check_beaver(const TraceArgs& a, bool write_only) {
   if (auto* code = std::get_if<int>(&got)) return *code;
   const trace::beaver::Extraction& ex = std::get<trace::beaver::Extraction>(got);
   const std::string name = a.files.size() == 1 ? a.files[0] : std::to_string(a.files.size()) + " captures";
+  // With --json, the words go nowhere and one object says the same.
+  std::ostringstream sink;
+  std::ostream& out = a.json ? static_cast<std::ostream&>(sink) : std::cout;
+  nlohmann::json j = {{"file", name}, {"protocol", "beaver"}, {"frames", stats.frames}, {"messages", ex.messages},
+                      {"gateways", ex.gateways}, {"backends", ex.backends}, {"problems", ex.problems}};
+  auto verdict = [&](const char* v, int code) {
+    if (a.json) {
+      j["verdict"] = v;
+      out << json_text(j) << "\n";
+    }
+    return code;
+  };
   auto list = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s.append(s.empty() ? "" : ", ").append(x);
     return s.empty() ? std::string("none") : s;
   };
-  std::cout << name << ": beaver, " << stats.frames << " frames, " << ex.messages << " messages (" << ex.encapsulated
+  out << name << ": beaver, " << stats.frames << " frames, " << ex.messages << " messages (" << ex.encapsulated
             << " encapsulated sightings, " << ex.control << " controller messages, " << ex.other << " other packets)\n"
             << "  gateways: " << list(ex.gateways) << "; backends: " << list(ex.backends) << "; VIP: " << list(ex.vips) << "\n";
   std::size_t judged = 0;
@@ -113,19 +126,22 @@ int check_beaver(const TraceArgs& a, bool write_only) {
     // The snapshots the controller started (or, without its traffic, every id marked).
     if (requested ? !s.t0_ns : s.first_marked_ns.empty()) continue;
     judged += s.judged;
-    std::cout << "  snapshot " << s.ssid;
+    out << "  snapshot " << s.ssid;
     if (s.t0_ns && !s.replies_ns.empty()) {
       std::uint64_t t1 = 0;
       for (const auto& [g, t] : s.replies_ns) t1 = std::max(t1, t);
-      std::cout << ": t1 - t0 = " << time_us(t1 - *s.t0_ns);
+      out << ": t1 - t0 = " << time_us(t1 - *s.t0_ns);
     }
-    if (s.accepted) std::cout << (*s.accepted ? ", accepted" : ", rejected or undecided");
-    std::cout << (s.judged ? ", judged" : ", not judged") << "\n";
+    if (s.accepted) out << (*s.accepted ? ", accepted" : ", rejected or undecided");
+    out << (s.judged ? ", judged" : ", not judged") << "\n";
+    nlohmann::json js = {{"ssid", s.ssid}, {"judged", s.judged}};
+    if (s.accepted) js["accepted"] = *s.accepted;
+    j["snapshots"].push_back(js);
   }
   if (write_only) {
     std::ofstream(a.out) << ex.execution_jsonl;
-    std::cout << "  the execution for weir check cut: " << a.out << "\n";
-    return kHolds;
+    out << "  the execution for weir check cut: " << a.out << "\n";
+    return verdict("written", kHolds);
   }
   if (!a.out.empty()) std::ofstream(a.out) << ex.execution_jsonl;
   if (ex.execution_jsonl.empty() || (ex.encapsulated == 0 && ex.control == 0)) {
@@ -144,19 +160,20 @@ int check_beaver(const TraceArgs& a, bool write_only) {
     return kBadInput;
   }
   const cut::Result& r = std::get<cut::Result>(checked);
-  for (const std::string& p : ex.problems) std::cout << "  VIOLATION: " << p << "\n";
-  if (r.consistent && !ex.problems.empty()) return kViolation;
+  for (const std::string& p : ex.problems) out << "  VIOLATION: " << p << "\n";
+  if (r.consistent && !ex.problems.empty()) return verdict("violation", kViolation);
   if (r.consistent && judged == 0) {
-    std::cout << "  unknown: no snapshot to judge (none started or marked" << (a.threshold ? ", or none accepted under the threshold" : "")
+    out << "  unknown: no snapshot to judge (none started or marked" << (a.threshold ? ", or none accepted under the threshold" : "")
               << ")\n";
-    return kUnknown;
+    return verdict("unknown", kUnknown);
   }
   if (r.consistent) {
-    std::cout << "  consistent: " << judged << " snapshot(s) judged over " << exe.events.size() << " events\n";
-    return kHolds;
+    out << "  consistent: " << judged << " snapshot(s) judged over " << exe.events.size() << " events\n";
+    return verdict(ex.problems.empty() ? "consistent" : "violation", ex.problems.empty() ? kHolds : kViolation);
   }
   const cut::Violation& v = r.violations.front();
-  std::cout << "  INCONSISTENT: " << cut::explain(exe, v) << "\n  the frames of those events:\n";
+  out << "  INCONSISTENT: " << cut::explain(exe, v) << "\n  the frames of those events:\n";
+  j["inconsistent"] = {{"ssid", v.ssid}, {"explanation", cut::explain(exe, v)}};
   std::vector<std::uint32_t> shown = v.chain;
   for (std::uint32_t e : {v.outside, v.inside, v.snapshot_outside, v.snapshot_inside})
     if (e != cut::kNone && std::find(shown.begin(), shown.end(), e) == shown.end()) shown.push_back(e);
@@ -164,10 +181,11 @@ int check_beaver(const TraceArgs& a, bool write_only) {
     const std::uint32_t line = exe.events[e].line;
     if (line == 0 || line > ex.event_frames.size()) continue;
     const auto& f = ex.event_frames[line - 1];
-    std::cout << "    " << cut::describe(exe, e) << ": "
-              << (f.frame == 0 ? std::string("at the end of the capture") : trace::frame_name(a.files, f.file, f.frame)) << "\n";
+    const std::string where = f.frame == 0 ? std::string("at the end of the capture") : trace::frame_name(a.files, f.file, f.frame);
+    out << "    " << cut::describe(exe, e) << ": " << where << "\n";
+    j["inconsistent"]["frames"].push_back({{"event", cut::describe(exe, e)}, {"frame", where}});
   }
-  return kViolation;
+  return verdict("inconsistent", kViolation);
 }
 
 // min, median, 99th percentile, max of `v` (sorted here).

@@ -48,6 +48,12 @@ TEST(TraceCli, BeaverCapturesGetTheirVerdictsWithFrames) {
   EXPECT_EQ(bad.exit, 1) << bad.out << bad.err;
   EXPECT_NE(bad.out.find("INCONSISTENT: snapshot 2 is not causally consistent"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("10.1.0.2 #18 (line 70): recv m53: beaver-inconsistent.pcap#186"), std::string::npos) << bad.out;
+  CliRun j = weir("trace check " + kTraces + "beaver-inconsistent.pcap --protocol beaver --threshold 33 --json");
+  EXPECT_EQ(j.exit, 1);
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["verdict"], "inconsistent");
+  EXPECT_EQ(doc["inconsistent"]["ssid"], 2);
+  EXPECT_EQ(doc["inconsistent"]["frames"][0]["frame"], "beaver-inconsistent.pcap#181");
   // The extracted execution says the same to check cut.
   const std::string dir = scratch_dir() + "/trace-beaver";
   fs::create_directories(dir);

@@ -108,7 +108,7 @@ int check_beaver(const TraceArgs& a, bool write_only) {
   auto verdict = [&](const char* v, int code) {
     if (a.json) {
       j["verdict"] = v;
-      out << json_text(j) << "\n";
+      std::cout << json_text(j) << "\n";
     }
     return code;
   };

@@ -1,7 +1,9 @@
 // trace_bench: how fast `weir trace` reads a capture and extracts Pegasus operations, one
 // core. Writes a pcap of N frames (64 clients' gets and puts and their replies), then
 // times reading it alone, and reading with the extraction. Target: 1 M packets/s.
-//   trace_bench [--frames 2000000] [--file /tmp/weir-trace-bench.pcap]
+//   trace_bench [--frames 2000000] [--file /tmp/weir-trace-bench.pcap] [--beaver CAPTURE]
+// With --beaver, also times Beaver's extraction over a capture the live harness recorded
+// (weir replay --impl beaver ... --record DIR: DIR/capture.pcap).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "impl/core/pegasus.hpp"
+#include "trace/beaver.hpp"
 #include "trace/pegasus.hpp"
 
 namespace {
@@ -68,10 +71,11 @@ void write_capture(const std::string& path, std::uint64_t frames) {
 
 int main(int argc, char** argv) {
   std::uint64_t frames = 2'000'000;
-  std::string file = "/tmp/weir-trace-bench.pcap";
+  std::string file = "/tmp/weir-trace-bench.pcap", beaver;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--frames")) frames = std::stoull(argv[i + 1]);
     if (!std::strcmp(argv[i], "--file")) file = argv[i + 1];
+    if (!std::strcmp(argv[i], "--beaver")) beaver = argv[i + 1];
   }
   write_capture(file, frames);
   std::printf("trace_bench: %llu frames, %.1f MB (%s), one core; target: 1 M packets/s decoding and extraction\n",
@@ -96,5 +100,24 @@ int main(int argc, char** argv) {
                 pass == 1 ? (", " + std::to_string(e.ops.size()) + " operations").c_str() : "");
   }
   std::filesystem::remove(file);
+  if (!beaver.empty()) {
+    trace::Stats stats;
+    trace::beaver::Options o;
+    o.threshold_us = 33;
+    trace::beaver::Extractor x(o);
+    trace::Options ro;
+    ro.dedupe_window_ns = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto err = trace::read({beaver}, [&](const trace::Packet& p) { x.add(p); }, stats, ro);
+    const auto e = std::move(x).finish([](trace::beaver::FrameRef) { return std::string(); });
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (err) {
+      std::printf("error: %s\n", err->message().c_str());
+      return 1;
+    }
+    std::printf("  %-32s %8.2f M packets/s  (%.2f s, %llu frames, %llu messages)\n", "read + Beaver extraction",
+                static_cast<double>(stats.frames) / s / 1e6, s, static_cast<unsigned long long>(stats.frames),
+                static_cast<unsigned long long>(e.messages));
+  }
   return 0;
 }

@@ -1,7 +1,7 @@
 #include "trace/beaver.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
+#include <cstdio>
 #include <set>
 
 namespace weir::trace::beaver {
@@ -107,7 +107,7 @@ void Extractor::add(const Packet& p) {
           vips_[in->ip.dst] = true;
           snapshots_[e->ssid].ssid = e->ssid;
           keep_min(snapshots_[e->ssid].first_marked_ns, f->ip.src, p.time_ns);
-          auto [it, fresh] = index_.emplace(key_of(*in, inner_view), messages_.size());
+          auto [it, fresh] = index_.try_emplace(key_of(*in, inner_view), messages_.size());
           if (fresh) messages_.push_back({in->ip.src, in->ip.dst, {}});
           messages_[it->second].seen.push_back({p.time_ns, seq_, ref, f->ip.src, f->ip.dst, e->ssid, f->ip.tos, f->ip.ttl});
           return;
@@ -118,7 +118,7 @@ void Extractor::add(const Packet& p) {
     ++other_;
     return;
   }
-  auto [it, fresh] = index_.emplace(key_of(*f, all), messages_.size());
+  auto [it, fresh] = index_.try_emplace(key_of(*f, all), messages_.size());
   if (fresh) messages_.push_back({f->ip.src, f->ip.dst, {}});
   messages_[it->second].seen.push_back({p.time_ns, seq_, ref, std::nullopt, std::nullopt, std::nullopt, f->ip.tos, f->ip.ttl});
 }
@@ -240,14 +240,18 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
     evs = std::move(with);
   }
 
+  // Written by hand: addresses, kinds and ids need no escaping, and a capture makes
+  // hundreds of thousands of lines.
   for (const auto& [p, evs] : events) {
-    const std::string name = address(p);
-    const char* group = in_group(p) ? "in" : "out";
+    const std::string head = "{\"process\":\"" + address(p) + "\",\"group\":\"" + (in_group(p) ? "in" : "out") + "\",\"kind\":\"";
     for (const Ev& e : evs) {
-      nlohmann::json line = {{"process", name}, {"group", group}, {"kind", e.kind}, {"time", static_cast<double>(e.t) / 1000.0}};
-      if (e.kind == "snapshot") line["ssid"] = e.ssid;
-      else line["msg"] = "m" + std::to_string(e.msg + 1);
-      x.execution_jsonl.append(line.dump()).append("\n");
+      char tail[96];
+      const double us = static_cast<double>(e.t) / 1000.0;
+      if (e.kind == "snapshot")
+        std::snprintf(tail, sizeof tail, "snapshot\",\"ssid\":%llu,\"time\":%.3f}\n", static_cast<unsigned long long>(e.ssid), us);
+      else
+        std::snprintf(tail, sizeof tail, "%s\",\"msg\":\"m%zu\",\"time\":%.3f}\n", e.kind.c_str(), e.msg + 1, us);
+      x.execution_jsonl.append(head).append(tail);
       x.event_frames.push_back(e.frame);
     }
   }

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,7 +90,7 @@ class Extractor {
 
  private:
   Options o_;
-  std::map<std::string, std::size_t> index_;  // message key -> messages_
+  std::unordered_map<std::string, std::size_t> index_;  // message key -> messages_
   std::vector<Message> messages_;
   std::map<std::uint32_t, Snapshot> snapshots_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> entered_;  // (ssid, gateway) -> entered (its clock, us)

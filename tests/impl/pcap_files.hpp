@@ -21,21 +21,32 @@ using Frames = std::vector<packet::Bytes>;
 // The classic pcap format (little-endian, microseconds, Ethernet): enough to write a
 // trace and read weir-dp's back without another library.
 inline void put32(std::ofstream& o, std::uint32_t v) { o.write(reinterpret_cast<const char*>(&v), 4); }
-inline void write_pcap(const fs::path& p, const Frames& frames) {
+// One record: its time and bytes.
+struct Record {
+  std::uint32_t sec = 1, usec = 0;
+  packet::Bytes bytes;
+};
+inline void write_pcap(const fs::path& p, std::uint32_t link, const std::vector<Record>& recs) {
   std::ofstream o(p, std::ios::binary);
   put32(o, 0xa1b2c3d4);
   put32(o, 2 | 4u << 16);  // version 2.4
   put32(o, 0);
   put32(o, 0);
   put32(o, 65535);
-  put32(o, 1);  // Ethernet
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    put32(o, 1);
-    put32(o, static_cast<std::uint32_t>(i));
-    put32(o, static_cast<std::uint32_t>(frames[i].size()));
-    put32(o, static_cast<std::uint32_t>(frames[i].size()));
-    o.write(reinterpret_cast<const char*>(frames[i].data()), static_cast<std::streamsize>(frames[i].size()));
+  put32(o, link);
+  for (const Record& r : recs) {
+    put32(o, r.sec);
+    put32(o, r.usec);
+    put32(o, static_cast<std::uint32_t>(r.bytes.size()));
+    put32(o, static_cast<std::uint32_t>(r.bytes.size()));
+    o.write(reinterpret_cast<const char*>(r.bytes.data()), static_cast<std::streamsize>(r.bytes.size()));
   }
+}
+// Ethernet frames, one microsecond apart.
+inline void write_pcap(const fs::path& p, const Frames& frames) {
+  std::vector<Record> recs;
+  for (std::size_t i = 0; i < frames.size(); ++i) recs.push_back({1, static_cast<std::uint32_t>(i), frames[i]});
+  write_pcap(p, 1, recs);
 }
 inline Frames read_pcap(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

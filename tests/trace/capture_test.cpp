@@ -16,30 +16,11 @@ namespace {
 namespace fs = std::filesystem;
 using test::Frames;
 
-struct Rec {
-  std::uint32_t sec = 1, usec = 0;
-  packet::Bytes bytes;
-};
+using Rec = test::Record;
+using test::put32;
+using test::write_pcap;
 
-void put32(std::ofstream& o, std::uint32_t v) { o.write(reinterpret_cast<const char*>(&v), 4); }
 void put16(std::ofstream& o, std::uint16_t v) { o.write(reinterpret_cast<const char*>(&v), 2); }
-
-void write_pcap(const fs::path& p, std::uint32_t link, const std::vector<Rec>& recs) {
-  std::ofstream o(p, std::ios::binary);
-  put32(o, 0xa1b2c3d4);
-  put32(o, 2 | 4u << 16);
-  put32(o, 0);
-  put32(o, 0);
-  put32(o, 65535);
-  put32(o, link);
-  for (const Rec& r : recs) {
-    put32(o, r.sec);
-    put32(o, r.usec);
-    put32(o, static_cast<std::uint32_t>(r.bytes.size()));
-    put32(o, static_cast<std::uint32_t>(r.bytes.size()));
-    o.write(reinterpret_cast<const char*>(r.bytes.data()), static_cast<std::streamsize>(r.bytes.size()));
-  }
-}
 
 // pcapng: a section header, one Ethernet interface (microseconds), enhanced packet blocks.
 void write_pcapng(const fs::path& p, const std::vector<Rec>& recs) {

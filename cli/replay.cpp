@@ -213,9 +213,9 @@ int replay(const Args& a) {
 Runner add_replay(CLI::App& app) {
   auto a = std::make_shared<replay::Args>();
   CLI::App* c = app.add_subcommand("replay", "run a protocol with its data plane on DPDK, judged by the checkers");
-  c->add_option("--impl", a->impl, "the protocol: beaver or pegasus")->required()->check(CLI::IsMember({"beaver", "pegasus"}));
+  c->add_option("--impl", a->impl, "the protocol: beaver, pegasus or capybara")->required()->check(CLI::IsMember({"beaver", "pegasus", "capybara"}));
   c->add_option("--seed", a->seed, "the first run's seed")->check(whole_in(0, UINT64_MAX / 2))->capture_default_str();
-  c->add_option("--runs", a->runs, "runs (seed, seed+1, ...)")->check(whole_in(1, 1'000'000'000))->capture_default_str();
+  CLI::Option* runs = c->add_option("--runs", a->runs, "runs (seed, seed+1, ...; capybara: 1)")->check(whole_in(1, 1'000'000'000))->capture_default_str();
   c->add_option("--duration", a->duration, "stop after this many seconds")->check(number_in(0, 1e7));
   c->add_option("--mutant", a->mutant, "plant a bug in the cores (names: weir fuzz beaver|pegasus --help)")->capture_default_str();
   c->add_option("--record", a->record, "keep the reported run's pcaps, execution or history, and summary.json here");
@@ -243,13 +243,21 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--skews", a->skews, "beaver --sweep: FROM:TO:STEP, US")->capture_default_str();
   c->add_option("--chains", a->chains, "beaver --sweep: FROM:TO:STEP, US")->capture_default_str();
   c->add_option("--svg", a->svg, "beaver --sweep: where to draw the plot")->capture_default_str();
-  c->add_flag("--json", a->json, "beaver --sweep: the grid as one JSON object on stdout");
   // Pegasus
-  c->add_option("--servers", a->servers, "pegasus: servers")->check(whole_in(1, 32))->capture_default_str();
+  CLI::Option* servers = c->add_option("--servers", a->servers, "pegasus: servers; capybara: 2")->check(whole_in(1, 32))->capture_default_str();
   c->add_option("--ops", a->ops, "pegasus: operations per client")->check(whole_in(1, 10000))->capture_default_str();
   c->add_option("--keys", a->keys, "pegasus: keys")->check(whole_in(1, 1000))->capture_default_str();
   c->add_option("--hot", a->hot, "pegasus: keys the switch replicates")->check(whole_in(0, 1000))->capture_default_str();
-  return [a]() -> int {
+  // Capybara
+  c->add_option("--migrations", a->migrations, "capybara: migrations per run, one at a time, there and back")->check(whole_in(0, 10000))->capture_default_str();
+  c->add_option("--bytes", a->bytes, "capybara: bytes each way per connection")->check(whole_in(1, 1ull << 34))->capture_default_str();
+  c->add_option("--drain-us", a->drain_us, "capybara: after the freeze, for packets already past the switch")->check(whole_in(0, 1'000'000))->capture_default_str();
+  c->add_flag("--json", a->json, "beaver --sweep, capybara: the result as one JSON object on stdout");
+  return [a, runs, servers]() -> int {
+    if (a->impl == "capybara") {
+      a->runs_given = runs->count() > 0;
+      return replay::capybara(*a, servers->count() > 0 ? a->servers : 2);
+    }
     if (a->impl == "pegasus") {
       if (a->sweep) {
         std::cerr << "weir: replay: --sweep is Beaver's timing-bound experiment (--impl beaver)\n";

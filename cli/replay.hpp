@@ -30,6 +30,11 @@ struct Args {
   std::string skews = "0:80:8", chains = "12:60:6", svg = "sweep.svg";
   // Pegasus
   unsigned servers = 3, ops = 12, keys = 2, hot = 1;
+  // Capybara
+  unsigned migrations = 4;
+  std::size_t bytes = 8u << 20;
+  unsigned drain_us = 1000;
+  bool runs_given = false;
 };
 
 harness::beaver::Scenario beaver_scenario(const Args& a);
@@ -43,5 +48,9 @@ int sweep(const Args& a);
 // --backend xdp: Beaver end to end in network namespaces (harness/live run_xdp), judged
 // by check cut; exit 3 with the reason when the kernel refuses a capability it needs.
 int xdp(const Args& a);
+
+// --impl capybara: live TCP migration in network namespaces (harness/live run_capybara),
+// judged by the model's invariants; exit 3 when the kernel refuses a capability.
+int capybara(const Args& a, unsigned servers);
 
 }  // namespace weir::cli::replay

@@ -34,8 +34,10 @@ struct Source {
 std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
 
 // The frame as Ethernet without VLAN tags, or nothing (not a link type that carries it).
-std::optional<packet::Bytes> normalise(int link, const std::uint8_t* data, std::size_t len) {
+// `direction`: what a cooked capture's packet type says (PACKET_OUTGOING or not).
+std::optional<packet::Bytes> normalise(int link, const std::uint8_t* data, std::size_t len, Direction& direction) {
   packet::Bytes eth;
+  direction = Direction::Unknown;
   if (link == DLT_EN10MB) {
     if (len < 14) return std::nullopt;
     eth.assign(data, data + len);
@@ -44,6 +46,8 @@ std::optional<packet::Bytes> normalise(int link, const std::uint8_t* data, std::
     const std::size_t header = link == DLT_LINUX_SLL ? 16 : 20;
     if (len < header) return std::nullopt;
     const std::uint16_t proto = be16(data + (link == DLT_LINUX_SLL ? 14 : 0));
+    constexpr unsigned kOutgoing = 4;  // linux/if_packet.h
+    direction = (link == DLT_LINUX_SLL ? be16(data) : data[10]) == kOutgoing ? Direction::Out : Direction::In;
     eth.assign(14 + len - header, 0);
     eth[12] = static_cast<std::uint8_t>(proto >> 8);
     eth[13] = static_cast<std::uint8_t>(proto);
@@ -81,7 +85,8 @@ std::optional<ReadError> advance(Source& s, std::uint32_t index, Stats& stats) {
       // A snap length cut the frame: what is missing might be what we judge.
       // Kept: the protocol decoders refuse what they cannot read and count it.
     }
-    auto eth = normalise(s.link, data, h->caplen);
+    Direction direction = Direction::Unknown;
+    auto eth = normalise(s.link, data, h->caplen, direction);
     if (!eth) {
       ++stats.not_ethernet;
       continue;
@@ -96,7 +101,7 @@ std::optional<ReadError> advance(Source& s, std::uint32_t index, Stats& stats) {
       ++stats.out_of_order;
     }
     s.last_ns = at;
-    s.next = Packet{index, s.frame, at, std::move(*eth)};
+    s.next = Packet{index, s.frame, at, std::move(*eth), direction};
     return std::nullopt;
   }
 }

@@ -20,11 +20,15 @@ namespace weir::trace {
 // One packet as captured: where (file and 1-based frame number, as Wireshark counts),
 // when (ns since the epoch), and its bytes as an Ethernet frame (a cooked capture's
 // header is replaced by an Ethernet one with zero addresses; VLAN tags are removed).
+enum class Direction : std::uint8_t { Unknown, In, Out };
 struct Packet {
   std::uint32_t file = 0;  // index into the files given
   std::uint64_t frame = 0;
   std::uint64_t time_ns = 0;
   packet::Bytes bytes;
+  // Whether the capturing host received or sent it, as cooked captures (SLL, SLL2:
+  // `tcpdump -i any`) say; Ethernet and raw IP captures do not.
+  Direction direction = Direction::Unknown;
 };
 
 struct Stats {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "checker/cut/execution.hpp"
+#include "impl/capybara/capybara.hpp"
 #include "harness/beaver/scenario.hpp"
 #include "harness/pegasus/scenario.hpp"
 
@@ -92,5 +93,65 @@ struct XdpRun {
 std::optional<std::string> xdp_unsupported(core::beaver::Mutant m);
 // The run; or why the machine would not have it (which capability), or a program failed.
 std::variant<XdpRun, std::string> run_xdp(const XdpScenario& s);
+
+// Capybara's live TCP migration (impl/capybara) between network namespaces that the run
+// makes and that die with it: a client namespace, a switch namespace (a Linux router with
+// Capybara's tc program on every port: impl/xdp's CapybaraSwitch) and servers s0, s1, ...
+// Clients connect to the service address 10.9.0.100:8000, which no server holds; each
+// connection streams bytes both ways at a steady rate, every byte a function of the
+// connection and its offset, checked by whoever reads it. While they stream, the driver
+// migrates connections from server to server (s0 -> s1 -> s0 ... with two), one at a time,
+// through the servers' migration agents; the server applications' state (bytes read and
+// written) travels in CONNECTION_STATE. Captured: the client's veth (client.pcap) and
+// every port of the switch (switch.pcap, cooked, both directions); both go through
+// trace/capybara's judge.
+struct CapybaraScenario {
+  unsigned servers = 2;
+  unsigned clients = 2;
+  unsigned migrations = 4;
+  std::size_t bytes = 8u << 20;  // each way, per connection
+  double duration_s = 2.0;       // how long the streams take: bytes / duration per second
+  capybara::Mutant mutant = capybara::Mutant::None;  // planted in every agent
+  std::chrono::microseconds drain{1000};
+  std::string work_dir;  // the captures go here
+};
+
+// An invariant the run broke, and the evidence.
+struct CapybaraViolation {
+  std::string invariant;  // exactly-once, no-reset, no-foreign-address, one-owner, legal-stages, completes
+  std::string what;
+  std::string frame;  // "switch.pcap#1234" when a capture shows it
+};
+
+struct CapybaraMigration {
+  unsigned number = 0;
+  capybara::Flow flow;
+  std::uint32_t from = 0, to = 0;
+  capybara::Outcome outcome;
+  std::optional<double> frozen_us;  // from the switch's capture
+  std::size_t state_bytes = 0;      // the CONNECTION_STATE datagram
+};
+
+struct CapybaraStream {
+  capybara::Flow flow;
+  std::size_t up = 0, down = 0;  // bytes the service read, bytes the client read (checked)
+  std::vector<std::uint32_t> owners;  // as the capture shows them
+};
+
+struct CapybaraRun {
+  std::vector<CapybaraMigration> migrations;
+  std::vector<CapybaraStream> streams;
+  std::vector<CapybaraViolation> violations;
+  std::vector<std::string> log, notes;
+  std::vector<std::string> pcaps;
+  double seconds = 0;
+};
+
+inline constexpr std::uint32_t kCapybaraService = 0x0a090064;  // 10.9.0.100
+inline constexpr std::uint16_t kCapybaraServicePort = 8000;
+
+// The run; or why the machine would not have it (the capability it lacks) or it could
+// not be set up.
+std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s);
 
 }  // namespace weir::live

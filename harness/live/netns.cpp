@@ -187,6 +187,11 @@ std::map<std::string, long long> Namespace::snmp() const {
   return out;
 }
 
+std::optional<std::string> Namespace::enter_thread() const {
+  if (enter(holder_)) return std::nullopt;
+  return "cannot enter network namespace " + name_ + ": " + std::strerror(errno);
+}
+
 std::optional<std::string> veth(const Namespace& a, const VethEnd& x, const Namespace& b, const VethEnd& y) {
   const std::vector<std::vector<std::string>> in_a = {
       {"ip", "link", "add", x.device, "address", x.mac, "type", "veth", "peer", "name", y.device, "address", y.mac, "netns",

@@ -40,6 +40,9 @@ class Namespace {
   pid_t start(const std::vector<std::string>& argv, const std::string& out, const std::string& err) const;
   // Starts `body` in a child inside the namespace, as start() does.
   pid_t spawn(const std::function<int()>& body) const;
+  // Moves the calling thread (only it) into the namespace: its sockets, eBPF attachments
+  // and /proc/sys/net writes are the namespace's from then on. Why not, or nothing.
+  std::optional<std::string> enter_thread() const;
   // The kernel's counters of the namespace (/proc/net/snmp and /proc/net/netstat), as
   // "Ip.InHdrErrors" or "IpExt.InCsumErrors".
   std::map<std::string, long long> snmp() const;

@@ -15,6 +15,10 @@
 //   with the id it was asked for (u32) and the time it received the request (u64), both
 //   in network order, and no type byte (load_balancer/src/load_balance.cc).
 // Pegasus (OSDI'20): a 20-byte header in UDP, then the value.
+// Capybara (APSys'23): the migration agents' messages in UDP (port 7300), a 20-byte header
+// (magic 0xCAFEDEAD, stage, LOAD flag, migration id, the connection's client address and
+// port and the service port); CONNECTION_STATE carries the TCP state that Linux's repair
+// mode reads and writes, the application's state, and both queues' bytes.
 #pragma once
 
 #include <array>
@@ -194,5 +198,61 @@ Decoded<Message> decode(View payload, std::uint16_t identifier, std::size_t offs
 Decoded<Header> decode_header(View payload, std::uint16_t identifier, std::size_t offset = 0);
 
 }  // namespace pegasus
+
+// ---- Capybara ----
+
+namespace capybara {
+
+inline constexpr std::uint32_t kMagic = 0xCAFEDEAD;
+inline constexpr std::uint16_t kControlPort = 7300;
+inline constexpr std::size_t kHeaderSize = 20;
+
+// The stages of one migration, as messages between origin and target:
+//   origin -> target  PREPARE           "may I move this connection to you?"
+//   target -> origin  PREPARE_ACK       with LOAD: yes (the switch holds the flow for the
+//                                       target); without LOAD: a refusal, nothing changes
+//   origin -> target  CONNECTION_STATE  the serialized connection
+//   target -> origin  STATE_ACK         restored; the target owns the connection
+enum class Stage : std::uint8_t { Prepare = 1, PrepareAck = 2, ConnectionState = 3, StateAck = 4 };
+inline constexpr std::uint8_t kLoad = 0x01;
+const char* name(Stage s);
+
+struct Header {
+  Stage stage = Stage::Prepare;
+  std::uint8_t flags = 0;          // kLoad
+  std::uint32_t migration = 0;     // the origin's number for this migration
+  std::uint32_t client_ip = 0;     // the connection, as the client sees it (host order)
+  std::uint16_t client_port = 0, service_port = 0;
+  bool load() const { return (flags & kLoad) != 0; }
+};
+
+// What Linux's TCP repair mode gives and takes (linux/tcp.h): the queues' first sequence
+// numbers, the options negotiated at the handshake, the timestamp clock, the window
+// state. send_queue holds every byte not yet acknowledged; its last `unsent` bytes were
+// never sent. recv_queue holds what arrived in order and the application has not read.
+struct TcpState {
+  std::uint32_t send_seq = 0;  // sequence number of send_queue[0] (snd_una)
+  std::uint32_t recv_seq = 0;  // sequence number of recv_queue[0] (rcv_nxt - its size)
+  std::uint16_t mss = 0;
+  std::uint8_t snd_wscale = 0, rcv_wscale = 0;
+  std::uint8_t options = 0;  // TCPI_OPT_* of tcp_info: timestamps, sack, wscale
+  std::uint32_t timestamp = 0;
+  std::uint32_t snd_wl1 = 0, snd_wnd = 0, max_window = 0, rcv_wnd = 0, rcv_wup = 0;
+  std::uint32_t unsent = 0;
+  Bytes app;  // the application's state of this connection, opaque here
+  Bytes send_queue, recv_queue;
+  bool operator==(const TcpState&) const = default;
+};
+
+struct Message {
+  Header h;
+  TcpState state;  // ConnectionState only
+};
+Bytes encode(const Message& m);  // the UDP payload
+Decoded<Message> decode(View payload, std::size_t offset = 0);
+// The 20 bytes only (a switch or a capture reader that needs no state).
+Decoded<Header> decode_header(View payload, std::size_t offset = 0);
+
+}  // namespace capybara
 
 }  // namespace weir::packet

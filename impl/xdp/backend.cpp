@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "impl/xdp/beaver_maps.h"
+#include "impl/xdp/detail/libbpf_util.hpp"
 #include "impl/xdp/xdp.hpp"
 
 // The object file clang built, linked in (impl/xdp/embed.cmake).
@@ -20,20 +21,6 @@ namespace weir::xdp {
 
 namespace {
 
-// libbpf's messages, kept so that a failure can say what the verifier or netlink said.
-thread_local std::string libbpf_log;
-int keep_log(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (level == LIBBPF_DEBUG) return 0;
-  char line[512];
-  vsnprintf(line, sizeof line, fmt, args);
-  if (libbpf_log.size() < 4000) libbpf_log.append(line);
-  return 0;
-}
-
-std::string last_lines(const std::string& log) {
-  const std::string tail = log.size() > 600 ? log.substr(log.size() - 600) : log;
-  return tail.empty() ? "" : " (libbpf: " + tail.substr(0, tail.find_last_not_of('\n') + 1) + ")";
-}
 
 std::uint8_t mutant_code(core::beaver::Mutant m) {
   switch (m) {
@@ -57,30 +44,11 @@ struct Backend::Impl {
   ring_buffer* rb = nullptr;
   int ssid_fd = -1, stats_fd = -1;
   std::vector<int> xdp_on;  // ifindexes with our XDP program
-  struct Tc {
-    int ifindex;
-    bool made_hook;  // clsact was ours to make, so ours to remove
-    bpf_tc_opts opts;
-  };
-  std::vector<Tc> tc_on;
+  std::vector<detail::TcProgram> tc_on;
   std::vector<Event> pending;
 
   ~Impl() {
-    for (const Tc& t : tc_on) {
-      bpf_tc_hook hook{};
-      hook.sz = sizeof hook;
-      hook.ifindex = t.ifindex;
-      hook.attach_point = BPF_TC_EGRESS;
-      bpf_tc_opts o{};
-      o.sz = sizeof o;
-      o.handle = t.opts.handle;
-      o.priority = t.opts.priority;
-      bpf_tc_detach(&hook, &o);
-      if (t.made_hook) {
-        hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
-        bpf_tc_hook_destroy(&hook);
-      }
-    }
+    for (const detail::TcProgram& t : tc_on) detail::detach_tc(t);
     for (int ifindex : xdp_on) bpf_xdp_detach(ifindex, 0, nullptr);
     if (rb) ring_buffer__free(rb);
     if (obj) bpf_object__close(obj);
@@ -92,15 +60,14 @@ Backend::~Backend() = default;
 
 std::variant<std::unique_ptr<Backend>, std::string> Backend::attach(const Config& c) {
   if (auto why = unsupported(c.mutant)) return *why;
-  libbpf_set_print(keep_log);
-  libbpf_log.clear();
+  detail::keep_libbpf_log();
   auto impl = std::make_unique<Impl>();
   LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "weir_beaver");
   impl->obj = bpf_object__open_mem(weir_beaver_backend_bpf, weir_beaver_backend_bpf_size, &open_opts);
-  if (!impl->obj) return std::string("cannot open the eBPF object: ") + std::strerror(errno) + last_lines(libbpf_log);
+  if (!impl->obj) return std::string("cannot open the eBPF object: ") + std::strerror(errno) + detail::libbpf_tail();
   if (int err = bpf_object__load(impl->obj); err != 0)
     return std::string("the kernel would not load the eBPF programs: ") + std::strerror(-err) +
-           (-err == EPERM ? " (BPF needs CAP_BPF and CAP_NET_ADMIN: run as root)" : "") + last_lines(libbpf_log);
+           (-err == EPERM ? " (BPF needs CAP_BPF and CAP_NET_ADMIN: run as root)" : "") + detail::libbpf_tail();
   const int config_fd = bpf_map__fd(bpf_object__find_map_by_name(impl->obj, "config"));
   impl->ssid_fd = bpf_map__fd(bpf_object__find_map_by_name(impl->obj, "ssid"));
   impl->stats_fd = bpf_map__fd(bpf_object__find_map_by_name(impl->obj, "stats"));
@@ -125,31 +92,13 @@ std::variant<std::unique_ptr<Backend>, std::string> Backend::attach(const Config
   for (const std::string& dev : c.devices) {
     const int ifindex = static_cast<int>(if_nametoindex(dev.c_str()));
     if (ifindex == 0) return "no device " + dev + " in this network namespace";
-    libbpf_log.clear();
     if (int err = bpf_xdp_attach(ifindex, ingress, XDP_FLAGS_UPDATE_IF_NOEXIST, nullptr); err != 0)
       return "cannot attach XDP to " + dev + ": " + std::strerror(-err) +
-             (-err == EBUSY || -err == EEXIST ? " (another XDP program is attached)" : "") + last_lines(libbpf_log);
+             (-err == EBUSY || -err == EEXIST ? " (another XDP program is attached)" : "") + detail::libbpf_tail();
     impl->xdp_on.push_back(ifindex);
-    bpf_tc_hook hook{};
-    hook.sz = sizeof hook;
-    hook.ifindex = ifindex;
-    hook.attach_point = BPF_TC_EGRESS;
-    const int made = bpf_tc_hook_create(&hook);
-    if (made != 0 && made != -EEXIST) return "cannot add clsact to " + dev + ": " + std::strerror(-made);
-    Impl::Tc t{ifindex, made == 0, {}};
-    t.opts.sz = sizeof t.opts;
-    t.opts.prog_fd = egress;
-    if (int err = bpf_tc_attach(&hook, &t.opts); err != 0) {
-      if (t.made_hook) {
-        hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
-        bpf_tc_hook_destroy(&hook);
-      }
-      return "cannot attach tc egress to " + dev + ": " + std::strerror(-err) + last_lines(libbpf_log);
-    }
-    t.opts.prog_fd = 0;  // kept for detaching: handle and priority only
-    t.opts.prog_id = 0;
-    t.opts.flags = 0;
-    impl->tc_on.push_back(t);
+    auto tc = detail::attach_tc(dev, BPF_TC_EGRESS, egress);
+    if (auto* e = std::get_if<std::string>(&tc)) return *e;
+    impl->tc_on.push_back(std::get<detail::TcProgram>(tc));
   }
   return std::unique_ptr<Backend>(new Backend(std::move(impl)));
 }

@@ -1,4 +1,6 @@
-// impl/xdp: Beaver's backend agent in the Linux kernel, as eBPF (beaver_backend.bpf.c):
+// impl/xdp: the protocols' programs in the Linux kernel, as eBPF.
+//
+// Beaver's backend agent in the Linux kernel, as eBPF (beaver_backend.bpf.c):
 // XDP on ingress decapsulates the gateways' packets and adopts newer snapshot ids, tc on
 // egress stamps the id into in-group traffic. This loads the programs (libbpf 1.x, the
 // object built with clang and linked into the binary), attaches them to devices of the
@@ -14,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "impl/capybara/capybara.hpp"
 #include "impl/core/beaver.hpp"
 
 namespace weir::xdp {
@@ -59,6 +62,49 @@ class Backend {
 
  private:
   explicit Backend(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- Capybara's switch (capybara_switch.bpf.c) ----
+//
+// A tc program on every port of a Linux router: the migration directory (a BPF map),
+// clients' packets to the service address sent to their connection's owner, the owner's
+// packets given the service address back, frozen connections held, a stale server's
+// packets dropped. The agents (impl/capybara) update the directory through set().
+
+struct SwitchConfig {
+  std::vector<std::string> devices;  // tc ingress on each
+  std::uint32_t service_ip = 0;      // host order
+  std::uint16_t service_port = 0;
+  std::uint32_t default_owner = 0;   // where new connections go
+};
+
+struct SwitchStats {
+  std::uint64_t to_owner = 0, from_owner = 0, held = 0, stale = 0, new_flows = 0;
+};
+
+// One connection's entry.
+struct DirectoryEntry {
+  std::uint32_t owner = 0;
+  bool rewrite = false, frozen = false;
+  std::uint64_t passed = 0, held = 0, stale = 0;
+};
+
+class CapybaraSwitch : public capybara::Directory {
+ public:
+  static std::variant<std::unique_ptr<CapybaraSwitch>, std::string> attach(const SwitchConfig& c);
+  ~CapybaraSwitch() override;
+  CapybaraSwitch(const CapybaraSwitch&) = delete;
+  CapybaraSwitch& operator=(const CapybaraSwitch&) = delete;
+
+  std::optional<std::string> set(capybara::Flow f, std::uint32_t owner, bool rewrite, bool frozen) override;
+  std::optional<DirectoryEntry> entry(capybara::Flow f) const;
+  SwitchStats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit CapybaraSwitch(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

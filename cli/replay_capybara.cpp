@@ -70,6 +70,10 @@ int capybara(const Args& a, unsigned servers) {
     std::cerr << "weir: replay capybara: --mutant " << a.mutant << ": not one of none, " << names << "\n";
     return kBadInput;
   }
+  if (servers < 2) {
+    std::cerr << "weir: replay capybara: --servers " << servers << ": a migration needs at least 2\n";
+    return kBadInput;
+  }
   live::CapybaraScenario s;
   s.servers = servers;
   s.clients = a.clients.value_or(2);
@@ -151,6 +155,12 @@ int capybara(const Args& a, unsigned servers) {
   }
   if (!a.record.empty()) std::ofstream(dir + "/summary.json") << nlohmann::json({{"runs", all}}).dump(2) << "\n";
   cleanup();
+  if (attempted > 0 && moved == 0) {
+    // Nothing moved: the invariants held, but of a run that never migrated.
+    if (a.json) std::cout << nlohmann::json({{"verdict", "unknown"}, {"runs", all}}).dump(2) << "\n";
+    else std::cout << "  unknown: none of the " << attempted << " migrations completed (see above); nothing was tested\n";
+    return kUnknown;
+  }
   if (a.json) {
     std::cout << nlohmann::json({{"verdict", "holds"}, {"runs", all}}).dump(2) << "\n";
     return kHolds;

@@ -49,6 +49,10 @@ int sweep(const Args& a);
 // by check cut; exit 3 with the reason when the kernel refuses a capability it needs.
 int xdp(const Args& a);
 
+// Where a live run writes: --record's directory (made), or a new one in /tmp; "" (and
+// the reason on stderr) when neither can be had.
+std::string work_dir(const std::string& record);
+
 // --impl capybara: live TCP migration in network namespaces (harness/live run_capybara),
 // judged by the model's invariants; exit 3 when the kernel refuses a capability.
 int capybara(const Args& a, unsigned servers);

@@ -83,17 +83,8 @@ int capybara(const Args& a, unsigned servers) {
   s.mutant = *m;
   s.drain = std::chrono::microseconds(a.drain_us);
   const unsigned runs = a.runs_given ? static_cast<unsigned>(a.runs) : 1;
-  std::string dir = a.record;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/weir-capybara-XXXXXX";
-    if (!mkdtemp(tmpl)) {
-      std::cerr << "weir: replay: cannot make a scratch directory in /tmp\n";
-      return kInternal;
-    }
-    dir = tmpl;
-  } else {
-    fs::create_directories(dir);
-  }
+  const std::string dir = work_dir(a.record);
+  if (dir.empty()) return kInternal;
   s.work_dir = fs::absolute(dir);
   auto cleanup = [&] {
     if (a.record.empty()) fs::remove_all(dir);

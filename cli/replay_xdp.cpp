@@ -27,6 +27,22 @@ std::string sibling(const std::string& name) {
 }
 }  // namespace
 
+std::string work_dir(const std::string& record) {
+  if (!record.empty()) {
+    std::error_code ec;
+    fs::create_directories(record, ec);
+    if (!ec) return record;
+    std::cerr << "weir: replay: --record " << record << ": " << ec.message() << "\n";
+    return "";
+  }
+  char tmpl[] = "/tmp/weir-live-XXXXXX";
+  if (!mkdtemp(tmpl)) {
+    std::cerr << "weir: replay: cannot make a scratch directory in /tmp\n";
+    return "";
+  }
+  return tmpl;
+}
+
 int xdp(const Args& a) {
   const auto m = core::beaver::parse_mutant(a.mutant);
   if (!m) {
@@ -42,17 +58,8 @@ int xdp(const Args& a) {
   s.mutant = *m;
   s.weir_dp = sibling("weir-dp");
   s.weir_xdp = sibling("weir-xdp");
-  std::string dir = a.record;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/weir-live-XXXXXX";
-    if (!mkdtemp(tmpl)) {
-      std::cerr << "weir: replay: cannot make a scratch directory in /tmp\n";
-      return kInternal;
-    }
-    dir = tmpl;
-  } else {
-    fs::create_directories(dir);
-  }
+  const std::string dir = work_dir(a.record);
+  if (dir.empty()) return kInternal;
   s.work_dir = fs::absolute(dir);
   std::cout << "beaver end to end: gateway on DPDK (weir-dp, net_af_packet), backends in eBPF (weir-xdp), mutant " << a.mutant
             << "\n";

@@ -44,7 +44,7 @@ std::variant<TcpState, std::string> read_state(int fd);
 // Whether this kernel lets us use repair mode (a socket of our own, in the current
 // network namespace); why not, or nothing.
 std::optional<std::string> repair_unavailable();
-// A socket in repair mode, bound to `local` and connected to `remote` without a SYN, with
+// A non-blocking socket in repair mode, bound to `local` and connected to `remote` without a SYN, with
 // `s` restored (sequence numbers, options, timestamp, queues, window); still in repair
 // mode so that the switch can be pointed at it before it sends anything.
 // `buffer`: SO_SNDBUF and SO_RCVBUF to set first (0: the kernel's defaults).

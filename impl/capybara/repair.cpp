@@ -4,10 +4,12 @@
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -120,7 +122,8 @@ std::optional<std::string> repair_unavailable() {
 }
 
 std::variant<int, std::string> restore(const TcpState& s, Endpoint local, Endpoint remote, int buffer) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  // Non-blocking: a queue the kernel will not take is an error here, never a hang.
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return failed("socket");
   auto fail = [fd](const char* what) {
     std::string why = failed(what);
@@ -128,7 +131,9 @@ std::variant<int, std::string> restore(const TcpState& s, Endpoint local, Endpoi
     return why;
   };
   if (!set_int(fd, IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_ON)) return fail("TCP_REPAIR on");
-  if (buffer > 0 && (!set_int(fd, SOL_SOCKET, SO_SNDBUF, buffer) || !set_int(fd, SOL_SOCKET, SO_RCVBUF, buffer)))
+  // Room for the queues being restored, at least.
+  if (buffer > 0 && (!set_int(fd, SOL_SOCKET, SO_SNDBUF, std::max(buffer, static_cast<int>(s.send_queue.size()))) ||
+                     !set_int(fd, SOL_SOCKET, SO_RCVBUF, std::max(buffer, static_cast<int>(s.recv_queue.size())))))
     return fail("SO_SNDBUF, SO_RCVBUF");
   // The queues' sequence numbers before connect(): the connection starts where the
   // origin's stood, and the bytes written below advance them as they did there.
@@ -168,9 +173,17 @@ std::optional<std::string> resume(int fd, const TcpState& s) {
   if (!set_int(fd, IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_OFF)) return failed("TCP_REPAIR off");
   const std::uint8_t* rest = s.send_queue.data() + (s.send_queue.size() - s.unsent);
   std::size_t n = s.unsent;
+  // Bounded: a peer that is gone, or never opens its window, must not hold the agent.
+  int waited_ms = 0;
   while (n > 0) {
-    const ssize_t put = send(fd, rest, n, MSG_NOSIGNAL);
+    const ssize_t put = send(fd, rest, n, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (put < 0 && errno == EINTR) continue;
+    if (put < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && waited_ms < 1000) {
+      pollfd p{fd, POLLOUT, 0};
+      poll(&p, 1, 10);
+      waited_ms += 10;
+      continue;
+    }
     if (put <= 0) return failed("sending the never-sent bytes");
     rest += put;
     n -= static_cast<std::size_t>(put);

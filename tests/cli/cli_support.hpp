@@ -20,3 +20,9 @@ std::string write_file(const std::string& name, const std::string& text);
 std::string scratch_dir();
 
 }  // namespace weir::test
+
+// A live run that exits 3 with "would not run it" met a kernel that refuses a capability
+// (namespaces, BPF, TCP repair): say which and skip.
+#define SKIP_IF_REFUSED(r)                                                                 \
+  if ((r).exit == 3 && (r).err.find("the machine would not run it") != std::string::npos) \
+  GTEST_SKIP() << (r).err

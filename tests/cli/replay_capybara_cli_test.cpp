@@ -17,9 +17,6 @@ using weir::test::CliRun;
 using weir::test::scratch_dir;
 using weir::test::weir;
 
-#define SKIP_IF_REFUSED(r)                                                                 \
-  if ((r).exit == 3 && (r).err.find("the machine would not run it") != std::string::npos) \
-  GTEST_SKIP() << (r).err
 
 const std::string kLoad = "replay --impl capybara --clients 2 --bytes 20000000 --duration 1 ";
 

@@ -25,10 +25,6 @@ using weir::test::CliRun;
 using weir::test::scratch_dir;
 using weir::test::weir;
 
-// Exit 3 with "would not run it" is the kernel refusing a capability: say which and skip.
-#define SKIP_IF_REFUSED(r)                                                                 \
-  if ((r).exit == 3 && (r).err.find("the machine would not run it") != std::string::npos) \
-  GTEST_SKIP() << (r).err
 
 TEST(ReplayXdp, TheCorrectBackendsHoldThroughTheKernel) {
   const std::string dir = scratch_dir() + "/xdp-ok";

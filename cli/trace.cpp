@@ -1,4 +1,4 @@
-// `weir trace check|extract FILE... --protocol pegasus`: a production capture judged.
+// `weir trace check|extract FILE... --protocol pegasus|beaver|capybara`: a production capture judged.
 // The capture is read once, in time order over every file (trace/), the protocol's
 // extraction makes the clients' history (trace/pegasus), and the checker judges it; the
 // witness's operations are named by their frames, as Wireshark numbers them.
@@ -13,6 +13,7 @@
 #include "cli/options.hpp"
 #include "checker/bound/bound.hpp"
 #include "checker/cut/cut.hpp"
+#include "cli/trace_capybara.hpp"
 #include "trace/beaver.hpp"
 #include "trace/pegasus.hpp"
 
@@ -29,7 +30,8 @@ struct TraceArgs {
   bool json = false;
   // Beaver
   std::string in_group;
-  std::uint16_t control_port = 7100;
+  std::optional<std::uint16_t> control_port;  // beaver 7100, capybara 7300
+  std::string service;  // capybara
   std::optional<double> threshold;
 };
 
@@ -75,7 +77,7 @@ std::string op_frames(const TraceArgs& a, const trace::pegasus::Op& op) {
 // The capture's Beaver extraction, or a bad-input exit already reported.
 std::variant<trace::beaver::Extraction, int> extract_beaver(const TraceArgs& a, trace::Stats& stats) {
   trace::beaver::Options o;
-  o.control_port = a.control_port;
+  o.control_port = a.control_port.value_or(7100);
   o.threshold_us = a.threshold;
   if (!a.in_group.empty()) {
     o.in_group = packet::parse_prefix(a.in_group);
@@ -278,10 +280,13 @@ int delays(const TraceArgs& a, bool with_bound) {
 
 int check(const TraceArgs& a, bool write_only) {
   if (a.protocol == "beaver") return check_beaver(a, write_only);
-  if (a.protocol != "pegasus") {
-    std::cerr << "weir: trace: --protocol " << a.protocol
-              << ": capybara captures cannot be judged yet (its wire format comes with issue 17)\n";
-    return kBadInput;
+  if (a.protocol == "capybara") {
+    if (write_only) {
+      std::cerr << "weir: trace extract: a Capybara capture is judged as it is (weir trace check --protocol capybara); "
+                   "there is no history or execution to extract\n";
+      return kBadInput;
+    }
+    return trace_check_capybara({a.files, a.service, a.control_port.value_or(packet::capybara::kControlPort), a.dedupe_us, a.json});
   }
   trace::Stats stats;
   auto got = extract_pegasus(a, stats);
@@ -364,7 +369,8 @@ void add_inputs(CLI::App* c, TraceArgs& a) {
       ->check(number_in(0, 1e9))
       ->capture_default_str();
   c->add_option("--in-group", a.in_group, "beaver: the backends' prefix (default: where gateways encapsulate to)");
-  c->add_option("--control-port", a.control_port, "beaver: the controller's UDP port")->capture_default_str();
+  c->add_option("--control-port", a.control_port, "beaver: the controller's UDP port (7100); capybara: the agents' (7300)");
+  c->add_option("--service", a.service, "capybara: the address and port clients connect to (10.9.0.100:8000)");
   c->add_option("--threshold", a.threshold, "beaver: judge only snapshots accepted under it (t1 - t0 < US)")->check(number_in(0, 1e12));
 }
 
@@ -374,7 +380,7 @@ Runner add_trace(CLI::App& app) {
   auto a = std::make_shared<TraceArgs>();
   CLI::App* cmd = app.add_subcommand("trace", "judge production captures (pcap, pcapng)");
   cmd->require_subcommand(1);
-  CLI::App* chk = cmd->add_subcommand("check", "judge a capture: pegasus by check lin on the clients' history");
+  CLI::App* chk = cmd->add_subcommand("check", "judge a capture: pegasus by check lin on the clients' history, beaver by check cut, capybara by the model's invariants");
   add_inputs(chk, *a);
   chk->add_option("--out", a->out, "also write the extracted history here");
   chk->add_option("--timeout", a->timeout, "seconds for the checker")->check(number_in(0.001, 1e6))->capture_default_str();

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,9 +25,11 @@ namespace {
 
 constexpr std::size_t kChunk = 16384;
 constexpr int kServerBuffer = 12288;  // doubled by the kernel
-// What a server writes in the moment between the freeze and the agent taking its socket;
-// with what is queued already, the state stays within one datagram (the kernel lets a
-// paced sender's queue grow past SO_SNDBUF when segments coalesce, so this bounds it).
+// A server keeps at most this much unacknowledged in its socket: the kernel lets a send
+// queue grow past SO_SNDBUF by a whole 64 KiB segment, and the state must fit one
+// CONNECTION_STATE datagram with the receive queue beside it.
+constexpr std::size_t kQueueCap = 32768;
+// What a server writes in the moment between the freeze and the agent taking its socket.
 constexpr std::size_t kBurst = 16384;
 
 std::string flow_name(const capybara::Flow& f) {
@@ -43,11 +47,18 @@ std::size_t allowed(const StreamPlan& plan, std::size_t base, Clock::time_point 
   return n >= static_cast<double>(plan.bytes) ? plan.bytes : static_cast<std::size_t>(n);
 }
 
-// Sends the stream's bytes up to `limit`; false on an error (errno set).
-bool pump(int fd, std::uint16_t port, bool up, std::size_t& sent, std::size_t limit) {
+// Sends the stream's bytes up to `limit`, keeping at most `queue_cap` bytes unacknowledged
+// in the socket (0: as many as the kernel takes); false on an error (errno set).
+bool pump(int fd, std::uint16_t port, bool up, std::size_t& sent, std::size_t limit, std::size_t queue_cap = 0) {
   std::uint8_t buf[kChunk];
   while (sent < limit) {
-    const std::size_t n = std::min(kChunk, limit - sent);
+    std::size_t n = std::min(kChunk, limit - sent);
+    if (queue_cap > 0) {
+      int queued = 0;
+      if (ioctl(fd, SIOCOUTQ, &queued) != 0) return false;
+      if (static_cast<std::size_t>(queued) >= queue_cap) return true;
+      n = std::min(n, queue_cap - static_cast<std::size_t>(queued));
+    }
     fill_stream(port, up, sent, buf, n);
     const ssize_t put = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (put < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
@@ -318,7 +329,7 @@ void Server::run() {
         }
         c.read += static_cast<std::size_t>(got);
       }
-      if (!c.done && !pump(c.fd, c.flow.client_port, false, c.written, allowed(plan_, c.base, c.since))) {
+      if (!c.done && !pump(c.fd, c.flow.client_port, false, c.written, allowed(plan_, c.base, c.since), kQueueCap)) {
         findings_.note(name_ + ": " + name + ": send: " + std::strerror(errno));
         c.done = true;
       }
@@ -350,7 +361,7 @@ void Server::run() {
       capybara::Outcome o = agent.migrate(
           busy.fd, busy.flow,
           [&](int fd) {
-            pump(fd, busy.flow.client_port, false, busy.written, std::min(plan_.bytes, busy.written + kBurst));
+            pump(fd, busy.flow.client_port, false, busy.written, std::min(plan_.bytes, busy.written + kBurst), kQueueCap);
             return encode_app(busy.read, busy.written);
           },
           cmd.target);

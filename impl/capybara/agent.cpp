@@ -40,7 +40,7 @@ cp::Header header(cp::Stage stage, std::uint32_t migration, Flow f, std::uint16_
 const std::vector<MutantInfo>& mutants() {
   static const std::vector<MutantInfo> all{
       {Mutant::ResteerBeforeRestore, "resteer-before-restore",
-       "the target points the switch at itself on PREPARE_ACK, before its socket exists"},
+       "the switch sends the flow to the target on PREPARE_ACK with LOAD, before the target's socket exists"},
       {Mutant::NoFreeze, "no-freeze", "the origin serializes while the client's segments still reach it"},
       {Mutant::NoReverseRewrite, "no-reverse-rewrite", "the switch passes the target's packets with the target's address"},
       {Mutant::OriginKeepsServing, "origin-keeps-serving", "the origin keeps its socket and serves after serializing"},
@@ -116,7 +116,13 @@ Outcome Agent::migrate(int fd, Flow flow, const std::function<Bytes(int fd)>& ap
   // The LOAD flag: from here the switch holds the client's packets of this flow (drops
   // them; the client retransmits), so nothing reaches a socket being serialized. The
   // drain lets the segments the switch passed just before arrive and be counted.
-  if (c_.mutant != Mutant::NoFreeze) {
+  if (c_.mutant == Mutant::ResteerBeforeRestore) {
+    // As Capybara's switch acts on LOAD: the flow goes to the target now, where no socket
+    // holds it yet (Linux cannot buffer for one that does not exist).
+    if (auto e = directory_.set(flow, target, true, false)) return fail("steering the flow: " + *e);
+    o.frozen_ns = now_ns();
+    std::this_thread::sleep_for(c_.drain);
+  } else if (c_.mutant != Mutant::NoFreeze) {
     if (auto e = directory_.set(flow, c_.self, true, true)) return fail("freezing the flow: " + *e);
     o.frozen_ns = now_ns();
     std::this_thread::sleep_for(c_.drain);
@@ -173,9 +179,6 @@ std::optional<Arrival> Agent::on_message(packet::View payload, std::uint32_t fro
   if (m.h.stage == cp::Stage::Prepare) {
     cp::Message ack{header(cp::Stage::PrepareAck, m.h.migration, flow, m.h.service_port), {}};
     if (c_.accept_migrations) ack.h.flags = cp::kLoad;
-    if (c_.accept_migrations && c_.mutant == Mutant::ResteerBeforeRestore) {
-      if (auto e = directory_.set(flow, c_.self, true, false)) error_ = "steering: " + *e;
-    }
     if (!send_to(from, ack)) error_ = "sending PREPARE_ACK";
     return std::nullopt;
   }

@@ -57,7 +57,7 @@ std::optional<std::string> resume(int fd, const TcpState& s);
 
 enum class Mutant : std::uint8_t {
   None,
-  ResteerBeforeRestore,  // the switch points at the target on PREPARE_ACK: the model's load-before-ready
+  ResteerBeforeRestore,  // the flow goes to the target on LOAD, before its socket exists: the model's load-before-ready
   NoFreeze,              // the origin serializes while the client's segments still reach it
   NoReverseRewrite,      // the target's packets pass with its own address: no-source-rewrite
   OriginKeepsServing,    // the origin keeps its socket and serves after serializing

@@ -19,6 +19,30 @@ using weir::test::weir;
 
 const std::string kTraces = std::string(WEIR_EXAMPLES) + "/traces/";
 
+// The switch's captures (`-i any`) of `weir replay --impl capybara` runs: one correct, one
+// with the target's packets not rewritten.
+TEST(TraceCli, CapybaraCapturesAreJudgedByTheModelsInvariants) {
+  CliRun ok = weir("trace check " + kTraces + "capybara-migrations.pcap --protocol capybara --service 10.9.0.100:8000 --json");
+  ASSERT_EQ(ok.exit, 0) << ok.out << ok.err;
+  const auto j = nlohmann::json::parse(ok.out);
+  EXPECT_EQ(j["verdict"], "holds");
+  ASSERT_EQ(j["migrations"].size(), 2u);
+  for (const auto& m : j["migrations"]) {
+    EXPECT_EQ(m["result"], "moved");
+    EXPECT_GT(m["frozen_us"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(j["connections"][0]["owners"], nlohmann::json({"10.9.10.2", "10.9.11.2", "10.9.10.2"}));
+  CliRun bad = weir("trace check " + kTraces + "capybara-no-reverse-rewrite.pcap --protocol capybara --service 10.9.0.100:8000");
+  EXPECT_EQ(bad.exit, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("VIOLATION (no-foreign-address): the client 10.9.1.2:59496 received a segment from 10.9.11.2, not "
+                         "the service address 10.9.0.100 [capybara-no-reverse-rewrite.pcap#2955]"),
+            std::string::npos)
+      << bad.out;
+  EXPECT_NE(bad.out.find("unsent 606"), std::string::npos) << bad.out;  // the state's never-sent bytes, read from the frame
+  // Told the wrong service address, the clients' every segment is foreign: not a silent pass.
+  EXPECT_EQ(weir("trace check " + kTraces + "capybara-migrations.pcap --protocol capybara --service 10.9.0.99:8000").exit, 1);
+}
+
 TEST(TraceCli, ExampleCapturesGetTheirVerdictsWithFrames) {
   CliRun ok = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol pegasus");
   EXPECT_EQ(ok.exit, 0) << ok.out << ok.err;
@@ -116,9 +140,16 @@ TEST(TraceCli, BadCapturesExitTwoWithFrameAndCause) {
   CliRun text = weir("trace check " + weir::test::write_file("x.pcap", "hello") + " --protocol pegasus");
   EXPECT_EQ(text.exit, 2);
   EXPECT_NE(text.err.find("not a capture libpcap can read"), std::string::npos) << text.err;
-  CliRun capybara = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol capybara");
+  CliRun capybara = weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol capybara --service 10.9.0.100:8000");
   EXPECT_EQ(capybara.exit, 2);
-  EXPECT_NE(capybara.err.find("capybara captures cannot be judged yet"), std::string::npos) << capybara.err;
+  EXPECT_NE(capybara.err.find("no Capybara traffic"), std::string::npos) << capybara.err;
+  CliRun no_service = weir("trace check " + kTraces + "capybara-migrations.pcap --protocol capybara");
+  EXPECT_EQ(no_service.exit, 2);
+  EXPECT_NE(no_service.err.find("needs --service ADDRESS:PORT"), std::string::npos) << no_service.err;
+  EXPECT_EQ(weir("trace check " + kTraces + "capybara-migrations.pcap --protocol capybara --service 10.9.0.100").exit, 2);
+  CliRun extract = weir("trace extract " + kTraces + "capybara-migrations.pcap --protocol capybara --service 10.9.0.100:8000 --out x");
+  EXPECT_EQ(extract.exit, 2);
+  EXPECT_NE(extract.err.find("judged as it is"), std::string::npos) << extract.err;
   EXPECT_EQ(weir("trace check nosuch.pcap --protocol pegasus").exit, 2);
   EXPECT_EQ(weir("trace check " + kTraces + "pegasus-linearizable.pcap --protocol pegasus --identifier 0x1ffff").exit, 2);
 }

@@ -74,4 +74,14 @@ TEST(Wireshark, TheDissectorShowsBeaverAndPegasusFieldsByName) {
 }
 
 }  // namespace
+TEST(Wireshark, TheDissectorShowsCapybarasStagesAndState) {
+  if (!have_tshark()) GTEST_SKIP() << "tshark is not installed (scripts/install-deps.sh installs it)";
+  const auto lines = fields(std::string(WEIR_EXAMPLES) + "/traces/capybara-no-reverse-rewrite.pcap",
+                            "-Y capybara -e capybara.stage -e capybara.load -e capybara.client_port -e capybara.unsent");
+  ASSERT_EQ(lines.size(), 6u);  // PREPARE, PREPARE_ACK, CONNECTION_STATE, each in and out of the switch
+  EXPECT_EQ(lines[0], "1,0,59496,");
+  EXPECT_EQ(lines[2], "2,1,59496,");  // LOAD
+  EXPECT_EQ(lines[4], "3,0,59496,606");
+}
+
 }  // namespace weir

@@ -1,5 +1,6 @@
 -- Weir's Wireshark dissectors (Lua, Wireshark 3.6 and later): Beaver's gateway
--- encapsulation and its in-group snapshot id, and Pegasus's header, shown by name.
+-- encapsulation and its in-group snapshot id, Pegasus's header, and Capybara's migration
+-- messages (UDP port 7300), shown by name.
 --
 -- Install: copy this file into Wireshark's personal plugin folder
 --   (Linux: ~/.local/lib/wireshark/plugins/; see Help > About Wireshark > Folders),
@@ -105,3 +106,55 @@ function weir.dissector(buf, pinfo, tree)
   return beaver.dissector(buf, pinfo, tree)
 end
 DissectorTable.get("udp.port"):add(12345, weir)
+
+-- Capybara: the migration agents' messages on UDP port 7300 (impl/packet, capybara).
+local capybara = Proto("capybara", "Capybara migration")
+local stages = { [1] = "PREPARE", [2] = "PREPARE_ACK", [3] = "CONNECTION_STATE", [4] = "STATE_ACK" }
+local c = {
+  magic = ProtoField.uint32("capybara.magic", "Magic", base.HEX),
+  stage = ProtoField.uint8("capybara.stage", "Stage", base.DEC, stages),
+  load = ProtoField.bool("capybara.load", "LOAD", 8, nil, 0x01),
+  migration = ProtoField.uint32("capybara.migration", "Migration", base.DEC),
+  client = ProtoField.ipv4("capybara.client", "Client address"),
+  client_port = ProtoField.uint16("capybara.client_port", "Client port", base.DEC),
+  service_port = ProtoField.uint16("capybara.service_port", "Service port", base.DEC),
+  send_seq = ProtoField.uint32("capybara.send_seq", "Send queue sequence", base.DEC),
+  recv_seq = ProtoField.uint32("capybara.recv_seq", "Receive queue sequence", base.DEC),
+  mss = ProtoField.uint16("capybara.mss", "MSS", base.DEC),
+  unsent = ProtoField.uint32("capybara.unsent", "Never-sent bytes", base.DEC),
+  send_queue = ProtoField.uint32("capybara.send_queue", "Send queue bytes", base.DEC),
+  recv_queue = ProtoField.uint32("capybara.recv_queue", "Receive queue bytes", base.DEC),
+}
+capybara.fields = { c.magic, c.stage, c.load, c.migration, c.client, c.client_port, c.service_port, c.send_seq, c.recv_seq,
+  c.mss, c.unsent, c.send_queue, c.recv_queue }
+
+function capybara.dissector(buf, pinfo, tree)
+  if buf:len() < 20 or buf(0, 4):uint() ~= 0xCAFEDEAD then return 0 end
+  pinfo.cols.protocol = "Capybara"
+  local t = tree:add(capybara, buf())
+  t:add(c.magic, buf(0, 4))
+  t:add(c.stage, buf(4, 1))
+  t:add(c.load, buf(5, 1))
+  t:add(c.migration, buf(8, 4))
+  t:add(c.client, buf(12, 4))
+  t:add(c.client_port, buf(16, 2))
+  t:add(c.service_port, buf(18, 2))
+  local stage = stages[buf(4, 1):uint()] or "?"
+  local info = string.format("%s migration %d of %s:%d", stage, buf(8, 4):uint(), tostring(buf(12, 4):ipv4()), buf(16, 2):uint())
+  if buf(4, 1):uint() == 2 then
+    if bit.band(buf(5, 1):uint(), 1) == 1 then info = info .. " LOAD" else info = info .. " (refused)" end
+  end
+  if buf(4, 1):uint() == 3 and buf:len() >= 72 then
+    t:add(c.send_seq, buf(20, 4))
+    t:add(c.recv_seq, buf(24, 4))
+    t:add(c.mss, buf(28, 2))
+    t:add(c.unsent, buf(58, 4))
+    t:add(c.send_queue, buf(64, 4))
+    t:add(c.recv_queue, buf(68, 4))
+    info = info .. string.format(" send queue %d (unsent %d) receive queue %d", buf(64, 4):uint(), buf(58, 4):uint(),
+      buf(68, 4):uint())
+  end
+  pinfo.cols.info = info
+  return buf:len()
+end
+DissectorTable.get("udp.port"):add(7300, capybara)

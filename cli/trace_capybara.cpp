@@ -74,9 +74,14 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
       owners.push_back(tc::address(w));
     }
     if (c.owners.empty()) out << " (none seen)";
-    out << "; " << c.from_client << " segments from the client, " << c.to_client << " to it\n";
+    out << "; up " << c.up.bytes << " bytes (" << c.up.retransmissions << " retransmissions), down " << c.down.bytes
+        << " bytes (" << c.down.retransmissions << " retransmissions), " << c.resets << " resets, "
+        << (c.foreign ? "saw another source address" : "only the service address") << "\n";
     j["connections"].push_back({{"client", endpoint(c.client_ip, c.client_port)}, {"owners", owners},
-                                {"from_client", c.from_client}, {"to_client", c.to_client}});
+                                {"from_client", c.from_client}, {"to_client", c.to_client}, {"bytes_up", c.up.bytes},
+                                {"bytes_down", c.down.bytes}, {"retransmissions_up", c.up.retransmissions},
+                                {"retransmissions_down", c.down.retransmissions}, {"resets", c.resets},
+                                {"foreign_address", c.foreign}});
   }
   for (const tc::Migration& m : r.migrations) {
     const char* result = m.refused ? "refused" : m.ack_ns ? "moved" : "incomplete";

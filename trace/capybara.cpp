@@ -32,7 +32,7 @@ Judge::Flow& Judge::flow(std::uint32_t ip, std::uint16_t port) {
   f.client_ip = ip;
   f.client_port = port;
   f.connection = r_.connections.size();
-  r_.connections.push_back({ip, port, {}, 0, 0});
+  r_.connections.push_back({ip, port, {}, 0, 0, {}, {}, 0, false});
   flows_.push_back(std::move(f));
   return flows_.back();
 }
@@ -66,7 +66,10 @@ void Judge::add(const Packet& p) {
     }
   }
   if (proto == 6 && b.size() >= l4 + 14) {
-    segment(p, src, dst, be16(&b[l4]), be16(&b[l4 + 2]), b[l4 + 13]);
+    const std::size_t total = be16(&b[14 + 2]), offset = static_cast<std::size_t>(b[l4 + 12] >> 4) * 4;
+    Segment s{src, dst, be16(&b[l4]), be16(&b[l4 + 2]), b[l4 + 13], be32(&b[l4 + 4]),
+              static_cast<std::uint32_t>(total > ihl + offset ? total - ihl - offset : 0)};
+    segment(p, s);
     return;
   }
   ++r_.other;
@@ -142,14 +145,37 @@ void Judge::control(const Packet& p, std::uint32_t src, std::uint32_t dst, packe
   }
 }
 
-void Judge::segment(const Packet& p, std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport,
-                    std::uint8_t flags) {
+namespace {
+
+// Adds a segment to one direction's stream: its end, past the highest so far, or a
+// retransmission of bytes already seen.
+void follow(Stream& s, std::uint32_t file, std::uint32_t seq, std::uint32_t length, std::uint8_t flags) {
+  if (!s.file) s.file = file;
+  if (*s.file != file) return;
+  if (!s.base) s.base = (flags & kSyn) ? seq + 1 : seq;
+  if (length == 0) return;
+  const std::uint64_t start = static_cast<std::uint32_t>(seq - *s.base), end = start + length;
+  if (end <= s.bytes) ++s.retransmissions;
+  else s.bytes = end;
+}
+
+}  // namespace
+
+void Judge::segment(const Packet& p, const Segment& seg) {
+  const std::uint32_t src = seg.src, dst = seg.dst;
+  const std::uint16_t sport = seg.sport, dport = seg.dport;
+  const std::uint8_t flags = seg.flags;
   if (dport == o_.service_port && sport != o_.service_port) {
     // The client's segment: to the service address as it sent it, or to a server as the
     // switch forwarded it.
     Flow& f = flow(src, sport);
-    ++r_.connections[f.connection].from_client;
-    if (dst == o_.service_ip) return;
+    Connection& c = r_.connections[f.connection];
+    if (dst == o_.service_ip) {  // as the client sent it (the copy forwarded to a server is the same bytes)
+      ++c.from_client;
+      follow(c.up, p.file, seg.seq, seg.length, flags);
+      if (flags & kRst) ++c.resets;
+      return;
+    }
     if (!f.owner) {
       f.owner = dst;
       r_.connections[f.connection].owners.push_back(dst);
@@ -171,7 +197,13 @@ void Judge::segment(const Packet& p, std::uint32_t src, std::uint32_t dst, std::
   }
   Flow& f = flow(dst, dport);
   const bool at_client = p.direction != Direction::In;
-  if (at_client) ++r_.connections[f.connection].to_client;
+  if (at_client) {
+    Connection& c = r_.connections[f.connection];
+    ++c.to_client;
+    follow(c.down, p.file, seg.seq, seg.length, flags);
+    if (flags & kRst) ++c.resets;
+    if (src != o_.service_ip) c.foreign = true;
+  }
   if (src != o_.service_ip) {
     // A server's own address: who sent it.
     if (!f.owner) {

@@ -15,7 +15,9 @@
 //     the switch drops it);
 //   - legal-stages: each migration goes PREPARE, PREPARE_ACK, then with LOAD
 //     CONNECTION_STATE and STATE_ACK, between the same two servers.
-// Per migration: the time the connection was frozen, from the last client segment
+// Per connection: its owners, and each direction's bytes and retransmissions from the
+// sequence numbers (as the client sent them, as they reached it), resets, and whether the
+// client saw a foreign address. Per migration: the time the connection was frozen, from the last client segment
 // forwarded to the origin to the first forwarded to the target (a capture that sees the
 // switch's output), and the bytes the state carried.
 #pragma once
@@ -60,11 +62,22 @@ struct Violation {
   std::uint64_t time_ns = 0;
 };
 
+// One direction of a connection's byte stream, from its sequence numbers.
+struct Stream {
+  std::uint64_t bytes = 0;            // from the first sequence number seen to the highest end
+  std::uint64_t retransmissions = 0;  // segments carrying only bytes already seen
+  std::optional<std::uint32_t> base;  // the first sequence number (the SYN's + 1, when seen)
+  std::optional<std::uint32_t> file;  // followed at one capture point: a second would count everything twice
+};
+
 struct Connection {
   std::uint32_t client_ip = 0;
   std::uint16_t client_port = 0;
   std::vector<std::uint32_t> owners;  // in order
   std::uint64_t to_client = 0, from_client = 0;  // segments seen
+  Stream up, down;  // as the client sent it; as it reached the client
+  std::uint64_t resets = 0;           // RSTs to or from the client
+  bool foreign = false;               // the client saw a source other than the service address
 };
 
 struct Report {
@@ -97,7 +110,13 @@ class Judge {
   };
   Flow& flow(std::uint32_t ip, std::uint16_t port);
   void control(const Packet& p, std::uint32_t src, std::uint32_t dst, packet::View payload, std::size_t udp_length);
-  void segment(const Packet& p, std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport, std::uint8_t flags);
+  struct Segment {
+    std::uint32_t src = 0, dst = 0;
+    std::uint16_t sport = 0, dport = 0;
+    std::uint8_t flags = 0;
+    std::uint32_t seq = 0, length = 0;  // payload length, from the IPv4 header (snap lengths cut the bytes)
+  };
+  void segment(const Packet& p, const Segment& s);
   void violate(Flow& f, const std::string& invariant, std::string what, const Packet& p);
   Options o_;
   Report r_;

@@ -46,8 +46,18 @@ TEST(ReplayCapybara, MigrationsUnderLoadHoldEveryInvariant) {
     EXPECT_EQ(s["owners"], nlohmann::json({"s0", "s1", "s0"})) << s.dump();  // there and back
   }
   EXPECT_TRUE(run["violations"].empty());
-  // The captures judged again, as a user would: the same verdict.
-  EXPECT_TRUE(fs::exists(dir + "/client.pcap") && fs::exists(dir + "/switch.pcap"));
+  // The captures judged again, as a user would: the same verdict, and the sequence
+  // numbers account for every byte the readers checked.
+  CliRun again = weir("trace check " + dir + "/client.pcap " + dir + "/switch.pcap --protocol capybara --service 10.9.0.100:8000 --json");
+  ASSERT_EQ(again.exit, 0) << again.out << again.err;
+  const auto t = nlohmann::json::parse(again.out);
+  EXPECT_EQ(t["migrations"].size(), 4u);
+  ASSERT_EQ(t["connections"].size(), 2u);
+  for (const auto& c : t["connections"]) {
+    EXPECT_EQ(c["bytes_up"], 8000000) << c.dump();
+    EXPECT_EQ(c["bytes_down"], 8000000) << c.dump();
+    EXPECT_EQ(c["resets"], 0) << c.dump();
+  }
 }
 
 TEST(ReplayCapybara, EachMutantIsFoundWithItsEvidence) {
@@ -59,13 +69,22 @@ TEST(ReplayCapybara, EachMutantIsFoundWithItsEvidence) {
       {"drop-receive-queue", "exactly-once"},
   };
   for (const auto& [m, invariant] : expected) {
-    CliRun r = weir(kLoad + "--migrations 6 --json --mutant " + m);
+    const std::string dir = scratch_dir() + "/capybara-" + m;
+    CliRun r = weir(kLoad + "--migrations 6 --json --mutant " + m + " --record " + dir);
     SKIP_IF_REFUSED(r);
     ASSERT_EQ(r.exit, 1) << m << "\n" << r.out << r.err;
     const auto j = nlohmann::json::parse(r.out);
     bool found = false;
     for (const auto& v : j["runs"].back()["violations"]) found |= v["invariant"] == invariant;
     EXPECT_TRUE(found) << m << " should break " << invariant << ": " << j["runs"].back()["violations"].dump();
+    if (invariant == "exactly-once") continue;  // the readers see it; headers alone cannot
+    // The same breach in the recorded captures, through weir trace check.
+    CliRun t = weir("trace check " + dir + "/client.pcap " + dir + "/switch.pcap --protocol capybara --service 10.9.0.100:8000 --json");
+    ASSERT_EQ(t.exit, 1) << m << "\n" << t.out << t.err;
+    bool again = false;
+    const auto judged = nlohmann::json::parse(t.out);
+    for (const auto& v : judged["violations"]) again |= v["invariant"] == invariant;
+    EXPECT_TRUE(again) << m << ": " << t.out;
   }
 }
 

@@ -32,6 +32,16 @@ TEST(TraceCli, CapybaraCapturesAreJudgedByTheModelsInvariants) {
     EXPECT_GT(m["frozen_us"].get<double>(), 0.0);
   }
   EXPECT_EQ(j["connections"][0]["owners"], nlohmann::json({"10.9.10.2", "10.9.11.2", "10.9.10.2"}));
+  EXPECT_EQ(j["connections"][0]["bytes_up"], 40000);  // the run's stream, each way
+  EXPECT_EQ(j["connections"][0]["bytes_down"], 40000);
+  EXPECT_EQ(j["connections"][0]["resets"], 0);
+  EXPECT_EQ(j["connections"][0]["foreign_address"], false);
+  CliRun reset = weir("trace check " + kTraces + "capybara-resteer-reset.pcap --protocol capybara --service 10.9.0.100:8000");
+  EXPECT_EQ(reset.exit, 1) << reset.out << reset.err;
+  EXPECT_NE(reset.out.find("VIOLATION (no-reset): the client 10.9.1.2:46644 received a reset from 10.9.0.100 "
+                           "[capybara-resteer-reset.pcap#2627]"),
+            std::string::npos)
+      << reset.out;
   CliRun bad = weir("trace check " + kTraces + "capybara-no-reverse-rewrite.pcap --protocol capybara --service 10.9.0.100:8000");
   EXPECT_EQ(bad.exit, 1) << bad.out << bad.err;
   EXPECT_NE(bad.out.find("VIOLATION (no-foreign-address): the client 10.9.1.2:59496 received a segment from 10.9.11.2, not "

@@ -2,8 +2,11 @@
 // core. Writes a pcap of N frames (64 clients' gets and puts and their replies), then
 // times reading it alone, and reading with the extraction. Target: 1 M packets/s.
 //   trace_bench [--frames 2000000] [--file /tmp/weir-trace-bench.pcap] [--beaver CAPTURE]
+//               [--capybara CAPTURE]
 // With --beaver, also times Beaver's extraction over a capture the live harness recorded
-// (weir replay --impl beaver ... --record DIR: DIR/capture.pcap).
+// (weir replay --impl beaver ... --record DIR: DIR/capture.pcap); with --capybara, the
+// Capybara judge over a switch capture (weir replay --impl capybara --record DIR:
+// DIR/switch.pcap; service 10.9.0.100:8000).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +16,7 @@
 
 #include "impl/core/pegasus.hpp"
 #include "trace/beaver.hpp"
+#include "trace/capybara.hpp"
 #include "trace/pegasus.hpp"
 
 namespace {
@@ -71,11 +75,12 @@ void write_capture(const std::string& path, std::uint64_t frames) {
 
 int main(int argc, char** argv) {
   std::uint64_t frames = 2'000'000;
-  std::string file = "/tmp/weir-trace-bench.pcap", beaver;
+  std::string file = "/tmp/weir-trace-bench.pcap", beaver, capybara;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--frames")) frames = std::stoull(argv[i + 1]);
     if (!std::strcmp(argv[i], "--file")) file = argv[i + 1];
     if (!std::strcmp(argv[i], "--beaver")) beaver = argv[i + 1];
+    if (!std::strcmp(argv[i], "--capybara")) capybara = argv[i + 1];
   }
   write_capture(file, frames);
   std::printf("trace_bench: %llu frames, %.1f MB (%s), one core; target: 1 M packets/s decoding and extraction\n",
@@ -118,6 +123,21 @@ int main(int argc, char** argv) {
     std::printf("  %-32s %8.2f M packets/s  (%.2f s, %llu frames, %llu messages)\n", "read + Beaver extraction",
                 static_cast<double>(stats.frames) / s / 1e6, s, static_cast<unsigned long long>(stats.frames),
                 static_cast<unsigned long long>(e.messages));
+  }
+  if (!capybara.empty()) {
+    trace::Stats stats;
+    trace::capybara::Judge judge({0x0a090064, 8000, 7300});
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto err = trace::read({capybara}, [&](const trace::Packet& p) { judge.add(p); }, stats);
+    const auto r = std::move(judge).finish();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (err) {
+      std::printf("error: %s\n", err->message().c_str());
+      return 1;
+    }
+    std::printf("  %-32s %8.2f M packets/s  (%.2f s, %llu frames, %zu migrations)\n", "read + Capybara judge",
+                static_cast<double>(stats.frames) / s / 1e6, s, static_cast<unsigned long long>(stats.frames),
+                r.migrations.size());
   }
   return 0;
 }

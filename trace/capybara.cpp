@@ -26,8 +26,9 @@ std::string address(std::uint32_t ip) {
 
 
 Judge::Flow& Judge::flow(std::uint32_t ip, std::uint16_t port) {
-  for (Flow& f : flows_)
-    if (f.client_ip == ip && f.client_port == port) return f;
+  const std::uint64_t key = static_cast<std::uint64_t>(ip) << 16 | port;
+  if (auto it = by_client_.find(key); it != by_client_.end()) return flows_[it->second];
+  by_client_.emplace(key, flows_.size());
   Flow f;
   f.client_ip = ip;
   f.client_port = port;

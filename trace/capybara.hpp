@@ -24,6 +24,7 @@
 
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,7 @@ class Judge {
   Options o_;
   Report r_;
   std::vector<Flow> flows_;
+  std::unordered_map<std::uint64_t, std::size_t> by_client_;  // address << 16 | port -> flows_
 };
 
 // "10.0.0.1".

@@ -1,5 +1,5 @@
 // Captures (trace/): any bytes as a pcap or pcapng file, read and extracted as Pegasus
-// operations. No crash, the same answer twice, an error that names a frame no further than
+// operations and a Beaver execution, and judged as Capybara traffic. No crash, the same answer twice, an error that names a frame no further than
 // one past those read, and operations whose returns do not precede their calls.
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include "tests/fuzz/fuzz.hpp"
 #include "checker/cut/cut.hpp"
 #include "trace/beaver.hpp"
+#include "trace/capybara.hpp"
 #include "trace/pegasus.hpp"
 
 namespace weir::fuzz {
@@ -28,16 +29,22 @@ Outcome read_once(const std::string& path) {
   trace::beaver::Options bo;
   bo.threshold_us = 33;
   trace::beaver::Extractor bx(bo);
+  trace::capybara::Judge cj({0x0a090064, 8000, packet::capybara::kControlPort});
   const auto err = trace::read({path}, [&](const trace::Packet& p) {
     ++o.packets;
     x.add(p);
     bx.add(p);
+    cj.add(p);
   }, stats);
   if (err) {
     o.error = err->message();
     require(err->frame <= stats.frames + 1, "an error at a frame past the ones read");
   }
   o.frames = stats.frames;
+  // Capybara's verdict is part of the answer that must come out the same twice.
+  const auto cr = std::move(cj).finish();
+  for (const auto& v : cr.violations) o.history += v.invariant + " " + v.what + "\n";
+  for (const auto& m : cr.migrations) require(!m.frozen_ns || (m.prepare_ns && m.load_ns), "a frozen time without its LOAD");
   const auto e = std::move(x).finish();
   for (const auto& op : e.ops) require(!op.ret_ns || *op.ret_ns >= op.call_ns, "an operation that returns before its call");
   o.history = trace::pegasus::history_jsonl(e.ops);

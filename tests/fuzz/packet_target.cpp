@@ -1,5 +1,6 @@
 // The packet decoders (impl/packet): any bytes as an Ethernet frame, a Beaver
-// encapsulation, a Beaver control message and a Pegasus header.
+// encapsulation, a Beaver control message, a Pegasus header and a Capybara migration
+// message (which re-encodes to its bytes when read).
 #include "impl/packet/packet.hpp"
 #include "tests/fuzz/fuzz.hpp"
 
@@ -34,6 +35,16 @@ int packet(const std::uint8_t* data, std::size_t size) {
     same_twice(m, packet::pegasus::decode(v, id), size);
     if (auto* msg = std::get_if<packet::pegasus::Message>(&m))
       require(packet::pegasus::encode(*msg) == packet::Bytes(v.begin(), v.end()), "a Pegasus message re-encodes otherwise");
+  }
+  const auto cm = packet::capybara::decode(v);
+  same_twice(cm, packet::capybara::decode(v), size);
+  same_twice(packet::capybara::decode_header(v), packet::capybara::decode_header(v), size);
+  if (auto* msg = std::get_if<packet::capybara::Message>(&cm)) {
+    // Bytes 6 and 7 are reserved (and 33 in a CONNECTION_STATE): written as zeros.
+    packet::Bytes canonical(v.begin(), v.end());
+    canonical[6] = canonical[7] = 0;
+    if (msg->h.stage == packet::capybara::Stage::ConnectionState) canonical[33] = 0;
+    require(packet::capybara::encode(*msg) == canonical, "a Capybara message re-encodes otherwise");
   }
   return 0;
 }

@@ -252,6 +252,7 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--migrations", a->migrations, "capybara: migrations per run, one at a time, there and back")->check(whole_in(0, 10000))->capture_default_str();
   c->add_option("--bytes", a->bytes, "capybara: bytes each way per connection")->check(whole_in(1, 1ull << 34))->capture_default_str();
   c->add_option("--drain-us", a->drain_us, "capybara: after the freeze, for packets already past the switch")->check(whole_in(0, 1'000'000))->capture_default_str();
+  c->add_option("--refuse-every", a->refuse_every, "capybara: each target refuses every K-th PREPARE (PREPARE_ACK without LOAD)")->check(whole_in(0, 1000))->capture_default_str();
   c->add_flag("--json", a->json, "beaver --sweep, capybara: the result as one JSON object on stdout");
   return [a, runs, servers]() -> int {
     if (a->impl == "capybara") {

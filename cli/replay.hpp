@@ -34,6 +34,7 @@ struct Args {
   unsigned migrations = 4;
   std::size_t bytes = 8u << 20;
   unsigned drain_us = 1000;
+  unsigned refuse_every = 0;
   bool runs_given = false;
 };
 

@@ -82,6 +82,7 @@ int capybara(const Args& a, unsigned servers) {
   s.duration_s = a.duration > 0 ? a.duration : 2.0;
   s.mutant = *m;
   s.drain = std::chrono::microseconds(a.drain_us);
+  s.refuse_every = a.refuse_every;
   const unsigned runs = a.runs_given ? static_cast<unsigned>(a.runs) : 1;
   const std::string dir = work_dir(a.record);
   if (dir.empty()) return kInternal;
@@ -95,7 +96,7 @@ int capybara(const Args& a, unsigned servers) {
               << runs << " run(s), mutant " << a.mutant << "\n";
   std::vector<double> frozen;
   nlohmann::json all = nlohmann::json::array();
-  unsigned moved = 0, attempted = 0;
+  unsigned moved = 0, attempted = 0, refused = 0;
   for (unsigned run = 1; run <= runs; ++run) {
     auto ran = live::run_capybara(s);
     if (auto* why = std::get_if<std::string>(&ran)) {
@@ -108,6 +109,7 @@ int capybara(const Args& a, unsigned servers) {
     for (const auto& mg : r.migrations) {
       ++attempted;
       if (mg.outcome.result == weir::capybara::Outcome::Result::Moved) ++moved;
+      if (mg.outcome.result == weir::capybara::Outcome::Result::Refused) ++refused;
       if (mg.frozen_us) frozen.push_back(*mg.frozen_us);
     }
     if (!a.json && (run == 1 || !r.violations.empty())) {
@@ -156,8 +158,8 @@ int capybara(const Args& a, unsigned servers) {
     std::cout << nlohmann::json({{"verdict", "holds"}, {"runs", all}}).dump(2) << "\n";
     return kHolds;
   }
-  std::cout << "  holds: " << runs << " run(s), " << moved << " of " << attempted
-            << " migrations moved; every byte arrived once and in order both ways, no reset, the client saw only the "
+  std::cout << "  holds: " << runs << " run(s), " << moved << " of " << attempted << " migrations moved"
+            << (refused ? " (" + std::to_string(refused) + " refused by their target)" : std::string()) << "; every byte arrived once and in order both ways, no reset, the client saw only the "
                "service address, one owner at a time";
   if (!frozen.empty())
     std::cout << std::fixed << std::setprecision(0) << "; frozen time (us) min " << percentile(frozen, 0) << ", median "

@@ -187,6 +187,7 @@ std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s) {
     a.self = server_ip(i);
     a.service_port = kCapybaraServicePort;
     a.drain = s.drain;
+    a.refuse_every = s.refuse_every;
     a.mutant = s.mutant;
     servers.push_back(std::make_unique<detail::Server>(server_name(i), a, directory, plan, findings));
     detail::Server* srv = servers.back().get();

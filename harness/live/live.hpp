@@ -113,6 +113,7 @@ struct CapybaraScenario {
   double duration_s = 2.0;       // how long the streams take: bytes / duration per second
   capybara::Mutant mutant = capybara::Mutant::None;  // planted in every agent
   std::chrono::microseconds drain{1000};
+  unsigned refuse_every = 0;  // each target refuses every k-th PREPARE it gets (0: never)
   std::string work_dir;  // the captures go here
 };
 

@@ -178,7 +178,8 @@ std::optional<Arrival> Agent::on_message(packet::View payload, std::uint32_t fro
   const Flow flow{m.h.client_ip, m.h.client_port};
   if (m.h.stage == cp::Stage::Prepare) {
     cp::Message ack{header(cp::Stage::PrepareAck, m.h.migration, flow, m.h.service_port), {}};
-    if (c_.accept_migrations) ack.h.flags = cp::kLoad;
+    ++prepares_;
+    if (c_.refuse_every == 0 || prepares_ % c_.refuse_every != 0) ack.h.flags = cp::kLoad;
     if (!send_to(from, ack)) error_ = "sending PREPARE_ACK";
     return std::nullopt;
   }

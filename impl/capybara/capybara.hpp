@@ -93,7 +93,7 @@ class Directory {
 struct AgentConfig {
   std::uint32_t self = 0;               // this server's address (host order)
   std::uint16_t service_port = 0;       // the service's TCP port
-  bool accept_migrations = true;        // as a target: else every PREPARE is refused
+  unsigned refuse_every = 0;            // as a target: refuse every k-th PREPARE (one without room); 0: never
   std::chrono::microseconds drain{1000};  // after the freeze, for packets already past the switch
   std::chrono::milliseconds timeout{2000};  // for each answer
   // SO_SNDBUF and SO_RCVBUF of restored sockets (0: the kernel's): the state must fit in
@@ -144,6 +144,7 @@ class Agent {
   Directory& directory_;
   int control_;
   std::uint32_t next_migration_ = 1;
+  unsigned prepares_ = 0;  // PREPAREs received as a target
   std::string error_;
 };
 

@@ -60,6 +60,24 @@ TEST(ReplayCapybara, MigrationsUnderLoadHoldEveryInvariant) {
   }
 }
 
+TEST(ReplayCapybara, ARefusalChangesNothing) {
+  // s1 refuses its second PREPARE: that connection stays where it is, and all still holds.
+  const std::string dir = scratch_dir() + "/capybara-refused";
+  CliRun r = weir(kLoad + "--migrations 4 --refuse-every 2 --json --record " + dir);
+  SKIP_IF_REFUSED(r);
+  ASSERT_EQ(r.exit, 0) << r.out << r.err;
+  const auto run = nlohmann::json::parse(r.out)["runs"][0];
+  std::vector<std::string> results;
+  for (const auto& m : run["migrations"]) results.push_back(m["result"]);
+  EXPECT_EQ(results, (std::vector<std::string>{"moved", "refused", "moved", "moved"}));
+  EXPECT_EQ(run["streams"][1]["owners"], nlohmann::json({"s0", "s1"}));  // refused once, moved once
+  for (const auto& s : run["streams"]) EXPECT_EQ(s["down"], 8000000) << s.dump();
+  CliRun t = weir("trace check " + dir + "/switch.pcap --protocol capybara --service 10.9.0.100:8000 --json");
+  ASSERT_EQ(t.exit, 0) << t.out << t.err;
+  const auto judged = nlohmann::json::parse(t.out);
+  EXPECT_EQ(judged["migrations"][1]["result"], "refused");
+}
+
 TEST(ReplayCapybara, EachMutantIsFoundWithItsEvidence) {
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"resteer-before-restore", "no-reset"},   // the target's listener resets the client

@@ -97,37 +97,45 @@ std::set<std::string> live_namespaces() {
   return namespaces_of(all);
 }
 
-TEST(ReplayXdp, KilledMidwayItLeavesNothingBehind) {
+// Starts `weir replay ARGS... --record DIR`, waits until it has made `namespaces` network
+// namespaces and written `ready` in DIR (midway), kills it with each signal, and expects
+// every namespace it made gone soon after: its children die with it, the namespaces with
+// their last process.
+void killed_midway_leaves_nothing(const std::vector<std::string>& args, std::size_t namespaces, const std::string& ready,
+                                  const std::string& probe) {
   for (int sig : {SIGKILL, SIGINT}) {
-    const std::string dir = scratch_dir() + "/xdp-killed-" + std::to_string(sig);
+    const std::string dir = scratch_dir() + "/killed-" + args[1] + "-" + std::to_string(sig);
     fs::create_directories(dir);
+    std::vector<std::string> argv{WEIR_BINARY, "replay"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--record", dir});
     const pid_t pid = fork();
     if (pid == 0) {
       setpgid(0, 0);
-      execl(WEIR_BINARY, WEIR_BINARY, "replay", "--impl", "beaver", "--backend", "xdp", "--messages", "2000", "--record",
-            dir.c_str(), static_cast<char*>(nullptr));
+      std::vector<char*> c;
+      for (std::string& a : argv) c.push_back(a.data());
+      c.push_back(nullptr);
+      execv(WEIR_BINARY, c.data());
       _exit(127);
     }
-    // Midway: its four namespaces made and the backends' agents attached.
     std::set<std::string> made;
+    const std::string own = fs::read_symlink("/proc/self/ns/net").string();
     for (int i = 0; i < 300; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       made = namespaces_of(children_of(pid));
-      const std::string own = fs::read_symlink("/proc/self/ns/net").string();
       made.erase(own);
-      if (made.size() >= 4 && fs::exists(dir + "/b1-xdp.out")) break;
+      if (made.size() >= namespaces && fs::exists(dir + "/" + ready)) break;
     }
     int status = 0;
-    if (made.size() < 4) {
+    if (made.size() < namespaces) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
-      CliRun probe = weir("replay --impl beaver --backend xdp");
-      SKIP_IF_REFUSED(probe);
+      CliRun refused = weir(probe);
+      SKIP_IF_REFUSED(refused);
       FAIL() << "the run never made its namespaces";
     }
     kill(pid, sig);
     waitpid(pid, &status, 0);
-    // Its children die with it; the namespaces with their last process.
     std::set<std::string> left;
     for (int i = 0; i < 200; ++i) {
       const std::set<std::string> now = live_namespaces();
@@ -137,8 +145,20 @@ TEST(ReplayXdp, KilledMidwayItLeavesNothingBehind) {
       if (left.empty()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    EXPECT_TRUE(left.empty()) << "signal " << sig << ": " << left.size() << " of the run's namespaces outlived it";
+    EXPECT_TRUE(left.empty()) << args[1] << ", signal " << sig << ": " << left.size() << " of the run's namespaces outlived it";
   }
+}
+
+TEST(ReplayXdp, KilledMidwayItLeavesNothingBehind) {
+  // Midway: its four namespaces made and the backends' agents attached.
+  killed_midway_leaves_nothing({"--impl", "beaver", "--backend", "xdp", "--messages", "2000"}, 4, "b1-xdp.out",
+                               "replay --impl beaver --backend xdp");
+}
+
+TEST(ReplayCapybara, KilledMidwayItLeavesNothingBehind) {
+  // Midway: client, switch, s0 and s1 made, the switch's program attached, the captures open.
+  killed_midway_leaves_nothing({"--impl", "capybara", "--duration", "30", "--migrations", "2"}, 4, "switch.pcap",
+                               "replay --impl capybara --migrations 0 --duration 0.1 --bytes 1000");
 }
 
 }  // namespace

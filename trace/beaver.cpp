@@ -43,12 +43,43 @@ std::string key_of(const packet::Frame& f, packet::View frame) {
   return k;
 }
 
+// Two independent 64-bit hashes of a message's key (FNV-1a and the standard library's):
+// 128 bits, so that two messages of one capture are not taken for one.
+std::pair<std::uint64_t, std::uint64_t> hash128(const std::string& k) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : k) h = (h ^ c) * 0x100000001b3ull;
+  return {std::hash<std::string>{}(k), h};
+}
+
 template <class Map, class K>
 void keep_min(Map& m, const K& k, std::uint64_t t) {
   auto [it, fresh] = m.emplace(k, t);
   if (!fresh) it->second = std::min(it->second, t);
 }
 }  // namespace
+
+void Extractor::sighting(const std::string& key, std::uint32_t src, std::uint32_t dst, const Sighting& s,
+                         std::optional<std::uint32_t> backend, std::optional<std::uint32_t> ssid) {
+  auto [it, fresh] = index_.try_emplace(hash128(key), messages_.size());
+  if (fresh) {
+    Message m;
+    m.src = src;
+    m.dst = dst;
+    m.first = s;
+    messages_.push_back(m);
+  }
+  Message& m = messages_[it->second];
+  m.last = s;
+  if (backend) {
+    m.backend = backend;
+    m.ssid = ssid;
+    if (m.encap_count++ == 0) m.encap_first = s.t;
+    m.encap_last = s.t;
+  } else {
+    if (m.plain_count++ == 0) m.plain_first = s.t;
+    m.plain_last = s.t;
+  }
+}
 
 void Extractor::add(const Packet& p) {
   auto d = packet::decode(p.bytes, packet::Checksums::HeaderOnly);
@@ -107,9 +138,8 @@ void Extractor::add(const Packet& p) {
           vips_[in->ip.dst] = true;
           snapshots_[e->ssid].ssid = e->ssid;
           keep_min(snapshots_[e->ssid].first_marked_ns, f->ip.src, p.time_ns);
-          auto [it, fresh] = index_.try_emplace(key_of(*in, inner_view), messages_.size());
-          if (fresh) messages_.push_back({in->ip.src, in->ip.dst, {}});
-          messages_[it->second].seen.push_back({p.time_ns, seq_, ref, f->ip.src, f->ip.dst, e->ssid, f->ip.tos, f->ip.ttl});
+          sighting(key_of(*in, inner_view), in->ip.src, in->ip.dst, {p.time_ns, seq_, ref, f->ip.tos, f->ip.ttl}, f->ip.dst,
+                   e->ssid);
           return;
         }
       }
@@ -118,9 +148,7 @@ void Extractor::add(const Packet& p) {
     ++other_;
     return;
   }
-  auto [it, fresh] = index_.try_emplace(key_of(*f, all), messages_.size());
-  if (fresh) messages_.push_back({f->ip.src, f->ip.dst, {}});
-  messages_[it->second].seen.push_back({p.time_ns, seq_, ref, std::nullopt, std::nullopt, std::nullopt, f->ip.tos, f->ip.ttl});
+  sighting(key_of(*f, all), f->ip.src, f->ip.dst, {p.time_ns, seq_, ref, f->ip.tos, f->ip.ttl}, std::nullopt, std::nullopt);
 }
 
 Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) && {
@@ -176,14 +204,11 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
   std::map<std::uint32_t, std::vector<Ev>> events;
   for (std::size_t m = 0; m < messages_.size(); ++m) {
     const Message& msg = messages_[m];
-    const Sighting& first = msg.seen.front();
-    const Sighting& last = msg.seen.back();
+    const Sighting& first = msg.first;
+    const Sighting& last = msg.last;
     std::optional<std::uint32_t> to;
-    const Sighting* encap = nullptr;
-    for (const Sighting& s : msg.seen)
-      if (s.backend) encap = &s;
     if (vips_.count(msg.dst)) {
-      if (encap) to = *encap->backend;
+      if (msg.backend) to = *msg.backend;
     } else if (is_process(msg.dst)) {
       to = msg.dst;
     }
@@ -200,7 +225,7 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
     if (stamped) send.wire = wire(first);  // the sender's id as it sent
     events[msg.src].push_back(send);
     Ev recv{last.t, last.seq, "recv", m, 0, last.frame, std::nullopt, std::nullopt};
-    if (encap) recv.whole = *encap->ssid;
+    if (msg.backend) recv.whole = *msg.ssid;
     else if (stamped) recv.wire = wire(last);  // what arrived, routers and all
     events[*to].push_back(recv);
   }
@@ -276,13 +301,13 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
   for (const Message& msg : messages_)
     if (in_group(msg.src) && !in_group(msg.dst) && is_process(msg.dst)) on_chain.insert(msg.dst);
   for (const Message& msg : messages_) {
-    std::vector<const Sighting*> encap, plain;
-    for (const Sighting& s : msg.seen) (s.backend ? encap : plain).push_back(&s);
-    auto span = [](const std::vector<const Sighting*>& v) { return static_cast<double>(v.back()->t - v.front()->t) / 1000.0; };
-    if (encap.size() >= 2) x.delays.gateway_to_backend.push_back(span(encap));
-    if (plain.size() < 2) continue;
-    if (in_group(msg.src) && !in_group(msg.dst) && is_process(msg.dst)) x.delays.backend_to_outside.push_back(span(plain));
-    if (on_chain.count(msg.src) && vips_.count(msg.dst) && !encap.empty()) x.delays.outside_to_gateway.push_back(span(plain));
+    auto span = [](std::uint64_t from, std::uint64_t to) { return static_cast<double>(to - from) / 1000.0; };
+    if (msg.encap_count >= 2) x.delays.gateway_to_backend.push_back(span(msg.encap_first, msg.encap_last));
+    if (msg.plain_count < 2) continue;
+    if (in_group(msg.src) && !in_group(msg.dst) && is_process(msg.dst))
+      x.delays.backend_to_outside.push_back(span(msg.plain_first, msg.plain_last));
+    if (on_chain.count(msg.src) && vips_.count(msg.dst) && msg.encap_count > 0)
+      x.delays.outside_to_gateway.push_back(span(msg.plain_first, msg.plain_last));
   }
   for (const auto& [id, s] : snapshots_) x.snapshots.push_back(s);
   for (const auto& [a, _] : gateways_) x.gateways.push_back(address(a));

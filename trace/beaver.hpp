@@ -8,7 +8,8 @@
 // t0 and t1. A backend takes snapshot n just before it receives the first packet that
 // carries an id at or past n (a gateway's whole id, or an in-group ToS/TTL id moving it
 // forward), or before it sends one stamped past what it held; one that never does records
-// it at the end (as the artifact's controller finalizes).
+// it at the end (as the artifact's controller finalizes). Memory: a few words per message
+// (its key is kept as a 128-bit hash), whatever the payloads and the number of sightings.
 #pragma once
 
 #include <functional>
@@ -75,22 +76,33 @@ class Extractor {
   // `names` turns a frame into what people find in Wireshark (problems name frames).
   Extraction finish(const std::function<std::string(FrameRef)>& names) &&;
 
+  // One sighting of a message: when, where in the capture, and its header's ToS/TTL.
   struct Sighting {
-    std::uint64_t t;
-    std::uint64_t seq;  // the packet's place in the capture's order: breaks ties in time
+    std::uint64_t t = 0;
+    std::uint64_t seq = 0;  // the packet's place in the capture's order: breaks ties in time
     FrameRef frame;
-    std::optional<std::uint32_t> gateway, backend;  // an encapsulated sighting: who marked, for whom
-    std::optional<std::uint32_t> ssid;              // ... and the id it carried
-    std::uint8_t tos = 0, ttl = 0;                  // the (outer, or only) header's
+    std::uint8_t tos = 0, ttl = 0;  // the (outer, or only) header's
   };
+  // A message, summed up as its sightings come: a few words whatever its payload and
+  // however often it was seen, so that memory grows with messages, not with the capture.
   struct Message {
     std::uint32_t src = 0, dst = 0;
-    std::vector<Sighting> seen;
+    Sighting first, last;  // sent at the first, received at the last
+    // The gateways' encapsulated sightings (to the backend), and the plain ones.
+    std::optional<std::uint32_t> backend, ssid;  // the last encapsulated sighting's: who it went to, the id it carried
+    std::uint64_t encap_first = 0, encap_last = 0, plain_first = 0, plain_last = 0;
+    std::uint32_t encap_count = 0, plain_count = 0;
   };
 
  private:
   Options o_;
-  std::unordered_map<std::string, std::size_t> index_;  // message key -> messages_
+  // A message's key (addresses, id, ports, payload: key_of) as a 128-bit hash, not its bytes.
+  struct KeyHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const { return k.first; }
+  };
+  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::size_t, KeyHash> index_;  // -> messages_
+  void sighting(const std::string& key, std::uint32_t src, std::uint32_t dst, const Sighting& s,
+                std::optional<std::uint32_t> backend, std::optional<std::uint32_t> ssid);
   std::vector<Message> messages_;
   std::map<std::uint32_t, Snapshot> snapshots_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> entered_;  // (ssid, gateway) -> entered (its clock, us)

@@ -143,6 +143,10 @@ void Clients::run(std::uint32_t service, std::uint16_t port, Clock::time_point d
     getsockname(c.fd, reinterpret_cast<sockaddr*>(&me), &n);
     c.r.flow = {ntohl(me.sin_addr.s_addr), ntohs(me.sin_port)};
     nonblocking(c.fd);
+    {
+      std::lock_guard l(m_);
+      flows_.push_back(c.r.flow);
+    }
     ++connected;
   }
   const Clock::time_point start = Clock::now();
@@ -212,6 +216,11 @@ void Clients::run(std::uint32_t service, std::uint16_t port, Clock::time_point d
     if (c.fd >= 0) close(c.fd);
     results.push_back(c.r);
   }
+}
+
+std::vector<capybara::Flow> Clients::flows() {
+  std::lock_guard l(m_);
+  return flows_;
 }
 
 // ---- servers ----

@@ -216,16 +216,8 @@ std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s) {
   });
   while (clients.connected < s.clients && Clock::now() < start + std::chrono::seconds(2))
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  // Which flows: read from the directory as the switch made the entries.
-  std::vector<capybara::Flow> flows;
-  std::vector<unsigned> owner;
-  for (std::uint16_t port = 1024; flows.size() < clients.connected && port != 0; ++port) {
-    const capybara::Flow f{0x0a090102u, port};  // 10.9.1.2
-    if (directory.entry(f)) {
-      flows.push_back(f);
-      owner.push_back(0);
-    }
-  }
+  const std::vector<capybara::Flow> flows = clients.flows();
+  std::vector<unsigned> owner(flows.size(), 0);  // every connection starts at s0, the switch's default
   for (unsigned i = 0; i < s.migrations && !flows.empty(); ++i) {
     // Evenly through the middle of the streams.
     const double at = s.duration_s * (0.1 + 0.8 * (i + 1) / (s.migrations + 1));
@@ -244,7 +236,6 @@ std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s) {
   client_thread.join();
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the last segments into the captures
-  const std::vector<std::pair<capybara::Flow, std::size_t>> none;
   std::vector<std::pair<capybara::Flow, std::size_t>> completed;
   for (auto& srv : servers) {
     srv->stop();

@@ -48,9 +48,13 @@ class Clients {
   // In the client namespace's thread; returns when every connection ended or at `deadline`.
   void run(std::uint32_t service, std::uint16_t port, std::chrono::steady_clock::time_point deadline);
   std::atomic<unsigned> connected{0};
+  // The connections made so far, as the client sees them (its address and port).
+  std::vector<capybara::Flow> flows();
   std::vector<ClientResult> results;  // after run()
 
  private:
+  std::mutex m_;
+  std::vector<capybara::Flow> flows_;
   unsigned n_;
   StreamPlan plan_;
   Findings& findings_;

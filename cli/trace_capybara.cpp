@@ -74,10 +74,12 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
       owners.push_back(tc::address(w));
     }
     if (c.owners.empty()) out << " (none seen)";
-    out << "; up " << c.up.bytes << " bytes (" << c.up.retransmissions << " retransmissions), down " << c.down.bytes
+    std::size_t moves = 0;
+    for (const tc::Migration& m : r.migrations) moves += m.client_ip == c.client_ip && m.client_port == c.client_port;
+    out << "; " << moves << " migration(s); up " << c.up.bytes << " bytes (" << c.up.retransmissions << " retransmissions), down " << c.down.bytes
         << " bytes (" << c.down.retransmissions << " retransmissions), " << c.resets << " resets, "
         << (c.foreign ? "saw another source address" : "only the service address") << "\n";
-    j["connections"].push_back({{"client", endpoint(c.client_ip, c.client_port)}, {"owners", owners},
+    j["connections"].push_back({{"client", endpoint(c.client_ip, c.client_port)}, {"owners", owners}, {"migrations", moves},
                                 {"from_client", c.from_client}, {"to_client", c.to_client}, {"bytes_up", c.up.bytes},
                                 {"bytes_down", c.down.bytes}, {"retransmissions_up", c.up.retransmissions},
                                 {"retransmissions_down", c.down.retransmissions}, {"resets", c.resets},

@@ -32,6 +32,7 @@ TEST(TraceCli, CapybaraCapturesAreJudgedByTheModelsInvariants) {
     EXPECT_GT(m["frozen_us"].get<double>(), 0.0);
   }
   EXPECT_EQ(j["connections"][0]["owners"], nlohmann::json({"10.9.10.2", "10.9.11.2", "10.9.10.2"}));
+  EXPECT_EQ(j["connections"][0]["migrations"], 2);
   EXPECT_EQ(j["connections"][0]["bytes_up"], 40000);  // the run's stream, each way
   EXPECT_EQ(j["connections"][0]["bytes_down"], 40000);
   EXPECT_EQ(j["connections"][0]["resets"], 0);

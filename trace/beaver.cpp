@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 namespace weir::trace::beaver {
@@ -43,11 +44,22 @@ std::string key_of(const packet::Frame& f, packet::View frame) {
   return k;
 }
 
-// Two independent 64-bit hashes of a message's key (FNV-1a and the standard library's):
-// 128 bits, so that two messages of one capture are not taken for one.
+// Two independent 64-bit hashes of a message's key (the standard library's, and a
+// multiply-xorshift over 8-byte words): 128 bits, so that two messages of one capture are
+// not taken for one.
 std::pair<std::uint64_t, std::uint64_t> hash128(const std::string& k) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : k) h = (h ^ c) * 0x100000001b3ull;
+  std::uint64_t h = 0x9ae16a3b2f90404full ^ k.size();
+  std::size_t i = 0;
+  for (; i + 8 <= k.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, k.data() + i, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, k.data() + i, k.size() - i);
+  h = (h ^ tail) * 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 31;
   return {std::hash<std::string>{}(k), h};
 }
 

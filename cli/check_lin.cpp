@@ -15,6 +15,7 @@ struct LinArgs {
   std::string spec;
   std::string format = "auto";
   std::optional<std::string> init;
+  std::string nil_reads = "value";
   bool no_partition = false;
   double timeout = 0;
   unsigned jobs = 0;
@@ -27,6 +28,7 @@ int run(const LinArgs& a) {
   ropts.spec = *spec::parse_spec_kind(a.spec);  // CLI11 checked it
   ropts.format = *lin::parse_format(a.format);
   ropts.init = a.init;
+  ropts.nil_reads_any = a.nil_reads == "any";
 
   // Read every file (in parallel: a suite is many small files), then check them all on
   // one pool of workers.
@@ -91,6 +93,11 @@ Runner add_check_lin(CLI::App& check) {
   cmd->add_option("--init", args->init,
                   "initial value: an EDN value for registers (default nil), a string for kv "
                   "(default \"\")");
+  cmd->add_option("--nil-reads", args->nil_reads,
+                  "what a read that returned nil read: value (the value nil, i.e. the initial one: Porcupine's etcd "
+                  "model) or any (a value not known, matching any state: Knossos)")
+      ->check(CLI::IsMember({"value", "any"}))
+      ->capture_default_str();
   cmd->add_flag("--no-partition", args->no_partition,
                 "check a kv history as one object instead of per key");
   cmd->add_option("--timeout", args->timeout, "give up after SECONDS (exit 3); 0: no limit")

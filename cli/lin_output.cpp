@@ -41,8 +41,9 @@ nlohmann::json op_json(const lin::History& h, std::size_t i) {
 
 }  // namespace
 
-void print_lin_human(std::ostream& out, const std::string& file, const lin::History& h,
-                     const lin::Result& r) {
+namespace {
+
+void print_verdict(std::ostream& out, const std::string& file, const lin::History& h, const lin::Result& r) {
   const std::string spec(spec::spec_name(h.spec));
   out << file << ": ";
   switch (r.verdict) {
@@ -89,6 +90,21 @@ void print_lin_human(std::ostream& out, const std::string& file, const lin::Hist
   out << ")\n";
 }
 
+}  // namespace
+
+void print_lin_human(std::ostream& out, const std::string& file, const lin::History& h,
+                     const lin::Result& r) {
+  print_verdict(out, file, h, r);
+  // What was read and set aside, so that a verdict over fewer operations than the file
+  // holds says why.
+  if (h.ops.empty())
+    out << "  note: 0 operations" << (h.other_events ? " (only " + std::to_string(h.other_events) + " events of no client, the nemesis's)" : std::string())
+        << "\n";
+  if (h.unknown_reads)
+    out << "  note: " << h.unknown_reads
+        << " read(s) returned nil: read as any value (--nil-reads any, Knossos's convention) and set aside\n";
+}
+
 nlohmann::json lin_json(const std::string& file, const lin::History& h, const lin::Result& r) {
   nlohmann::json j = {{"file", file},
                       {"spec", spec::spec_name(h.spec)},
@@ -98,6 +114,8 @@ nlohmann::json lin_json(const std::string& file, const lin::History& h, const li
                       {"events", h.events},
                       {"dropped_failed", h.dropped_failed},
                       {"dropped_pending_reads", h.dropped_pending_reads},
+                      {"unknown_reads", h.unknown_reads},
+                      {"other_events", h.other_events},
                       {"seconds", r.seconds}};
   if (r.verdict == lin::Verdict::Unknown) j["reason"] = r.unknown_reason;
   nlohmann::json parts = nlohmann::json::array();

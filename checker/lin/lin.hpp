@@ -50,6 +50,8 @@ struct History {
   std::size_t events = 0;  // events (or native lines) read
   std::size_t dropped_failed = 0;
   std::size_t dropped_pending_reads = 0;  // a read never answered constrains nothing
+  std::size_t unknown_reads = 0;  // reads that returned nil, read as "any value" (--nil-reads any): set aside
+  std::size_t other_events = 0;   // events of no client (Jepsen's nemesis), read and set aside
 };
 
 struct ReadError {
@@ -64,6 +66,12 @@ struct ReadOptions {
   Format format = Format::Auto;
   // Initial value as a token ("nil", "0", "\"x\""); for kv the initial value of every key.
   std::optional<std::string> init;
+  // What a read that returned nil read. false (the default, Porcupine's etcd model): the
+  // value nil, which is the initial value unless --init says otherwise, i.e. "the key does
+  // not exist". true (Knossos's convention): a value not known, which matches any state;
+  // such a read constrains nothing and is set aside (a read changes no state, so it can
+  // always take its place anywhere in its interval).
+  bool nil_reads_any = false;
 };
 
 std::optional<Format> parse_format(std::string_view name);

@@ -102,7 +102,9 @@ std::variant<History, ReadError> parse_history(std::string_view text, const std:
   }
   if (!err) err = builder.finish();
   if (err) return *err;
-  if (h.events == 0)
+  // A history of the nemesis alone (some Jepsen runs record one) is a history: of 0
+  // operations. Nothing at all recognised is not.
+  if (h.events == 0 && h.other_events == 0)
     return ReadError{name, 0, "no operations found (is this a " + std::string(format_name(format)) +
                                   " history?)"};
   return h;

@@ -32,7 +32,7 @@ std::optional<EventType> parse_event_type(std::string_view keyword) {
 }
 
 HistoryBuilder::HistoryBuilder(History& history, std::string file, const ReadOptions& opts)
-    : h_(history), file_(std::move(file)) {
+    : h_(history), file_(std::move(file)), nil_reads_any_(opts.nil_reads_any) {
   h_.spec = opts.spec;
   if (!h_.values) h_.values = std::make_shared<spec::ValueTable>();
 }
@@ -145,11 +145,18 @@ std::optional<ReadError> HistoryBuilder::event(const std::string& process, Event
   open_.erase(open);
   op.return_line = line;
   switch (type) {
-    case EventType::Ok:
+    case EventType::Ok: {
       op.ret = now;
       op.input.known = true;
       op.input.ok = true;
+      const bool independent = h_.spec == SpecKind::Kv && value.kind == Edn::Kind::Vector && value.items.size() == 2;
+      const Edn& read = independent ? value.items[1] : value;
+      if (nil_reads_any_ && spec::op_reads(op.input.kind) && read.kind == Edn::Kind::Nil) {
+        unknown_reads_.push_back(open_index);  // matches any state: set aside in finish()
+        return std::nullopt;
+      }
       return fill_output(op.input, value, line);
+    }
     case EventType::Fail:
       op.ret = now;
       failed_.push_back(open_index);  // removed in finish(): it did not happen
@@ -174,6 +181,9 @@ std::optional<ReadError> HistoryBuilder::finish() {
   for (std::size_t i : failed_) drop[i] = true;
   h_.dropped_failed += failed_.size();
   failed_.clear();
+  for (std::size_t i : unknown_reads_) drop[i] = true;
+  h_.unknown_reads += unknown_reads_.size();
+  unknown_reads_.clear();
   std::size_t kept = 0;
   for (std::size_t i = 0; i < h_.ops.size(); ++i) {
     if (drop[i]) continue;

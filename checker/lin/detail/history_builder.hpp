@@ -31,6 +31,10 @@ class HistoryBuilder {
   // Leaves open invocations pending and drops reads that never returned.
   std::optional<ReadError> finish();
 
+  // An event of no client (Jepsen's nemesis): counted, nothing else.
+  void other_event() { ++h_.other_events; }
+  bool nil_reads_any() const { return nil_reads_any_; }
+
   // Value conversions shared with the native reader.
   spec::ValueId value_of(const Edn& v) const;
   // Every refusal goes through here; a cause that quotes a huge input is cut short.
@@ -46,6 +50,8 @@ class HistoryBuilder {
   std::uint64_t clock_ = 0;
   std::unordered_map<std::string, std::size_t> open_;  // process -> index into h_.ops
   std::vector<std::size_t> failed_;  // ops completed with :fail
+  std::vector<std::size_t> unknown_reads_;  // reads that returned nil, under --nil-reads any
+  bool nil_reads_any_ = false;
 };
 
 // Readers, one per format: each appends to `builder`'s history.

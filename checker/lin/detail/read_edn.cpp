@@ -12,7 +12,10 @@ std::optional<ReadError> read_event(const Edn& m, HistoryBuilder& builder) {
   const Edn* process = m.get("process");
   if (!process) return builder.error(m.line, "operation has no :process");
   // The nemesis (a keyword process) injects faults; it performs no operation on the object.
-  if (process->kind == Edn::Kind::Keyword) return std::nullopt;
+  if (process->kind == Edn::Kind::Keyword) {
+    builder.other_event();
+    return std::nullopt;
+  }
   if (process->kind != Edn::Kind::Int && process->kind != Edn::Kind::String)
     return builder.error(m.line, ":process must be an integer, got " + input::excerpt(process->print()));
   const Edn* type = m.get("type");

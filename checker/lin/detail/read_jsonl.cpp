@@ -254,6 +254,10 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
           return builder.error(line_no, fname + " \"output\" must be a single value");
         if (h.spec == spec::SpecKind::Kv && output.type != T::String && output.type != T::Null)
           return builder.error(line_no, "get \"output\" must be a string");
+        if (output.type == T::Null && op.input.known && builder.nil_reads_any()) {
+          ++h.unknown_reads;  // Knossos's nil: any value, so no constraint
+          return std::nullopt;
+        }
         op.input.out = value_id(output);
       } else if (*kind == spec::OpKind::Cas) {
         if (output.type != T::Missing && output.type != T::Bool)
@@ -339,6 +343,7 @@ void append_chunk(History& h, History& chunk, std::size_t line_offset) {
   }
   h.events += chunk.events;
   h.dropped_pending_reads += chunk.dropped_pending_reads;
+  h.unknown_reads += chunk.unknown_reads;
 }
 
 }  // namespace

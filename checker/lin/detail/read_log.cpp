@@ -43,7 +43,14 @@ std::optional<ReadError> read_jepsen_log(std::string_view text, HistoryBuilder& 
     if (at == std::string_view::npos) continue;
     std::string_view rest = line.substr(at + kMarker.size());
     std::string_view process = next_field(rest);
-    if (!all_digits(process)) continue;
+    if (!all_digits(process)) {
+      // The nemesis's events (":nemesis :info :start nil") are counted; other chatter is not.
+      std::string_view probe = rest;
+      const std::string_view type = next_field(probe);
+      if (process.size() > 1 && process[0] == ':' && type.size() > 1 && type[0] == ':' && parse_event_type(type.substr(1)))
+        builder.other_event();
+      continue;
+    }
     std::string_view type = next_field(rest);
     if (type.size() < 2 || type[0] != ':') continue;  // "3 starting worker" and the like
     auto t = parse_event_type(type.substr(1));

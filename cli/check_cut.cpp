@@ -1,9 +1,12 @@
-// weir check cut [--json] FILE...
+// weir check cut [--json] [--junit FILE] FILE...
+#include <chrono>
 #include <iostream>
+#include <sstream>
 
 #include "checker/cut/cut.hpp"
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
+#include "cli/junit.hpp"
 #include "cli/cut_output.hpp"
 
 namespace weir::cli {
@@ -11,12 +14,15 @@ namespace {
 
 struct CutArgs {
   bool json = false;
+  std::string junit;
   std::vector<std::string> files;
 };
 
 int run(const CutArgs& a) {
   int exit = kHolds;
+  std::vector<junit::Case> cases;
   for (const std::string& path : a.files) {
+    const auto started = std::chrono::steady_clock::now();
     const std::string file = input::display_name(path);
     // Static: main() leaves with _Exit, so a large execution is never freed piece by piece.
     static std::variant<cut::Execution, cut::ReadError> read;
@@ -25,18 +31,36 @@ int run(const CutArgs& a) {
     if (auto* x = std::get_if<cut::Execution>(&read)) checked = cut::check(*x);
     const cut::ReadError* err = std::get_if<cut::ReadError>(&read);
     if (!err) err = std::get_if<cut::ReadError>(&checked);
+    junit::Case c{file, "weir.check.cut", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                  junit::Case::Outcome::Pass, "", ""};
     if (err) {
       report_bad_input(file, err->message(), err->line, err->cause, a.json);
       exit = worst(exit, kBadInput);
+      c.outcome = junit::Case::Outcome::Error;
+      c.message = err->message();
+      cases.push_back(c);
       continue;
     }
     const cut::Execution& x = std::get<cut::Execution>(read);
     const cut::Result& r = std::get<cut::Result>(checked);
-    if (a.json)
-      std::cout << json_text(cut_json(file, x, r)) << "\n";
-    else
-      print_cut_human(std::cout, file, x, r);
+    std::ostringstream human;
+    print_cut_human(human, file, x, r);
+    if (a.json) std::cout << json_text(cut_json(file, x, r)) << "\n";
+    else std::cout << human.str();
     exit = worst(exit, r.consistent ? kHolds : kViolation);
+    if (!r.consistent) {
+      const std::string text = human.str();
+      c.outcome = junit::Case::Outcome::Failure;
+      c.message = text.substr(0, text.find('\n'));
+      c.text = text;
+    }
+    cases.push_back(c);
+  }
+  if (!a.junit.empty()) {
+    if (auto why = junit::write(a.junit, "weir check cut", cases); !why.empty()) {
+      std::cerr << "weir: check cut: --junit: " << why << "\n";
+      exit = worst(exit, kBadInput);
+    }
   }
   return exit;
 }
@@ -47,6 +71,7 @@ Runner add_check_cut(CLI::App& check) {
   auto args = std::make_shared<CutArgs>();
   CLI::App* cmd = check.add_subcommand("cut", "causal-cut consistency of the snapshots in an execution");
   cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
+  cmd->add_option("--junit", args->junit, "also write a JUnit XML report here: one test case per file");
   cmd->add_option("FILE", args->files, "execution files (JSON Lines); - reads standard input")->required();
   return [args] { return run(*args); };
 }

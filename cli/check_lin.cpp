@@ -1,10 +1,12 @@
 // weir check lin --spec SPEC [--init VALUE] [--no-partition] [--timeout S] [--json] FILE...
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "checker/input/input.hpp"
 #include "checker/lin/lin.hpp"
 #include "cli/cli.hpp"
+#include "cli/junit.hpp"
 #include "cli/lin_output.hpp"
 #include "cli/options.hpp"
 
@@ -20,6 +22,7 @@ struct LinArgs {
   double timeout = 0;
   unsigned jobs = 0;
   bool json = false;
+  std::string junit;
   std::vector<std::string> files;
 };
 
@@ -59,23 +62,41 @@ int run(const LinArgs& a) {
 
   int exit = kHolds;
   std::size_t next_result = 0;
+  std::vector<junit::Case> cases;
   for (std::size_t i = 0; i < a.files.size(); ++i) {
     const std::string name = input::display_name(a.files[i]);
+    junit::Case c{name, "weir.check.lin." + a.spec, 0, junit::Case::Outcome::Pass, "", ""};
     if (auto* err = std::get_if<lin::ReadError>(&read[i])) {
       report_bad_input(name, err->message(), err->line, err->cause, a.json);
       exit = worst(exit, kBadInput);
+      c.outcome = junit::Case::Outcome::Error;
+      c.message = err->message();
+      cases.push_back(c);
       continue;
     }
     const lin::History& h = std::get<lin::History>(read[i]);
     const lin::Result& r = results[next_result++];
-    if (a.json) {
-      std::cout << json_text(lin_json(name, h, r)) << "\n";
-    } else {
-      print_lin_human(std::cout, name, h, r);
-    }
+    std::ostringstream human;
+    print_lin_human(human, name, h, r);
+    if (a.json) std::cout << json_text(lin_json(name, h, r)) << "\n";
+    else std::cout << human.str();
     exit = worst(exit, r.verdict == lin::Verdict::Ok          ? kHolds
                        : r.verdict == lin::Verdict::Violation ? kViolation
                                                               : kUnknown);
+    c.seconds = r.seconds;
+    if (r.verdict != lin::Verdict::Ok) {
+      c.outcome = r.verdict == lin::Verdict::Violation ? junit::Case::Outcome::Failure : junit::Case::Outcome::Skipped;
+      const std::string text = human.str();
+      c.message = text.substr(0, text.find('\n'));
+      c.text = text;
+    }
+    cases.push_back(c);
+  }
+  if (!a.junit.empty()) {
+    if (auto why = junit::write(a.junit, "weir check lin", cases); !why.empty()) {
+      std::cerr << "weir: check lin: --junit: " << why << "\n";
+      exit = worst(exit, kBadInput);
+    }
   }
   return exit;
 }
@@ -104,6 +125,7 @@ Runner add_check_lin(CLI::App& check) {
       ->check(number_in(0, 1e7));
   cmd->add_option("--jobs", args->jobs, "worker threads (default: one per core)")->check(whole_in(1, 1024));
   cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
+  cmd->add_option("--junit", args->junit, "also write a JUnit XML report here: one test case per file");
   cmd->add_option("FILE", args->files, "history files; - reads standard input")->required();
   return [args] { return run(*args); };
 }

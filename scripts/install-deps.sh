@@ -11,6 +11,7 @@ packages=(
   libboost-fiber-dev
   libdpdk-dev libpcap-dev
   libbpf-dev iproute2 tshark
+  libxml2-utils
 )
 
 missing=()

@@ -48,20 +48,10 @@ int run(const CutArgs& a) {
     if (a.json) std::cout << json_text(cut_json(file, x, r)) << "\n";
     else std::cout << human.str();
     exit = worst(exit, r.consistent ? kHolds : kViolation);
-    if (!r.consistent) {
-      const std::string text = human.str();
-      c.outcome = junit::Case::Outcome::Failure;
-      c.message = text.substr(0, text.find('\n'));
-      c.text = text;
-    }
+    if (!r.consistent) c.set(junit::Case::Outcome::Failure, human.str());
     cases.push_back(c);
   }
-  if (!a.junit.empty()) {
-    if (auto why = junit::write(a.junit, "weir check cut", cases); !why.empty()) {
-      std::cerr << "weir: check cut: --junit: " << why << "\n";
-      exit = worst(exit, kBadInput);
-    }
-  }
+  exit = junit::report(a.junit, "check cut", cases, exit);
   return exit;
 }
 

@@ -84,20 +84,11 @@ int run(const LinArgs& a) {
                        : r.verdict == lin::Verdict::Violation ? kViolation
                                                               : kUnknown);
     c.seconds = r.seconds;
-    if (r.verdict != lin::Verdict::Ok) {
-      c.outcome = r.verdict == lin::Verdict::Violation ? junit::Case::Outcome::Failure : junit::Case::Outcome::Skipped;
-      const std::string text = human.str();
-      c.message = text.substr(0, text.find('\n'));
-      c.text = text;
-    }
+    if (r.verdict != lin::Verdict::Ok)
+      c.set(r.verdict == lin::Verdict::Violation ? junit::Case::Outcome::Failure : junit::Case::Outcome::Skipped, human.str());
     cases.push_back(c);
   }
-  if (!a.junit.empty()) {
-    if (auto why = junit::write(a.junit, "weir check lin", cases); !why.empty()) {
-      std::cerr << "weir: check lin: --junit: " << why << "\n";
-      exit = worst(exit, kBadInput);
-    }
-  }
+  exit = junit::report(a.junit, "check lin", cases, exit);
   return exit;
 }
 

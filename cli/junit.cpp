@@ -1,11 +1,13 @@
 // JUnit XML writing (junit.hpp).
 #include "cli/junit.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace weir::cli::junit {
@@ -82,6 +84,14 @@ std::string write(const std::string& path, const std::string& suite, const std::
   out.close();
   if (!out) return "cannot write " + path + ": " + std::strerror(errno);
   return "";
+}
+
+int report(const std::string& path, const std::string& command, const std::vector<Case>& cases, int exit) {
+  if (path.empty()) return exit;
+  const std::string why = write(path, "weir " + command, cases);
+  if (why.empty()) return exit;
+  std::cerr << "weir: " << command << ": --junit: " << why << "\n";
+  return std::max(exit, 2);
 }
 
 }  // namespace weir::cli::junit

@@ -1,7 +1,11 @@
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <streambuf>
 
 #include "cli/cli.hpp"
+#include "cli/junit.hpp"
 
 namespace weir::cli {
 
@@ -35,6 +39,75 @@ void report_bad_input(const std::string& file, const std::string& message, std::
               << "\n";
 }
 
+namespace {
+
+// Writes through to a stream and keeps a copy: the words of a command whose --junit report
+// carries them.
+class Tee : public std::streambuf {
+ public:
+  Tee(std::streambuf* to, std::string& copy) : to_(to), copy_(copy) {}
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    copy_.push_back(static_cast<char>(c));
+    return to_->sputc(static_cast<char>(c));
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    copy_.append(s, static_cast<std::size_t>(n));
+    return to_->sputn(s, n);
+  }
+  int sync() override { return to_->pubsync(); }
+
+ private:
+  std::streambuf* to_;
+  std::string& copy_;
+};
+
+// Commands other than check lin and check cut (which write one case per file) report one
+// test case for the run: its verdict by the exit code, its words as the text.
+int run_with_junit(const std::string& path, const std::string& command, const std::string& line, const Runner& run) {
+  std::string words;
+  Tee out(std::cout.rdbuf(), words), err(std::cerr.rdbuf(), words);
+  std::streambuf* old_out = std::cout.rdbuf(&out);
+  std::streambuf* old_err = std::cerr.rdbuf(&err);
+  const auto started = std::chrono::steady_clock::now();
+  int code = kInternal;
+  try {
+    code = run();
+  } catch (...) {
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    throw;
+  }
+  std::cout.rdbuf(old_out);
+  std::cerr.rdbuf(old_err);
+  std::string classname = "weir." + command;
+  std::replace(classname.begin(), classname.end(), ' ', '.');
+  junit::Case c{line, classname, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                junit::Case::Outcome::Pass, "", ""};
+  if (code != kHolds) {
+    // The message: the line that says what went wrong, else the first.
+    std::string first = words.substr(0, words.find('\n'));
+    for (const char* mark : {"VIOLATION", "INCONSISTENT", "weir:", "unknown"}) {
+      const auto at = words.find(mark);
+      if (at == std::string::npos) continue;
+      const auto start = words.rfind('\n', at);
+      const auto from = start == std::string::npos ? 0 : start + 1;
+      first = words.substr(from, words.find('\n', at) - from);
+      break;
+    }
+    c.outcome = code == kViolation ? junit::Case::Outcome::Failure
+                : code == kUnknown ? junit::Case::Outcome::Skipped
+                                   : junit::Case::Outcome::Error;
+    c.message = first;
+    c.text = words;
+  }
+  return junit::report(path, command, {c}, code);
+}
+
+}  // namespace
+
 }  // namespace weir::cli
 
 int main(int argc, char** argv) {
@@ -52,6 +125,23 @@ int main(int argc, char** argv) {
   Runner run_fuzz = add_fuzz(app);
   Runner run_replay = add_replay(app);
   Runner run_trace = add_trace(app);
+  // --junit on every command (check lin and check cut have their own, per file).
+  std::string junit_path;
+  struct JunitCommand {
+    CLI::App* app;
+    std::string name;  // "explore beaver", "trace check", "replay"
+    const Runner* run;
+  };
+  std::vector<JunitCommand> junit_commands;
+  for (auto [name, run] : {std::pair{"explore", &run_explore}, std::pair{"bound", &run_bound}, std::pair{"fuzz", &run_fuzz},
+                           std::pair{"replay", &run_replay}, std::pair{"trace", &run_trace}}) {
+    CLI::App* top = app.get_subcommand(name);
+    const auto leaves = top->get_subcommands({});
+    if (leaves.empty()) junit_commands.push_back({top, name, run});
+    for (CLI::App* leaf : leaves) junit_commands.push_back({leaf, std::string(name) + " " + leaf->get_name(), run});
+  }
+  for (const JunitCommand& c : junit_commands)
+    c.app->add_option("--junit", junit_path, "also write a JUnit XML report of this run here (one test case)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -74,6 +164,12 @@ int main(int argc, char** argv) {
   try {
     if (check->got_subcommand("lin")) return finish(run_lin());
     if (check->got_subcommand("cut")) return finish(run_cut());
+    if (!junit_path.empty()) {
+      std::string line = "weir";
+      for (int i = 1; i < argc; ++i) line.append(" ").append(argv[i]);
+      for (const JunitCommand& c : junit_commands)
+        if (c.app->parsed()) return finish(run_with_junit(junit_path, c.name, line, *c.run));
+    }
     if (app.got_subcommand("explore")) return finish(run_explore());
     if (app.got_subcommand("bound")) return finish(run_bound());
     if (app.got_subcommand("fuzz")) return finish(run_fuzz());

@@ -97,6 +97,36 @@ TEST(Junit, TheExampleCiStepLeavesValidReports) {
   EXPECT_NE(slurp(dir + "/reports/cut.xml").find("tests=\"2\" failures=\"1\""), std::string::npos);
 }
 
+// Every other command writes one test case for its run, its verdict by the exit code.
+TEST(Junit, EveryOtherCommandReportsItsRun) {
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint is not installed (scripts/install-deps.sh installs libxml2-utils)";
+  const std::string dir = scratch_dir() + "/junit-commands";
+  std::filesystem::create_directories(dir);
+  struct Expect {
+    std::string args, tag, classname, words;
+    int exit;
+  };
+  const std::vector<Expect> runs = {
+      {"explore beaver --mutant accept-on-equal", "<failure", "weir.explore.beaver", "VIOLATION of", 1},
+      {"bound beaver", "", "weir.bound.beaver", "", 0},
+      {"trace check " + kExamples + "/traces/capybara-no-reverse-rewrite.pcap --protocol capybara --service 10.9.0.100:8000",
+       "<failure", "weir.trace.check", "VIOLATION (no-foreign-address)", 1},
+      {"replay --impl pegasus --mutant no-such-bug", "<error", "weir.replay", "not a mutant", 2},
+  };
+  for (const Expect& e : runs) {
+    const std::string out = dir + "/report.xml";
+    CliRun r = weir(e.args + " --junit " + out, dir);
+    EXPECT_EQ(r.exit, e.exit) << e.args << "\n" << r.out << r.err;
+    const std::string x = slurp(out);
+    EXPECT_EQ(validate(out), 0) << e.args << "\n" << x;
+    EXPECT_NE(x.find("tests=\"1\""), std::string::npos) << x;
+    EXPECT_NE(x.find("classname=\"" + e.classname + "\""), std::string::npos) << x;
+    if (e.tag.empty()) EXPECT_EQ(x.find("<failure"), std::string::npos) << x;
+    else EXPECT_NE(x.find(e.tag), std::string::npos) << x;
+    EXPECT_NE(x.find(e.words), std::string::npos) << x;
+  }
+}
+
 TEST(Junit, AReportThatCannotBeWrittenIsBadInput) {
   CliRun r = weir("check lin --spec kv " + kExamples + "/lin/kv-ok.jsonl --junit /nonexistent/dir/report.xml");
   EXPECT_EQ(r.exit, 2) << r.out;

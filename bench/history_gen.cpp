@@ -114,4 +114,67 @@ void write_etcd_log(const std::string& path, int ops, std::uint64_t seed) {
   }
 }
 
+void write_etcd_hard_log(const std::string& path, int ops, int timeout_percent, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  File out(path);
+  const int workers = 5;
+  struct Worker {
+    int process;
+    bool busy = false;
+    int f = 0, a = 0, b = 0;
+  };
+  struct Limbo {
+    int f, a, b;
+  };
+  std::vector<Worker> w;
+  for (int i = 0; i < workers; ++i) w.push_back(Worker{i, false, 0, 0, 0});
+  std::vector<Limbo> limbo;  // timed out: takes effect later, or never
+  int reg = -1;
+  int started = 0, finished = 0;
+  auto show = [](int v) { return v < 0 ? std::string("nil") : std::to_string(v); };
+  auto apply = [&](int f, int a, int b) {
+    if (f == 1) reg = a;
+    else if (f == 2 && reg == a) reg = b;
+  };
+  static const char* names[] = {"read", "write", "cas"};
+  while (finished < ops) {
+    // Now and then an operation in limbo lands (a quarter never do).
+    if (!limbo.empty() && rng() % 8 == 0) {
+      const std::size_t i = rng() % limbo.size();
+      if (rng() % 4 != 0) apply(limbo[i].f, limbo[i].a, limbo[i].b);
+      limbo.erase(limbo.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    Worker& c = w[rng() % w.size()];
+    if (!c.busy) {
+      if (started == ops) continue;
+      ++started;
+      c.busy = true;
+      c.f = static_cast<int>(rng() % 3);
+      c.a = static_cast<int>(rng() % 5);
+      c.b = static_cast<int>(rng() % 5);
+      std::string arg = c.f == 0 ? std::string("nil") : std::to_string(c.a);
+      if (c.f == 2) arg = std::string("[").append(std::to_string(c.a)).append(" ").append(std::to_string(c.b)).append("]");
+      std::fprintf(out.f, "INFO  jepsen.util - %d\t:invoke\t:%s\t%s\n", c.process, names[c.f], arg.c_str());
+      continue;
+    }
+    ++finished;
+    c.busy = false;
+    if (c.f != 0 && static_cast<int>(rng() % 100) < timeout_percent) {
+      std::fprintf(out.f, "INFO  jepsen.util - %d\t:info\t:%s\t:timed-out\n", c.process, names[c.f]);
+      limbo.push_back({c.f, c.a, c.b});
+      c.process += workers;
+      continue;
+    }
+    // Takes effect now, atomically, and answers.
+    std::string result = c.f == 0 ? show(reg) : std::to_string(c.a);
+    bool ok = true;
+    if (c.f == 2) {
+      ok = reg == c.a;
+      result = std::string("[").append(std::to_string(c.a)).append(" ").append(std::to_string(c.b)).append("]");
+    }
+    apply(c.f, c.a, c.b);
+    std::fprintf(out.f, "INFO  jepsen.util - %d\t%s\t:%s\t%s\n", c.process, ok ? ":ok" : ":fail", names[c.f], result.c_str());
+  }
+}
+
 }  // namespace weir::bench

@@ -15,4 +15,10 @@ void write_kv_jsonl(const std::string& path, std::uint64_t ops, int clients, int
 // timeouts (:info, after which the worker returns under a new process id) and failed cas.
 void write_etcd_log(const std::string& path, int ops, std::uint64_t seed);
 
+// The shape real Jepsen etcd logs have and the one above lacks: a crash-prone client
+// population whose writes and cas time out often (`timeout_percent`, :info) and stay open
+// for the rest of the history, each taking effect at some later moment or never, while
+// reads and cas go on around them; values 0..4.
+void write_etcd_hard_log(const std::string& path, int ops, int timeout_percent, std::uint64_t seed);
+
 }  // namespace weir::bench

@@ -303,11 +303,17 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   // in call order (an op waits for its previous twin), which keeps the set of linearized
   // pending ops canonical: histories of real etcd shape, with hundreds of timed-out writes
   // and cas of a few values open at once, no longer explore every subset of them.
+  // A pending cas(a, a) changes nothing whether it applies or not: never worth trying
+  // (it waits for a twin that is never used).
   std::vector<std::uint32_t> twin_before(ops.size(), kNone);
   {
     std::map<std::tuple<std::uint8_t, std::uint32_t, spec::ValueId, spec::ValueId>, std::uint32_t> last;
     for (std::uint32_t i = completed; i < ops.size(); ++i) {
       const spec::Call& c = ops[i].input;
+      if (c.kind == spec::OpKind::Cas && c.arg == c.arg2) {
+        twin_before[i] = i;  // its own twin, never linearized
+        continue;
+      }
       auto [it, fresh] = last.try_emplace({static_cast<std::uint8_t>(c.kind), ops[i].slot, c.arg, c.arg2}, i);
       if (!fresh) {
         twin_before[i] = it->second;

@@ -9,6 +9,11 @@
 namespace weir::bench {
 namespace {
 
+// A cas's argument as Jepsen writes it: "[1 4]".
+std::string cas_text(int a, int b) {
+  return std::string("[").append(std::to_string(a)).append(" ").append(std::to_string(b)).append("]");
+}
+
 struct File {
   std::FILE* f;
   explicit File(const std::string& path) : f(std::fopen(path.c_str(), "w")) {
@@ -92,7 +97,7 @@ void write_etcd_log(const std::string& path, int ops, std::uint64_t seed) {
       c.a = static_cast<int>(rng() % 5);
       c.b = static_cast<int>(rng() % 5);
       std::string arg = c.f == 0 ? std::string("nil") : std::to_string(c.a);
-      if (c.f == 2) arg = std::string("[").append(std::to_string(c.a)).append(" ").append(std::to_string(c.b)).append("]");
+      if (c.f == 2) arg = cas_text(c.a, c.b);
       std::fprintf(out.f, "INFO  jepsen.util - %d\t:invoke\t:%s\t%s\n", c.process, names[c.f], arg.c_str());
       c.result = arg;
     } else if (!c.applied) {
@@ -153,7 +158,7 @@ void write_etcd_hard_log(const std::string& path, int ops, int timeout_percent, 
       c.a = static_cast<int>(rng() % 5);
       c.b = static_cast<int>(rng() % 5);
       std::string arg = c.f == 0 ? std::string("nil") : std::to_string(c.a);
-      if (c.f == 2) arg = std::string("[").append(std::to_string(c.a)).append(" ").append(std::to_string(c.b)).append("]");
+      if (c.f == 2) arg = cas_text(c.a, c.b);
       std::fprintf(out.f, "INFO  jepsen.util - %d\t:invoke\t:%s\t%s\n", c.process, names[c.f], arg.c_str());
       continue;
     }
@@ -170,7 +175,7 @@ void write_etcd_hard_log(const std::string& path, int ops, int timeout_percent, 
     bool ok = true;
     if (c.f == 2) {
       ok = reg == c.a;
-      result = std::string("[").append(std::to_string(c.a)).append(" ").append(std::to_string(c.b)).append("]");
+      result = cas_text(c.a, c.b);
     }
     apply(c.f, c.a, c.b);
     std::fprintf(out.f, "INFO  jepsen.util - %d\t%s\t:%s\t%s\n", c.process, ok ? ":ok" : ":fail", names[c.f], result.c_str());

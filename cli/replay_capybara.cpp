@@ -21,9 +21,7 @@ namespace weir::cli::replay {
 namespace {
 namespace fs = std::filesystem;
 
-std::string where(const capybara::Flow& f) {
-  return trace::capybara::address(f.client_ip) + ":" + std::to_string(f.client_port);
-}
+std::string where(const capybara::Flow& f) { return trace::capybara::endpoint(f.client_ip, f.client_port); }
 
 std::string server(std::uint32_t ip) { return std::string("s").append(std::to_string((ip >> 8 & 0xff) - 10)); }
 

@@ -16,7 +16,6 @@ namespace {
 
 namespace tc = trace::capybara;
 
-std::string endpoint(std::uint32_t ip, std::uint16_t port) { return tc::address(ip) + ":" + std::to_string(port); }
 
 std::string us(std::uint64_t ns) {
   char b[32];
@@ -68,7 +67,7 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
       << r.other << " other packets)\n";
   for (const tc::Connection& c : r.connections) {
     nlohmann::json owners = nlohmann::json::array();
-    out << "  connection " << endpoint(c.client_ip, c.client_port) << ": owners";
+    out << "  connection " << tc::endpoint(c.client_ip, c.client_port) << ": owners";
     for (std::uint32_t w : c.owners) {
       out << " " << tc::address(w);
       owners.push_back(tc::address(w));
@@ -79,7 +78,7 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
     out << "; " << moves << " migration(s); up " << c.up.bytes << " bytes (" << c.up.retransmissions << " retransmissions), down " << c.down.bytes
         << " bytes (" << c.down.retransmissions << " retransmissions), " << c.resets << " resets, "
         << (c.foreign ? "saw another source address" : "only the service address") << "\n";
-    j["connections"].push_back({{"client", endpoint(c.client_ip, c.client_port)}, {"owners", owners}, {"migrations", moves},
+    j["connections"].push_back({{"client", tc::endpoint(c.client_ip, c.client_port)}, {"owners", owners}, {"migrations", moves},
                                 {"from_client", c.from_client}, {"to_client", c.to_client}, {"bytes_up", c.up.bytes},
                                 {"bytes_down", c.down.bytes}, {"retransmissions_up", c.up.retransmissions},
                                 {"retransmissions_down", c.down.retransmissions}, {"resets", c.resets},
@@ -87,9 +86,9 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
   }
   for (const tc::Migration& m : r.migrations) {
     const char* result = m.refused ? "refused" : m.ack_ns ? "moved" : "incomplete";
-    out << "  migration " << m.id << " of " << endpoint(m.client_ip, m.client_port) << ": " << tc::address(m.origin) << " -> "
+    out << "  migration " << m.id << " of " << tc::endpoint(m.client_ip, m.client_port) << ": " << tc::address(m.origin) << " -> "
         << tc::address(m.target) << ", " << result;
-    nlohmann::json x = {{"id", m.id}, {"client", endpoint(m.client_ip, m.client_port)}, {"origin", tc::address(m.origin)},
+    nlohmann::json x = {{"id", m.id}, {"client", tc::endpoint(m.client_ip, m.client_port)}, {"origin", tc::address(m.origin)},
                         {"target", tc::address(m.target)}, {"result", result}, {"prepare_frame", frame(m.prepare_frame)}};
     if (m.frozen_ns) {
       out << ", frozen " << us(*m.frozen_ns);

@@ -19,6 +19,8 @@ std::string frame_text(const FrameRef& f) { return "frame " + std::to_string(f.f
 
 }  // namespace
 
+std::string endpoint(std::uint32_t ip, std::uint16_t port) { return address(ip) + ":" + std::to_string(port); }
+
 std::string address(std::uint32_t ip) {
   return std::to_string(ip >> 24) + "." + std::to_string(ip >> 16 & 0xff) + "." + std::to_string(ip >> 8 & 0xff) + "." +
          std::to_string(ip & 0xff);
@@ -88,8 +90,7 @@ void Judge::control(const Packet& p, std::uint32_t src, std::uint32_t dst, packe
   Migration* m = nullptr;
   for (Migration& x : r_.migrations)
     if (x.id == h.migration) m = &x;
-  const std::string which = "migration " + std::to_string(h.migration) + " of " + address(h.client_ip) + ":" +
-                            std::to_string(h.client_port);
+  const std::string which = "migration " + std::to_string(h.migration) + " of " + endpoint(h.client_ip, h.client_port);
   if (h.stage == cp::Stage::Prepare) {
     if (m) return;  // seen again (in and out of the switch)
     Migration n;
@@ -218,12 +219,12 @@ void Judge::segment(const Packet& p, const Segment& seg) {
           if (!f.noted_stale_reset) {
             f.noted_stale_reset = true;
             r_.notes.push_back(frame_text({p.file, p.frame}) + ": " + address(src) + " answered a late segment of " +
-                               address(f.client_ip) + ":" + std::to_string(f.client_port) +
+                               endpoint(f.client_ip, f.client_port) +
                                " with a reset after the connection left it");
           }
         } else {
           violate(f, "one-owner",
-                  address(src) + " still sends for " + address(f.client_ip) + ":" + std::to_string(f.client_port) +
+                  address(src) + " still sends for " + endpoint(f.client_ip, f.client_port) +
                       " after it moved to " + address(*f.owner) + " (STATE_ACK at " + frame_text(f.moved_at) + ")",
                   p);
         }
@@ -231,13 +232,13 @@ void Judge::segment(const Packet& p, const Segment& seg) {
     }
     if (at_client)
       violate(f, "no-foreign-address",
-              "the client " + address(f.client_ip) + ":" + std::to_string(f.client_port) + " received a segment from " +
+              "the client " + endpoint(f.client_ip, f.client_port) + " received a segment from " +
                   address(src) + ", not the service address " + address(o_.service_ip),
               p);
   }
   if (at_client && (flags & kRst))
     violate(f, "no-reset",
-            "the client " + address(f.client_ip) + ":" + std::to_string(f.client_port) + " received a reset from " +
+            "the client " + endpoint(f.client_ip, f.client_port) + " received a reset from " +
                 address(src),
             p);
 }
@@ -245,8 +246,7 @@ void Judge::segment(const Packet& p, const Segment& seg) {
 Report Judge::finish() && {
   for (const Migration& m : r_.migrations)
     if (!m.refused && !m.ack_ns)
-      r_.notes.push_back("migration " + std::to_string(m.id) + " of " + address(m.client_ip) + ":" +
-                         std::to_string(m.client_port) + " did not complete in the capture");
+      r_.notes.push_back("migration " + std::to_string(m.id) + " of " + endpoint(m.client_ip, m.client_port) + " did not complete in the capture");
   return std::move(r_);
 }
 

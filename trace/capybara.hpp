@@ -125,7 +125,8 @@ class Judge {
   std::unordered_map<std::uint64_t, std::size_t> by_client_;  // address << 16 | port -> flows_
 };
 
-// "10.0.0.1".
+// "10.0.0.1", and "10.0.0.1:40000".
 std::string address(std::uint32_t ip);
+std::string endpoint(std::uint32_t ip, std::uint16_t port);
 
 }  // namespace weir::trace::capybara

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <thread>
 
+#include "trace/capybara.hpp"
+
 namespace weir::live::detail {
 
 namespace cp = packet::capybara;
@@ -32,11 +34,7 @@ constexpr std::size_t kQueueCap = 32768;
 // What a server writes in the moment between the freeze and the agent taking its socket.
 constexpr std::size_t kBurst = 16384;
 
-std::string flow_name(const capybara::Flow& f) {
-  const std::uint32_t ip = f.client_ip;
-  return std::to_string(ip >> 24) + "." + std::to_string(ip >> 16 & 0xff) + "." + std::to_string(ip >> 8 & 0xff) + "." +
-         std::to_string(ip & 0xff) + ":" + std::to_string(f.client_port);
-}
+std::string flow_name(const capybara::Flow& f) { return trace::capybara::endpoint(f.client_ip, f.client_port); }
 
 void nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 

@@ -27,8 +27,6 @@ std::uint32_t server_ip(unsigned i) { return 0x0a090a02u + (i << 8); }  // 10.9.
 
 std::string server_name(unsigned i) { return std::string("s").append(std::to_string(i)); }
 
-std::string dotted(std::uint32_t ip) { return trace::capybara::address(ip); }
-
 // A capture of one device (or "any") of the calling thread's namespace into a pcap file,
 // until stopped.
 class Capture {
@@ -127,8 +125,7 @@ std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s) {
   const Namespace &client_ns = ns[0], &switch_ns = ns[1];
   CapybaraRun run;
   run.log.push_back("topology: client --veth-- switch (tc: migration directory) --veth-- s0.." +
-                    std::to_string(s.servers - 1) + "; service " + dotted(kCapybaraService) + ":" +
-                    std::to_string(kCapybaraServicePort));
+                    std::to_string(s.servers - 1) + "; service " + trace::capybara::endpoint(kCapybaraService, kCapybaraServicePort));
 
   // The switch's program, attached from a thread inside its namespace.
   std::variant<std::unique_ptr<xdp::CapybaraSwitch>, std::string> attached = std::string("not attached");
@@ -261,8 +258,7 @@ std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s) {
       if (f == r.flow) st.up = n;
     if (r.finished && st.up != s.bytes)
       findings.violate("exactly-once", "the service read " + std::to_string(st.up) + " of the " + std::to_string(s.bytes) +
-                                           " bytes the client " + dotted(r.flow.client_ip) + ":" +
-                                           std::to_string(r.flow.client_port) + " sent");
+                                           " bytes the client " + trace::capybara::endpoint(r.flow.client_ip, r.flow.client_port) + " sent");
     run.streams.push_back(st);
   }
   for (auto& [inv, what] : findings.violations) run.violations.push_back({inv, what, ""});

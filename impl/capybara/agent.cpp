@@ -64,8 +64,9 @@ const char* name(Mutant m) {
 
 Agent::Agent(const AgentConfig& c, Directory& directory, int control) : c_(c), directory_(directory), control_(control) {}
 
-bool Agent::send_to(std::uint32_t ip, const cp::Message& m) {
-  const Bytes b = cp::encode(m);
+bool Agent::send_to(std::uint32_t ip, const cp::Message& m) { return send_to(ip, cp::encode(m)); }
+
+bool Agent::send_to(std::uint32_t ip, const Bytes& b) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_addr.s_addr = htonl(ip);
@@ -142,25 +143,28 @@ Outcome Agent::migrate(int fd, Flow flow, const std::function<Bytes(int fd)>& ap
   o.send_queue = m.state.send_queue.size();
   o.unsent = m.state.unsent;
   o.recv_queue = m.state.recv_queue.size();
-  if (cp::encode(m).size() > kMaxDatagram) {
-    // Too big for one datagram: give the connection back, untouched, to this server.
+  auto leave_repair = [fd] {
     int off = TCP_REPAIR_OFF;
     setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof off);
+  };
+  const Bytes wire = cp::encode(m);
+  if (wire.size() > kMaxDatagram) {
+    // Too big for one datagram: give the connection back, untouched, to this server.
+    leave_repair();
     directory_.set(flow, c_.self, true, false);
-    return fail("the state (" + std::to_string(cp::encode(m).size()) + " bytes: send queue " +
+    return fail("the state (" + std::to_string(wire.size()) + " bytes: send queue " +
                 std::to_string(m.state.send_queue.size()) + ", receive queue " + std::to_string(m.state.recv_queue.size()) +
                 ") does not fit one datagram");
   }
   if (c_.mutant == Mutant::OriginKeepsServing) {
     // Leaves repair mode and keeps the socket: the origin's application carries on.
-    int off = TCP_REPAIR_OFF;
-    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof off);
+    leave_repair();
     o.kept = true;
   } else {
     close(fd);  // in repair mode: no FIN, no RST; the client never hears of it
   }
   o.state_sent_ns = now_ns();
-  if (!send_to(target, m)) return fail("sending CONNECTION_STATE");
+  if (!send_to(target, wire)) return fail("sending CONNECTION_STATE");
   if (!await(target, cp::Stage::StateAck, o.migration, why)) return fail(why);
   o.acked_ns = now_ns();
   o.result = Outcome::Result::Moved;

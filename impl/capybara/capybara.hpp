@@ -138,6 +138,7 @@ class Agent {
 
  private:
   bool send_to(std::uint32_t ip, const packet::capybara::Message& m);
+  bool send_to(std::uint32_t ip, const Bytes& payload);
   std::optional<packet::capybara::Message> await(std::uint32_t from, packet::capybara::Stage stage,
                                                  std::uint32_t migration, std::string& why);
   AgentConfig c_;

@@ -1,4 +1,4 @@
-// weir check cut [--json] [--junit FILE] FILE...
+// weir check cut [--json] [--junit FILE] [--svg FILE] [--html FILE] FILE...
 #include <chrono>
 #include <iostream>
 #include <sstream>
@@ -7,6 +7,8 @@
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
 #include "cli/junit.hpp"
+#include "cli/report_files.hpp"
+#include "report/report.hpp"
 #include "cli/cut_output.hpp"
 
 namespace weir::cli {
@@ -15,13 +17,15 @@ namespace {
 struct CutArgs {
   bool json = false;
   std::string junit;
+  std::string html, svg;
   std::vector<std::string> files;
 };
 
 int run(const CutArgs& a) {
   int exit = kHolds;
   std::vector<junit::Case> cases;
-  for (const std::string& path : a.files) {
+  for (std::size_t i = 0; i < a.files.size(); ++i) {
+    const std::string& path = a.files[i];
     const auto started = std::chrono::steady_clock::now();
     const std::string file = input::display_name(path);
     // Static: main() leaves with _Exit, so a large execution is never freed piece by piece.
@@ -48,6 +52,14 @@ int run(const CutArgs& a) {
     if (a.json) std::cout << json_text(cut_json(file, x, r)) << "\n";
     else std::cout << human.str();
     exit = worst(exit, r.consistent ? kHolds : kViolation);
+    for (const auto& [option, ext] : {std::pair{&a.html, ".html"}, std::pair{&a.svg, ".svg"}}) {
+      if (option->empty()) continue;
+      const std::string text = std::string_view(ext) == ".html" ? report::cut_html(file, x, r) : report::cut_svg(x, r);
+      if (auto why = write_report(report_path(*option, a.files.size(), i, file, ext), text)) {
+        std::cerr << *why << "\n";
+        exit = worst(exit, kBadInput);
+      }
+    }
     if (!r.consistent) c.set(junit::Case::Outcome::Failure, human.str());
     cases.push_back(c);
   }
@@ -62,6 +74,8 @@ Runner add_check_cut(CLI::App& check) {
   CLI::App* cmd = check.add_subcommand("cut", "causal-cut consistency of the snapshots in an execution");
   cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
   cmd->add_option("--junit", args->junit, "also write a JUnit XML report here: one test case per file");
+  cmd->add_option("--svg", args->svg, "also draw each execution as a space-time diagram here (several files: a folder)");
+  cmd->add_option("--html", args->html, "also write a page with that diagram and the verdict (several files: a folder)");
   cmd->add_option("FILE", args->files, "execution files (JSON Lines); - reads standard input")->required();
   return [args] { return run(*args); };
 }

@@ -7,6 +7,8 @@
 #include "checker/lin/lin.hpp"
 #include "cli/cli.hpp"
 #include "cli/junit.hpp"
+#include "cli/report_files.hpp"
+#include "report/report.hpp"
 #include "cli/lin_output.hpp"
 #include "cli/options.hpp"
 
@@ -23,6 +25,7 @@ struct LinArgs {
   unsigned jobs = 0;
   bool json = false;
   std::string junit;
+  std::string html;
   std::vector<std::string> files;
 };
 
@@ -58,6 +61,7 @@ int run(const LinArgs& a) {
   copts.partition = !a.no_partition;
   copts.timeout_seconds = a.timeout;
   copts.jobs = a.jobs;
+  copts.keep_order = !a.html.empty();  // the report draws the linearization
   std::vector<lin::Result> results = lin::check_all(histories, copts);
 
   int exit = kHolds;
@@ -83,6 +87,12 @@ int run(const LinArgs& a) {
     exit = worst(exit, r.verdict == lin::Verdict::Ok          ? kHolds
                        : r.verdict == lin::Verdict::Violation ? kViolation
                                                               : kUnknown);
+    if (!a.html.empty()) {
+      if (auto why = write_report(report_path(a.html, a.files.size(), i, name, ".html"), report::lin_html(name, h, r))) {
+        std::cerr << *why << "\n";
+        exit = worst(exit, kBadInput);
+      }
+    }
     c.seconds = r.seconds;
     if (r.verdict != lin::Verdict::Ok)
       c.set(r.verdict == lin::Verdict::Violation ? junit::Case::Outcome::Failure : junit::Case::Outcome::Skipped, human.str());
@@ -117,6 +127,8 @@ Runner add_check_lin(CLI::App& check) {
   cmd->add_option("--jobs", args->jobs, "worker threads (default: one per core)")->check(whole_in(1, 1024));
   cmd->add_flag("--json", args->json, "one JSON object per file on stdout");
   cmd->add_option("--junit", args->junit, "also write a JUnit XML report here: one test case per file");
+  cmd->add_option("--html", args->html,
+                  "also write a page drawing each history here (several files: a folder, one page each)");
   cmd->add_option("FILE", args->files, "history files; - reads standard input")->required();
   return [args] { return run(*args); };
 }

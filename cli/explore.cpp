@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "checker/explore/counterexample.hpp"
+#include "cli/report_files.hpp"
+#include "report/report.hpp"
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
 #include "cli/explore_report.hpp"
@@ -30,6 +32,7 @@ struct ExploreArgs {
   bool list = false;
   std::string replay_file;
   std::string counterexample_file;  // default: counterexample-MODEL.json
+  std::string html;                 // the counterexample's page, when one is found
 };
 
 // One model's subcommand: its options as typed, until the run reads them.
@@ -52,6 +55,31 @@ std::optional<JudgedExecution> judge_execution(const AnyModel& m, std::uint32_t 
   JudgedExecution v = write_and_judge(*x, file, "    ");
   v.text.insert(0, "  the run as an execution for weir check cut:\n");
   return v;
+}
+
+// The counterexample's page (a sequence diagram, and the run's execution where the model
+// has one); false, with the cause on stderr, when it cannot be written.
+bool write_page(const std::string& out, const AnyModel& m, const std::string& title, std::uint32_t init,
+                const std::vector<std::uint32_t>& path) {
+  const auto walk = m.walk(init, path);
+  if (!walk) return true;
+  report::Counterexample cx;
+  cx.title = title;
+  cx.violated = walk->violated ? walk->violated : "";
+  cx.initial = walk->initial;
+  for (const auto& mv : walk->moves) cx.steps.push_back({mv.action, mv.state, mv.from, mv.to});
+  if (auto x = m.execution(init, path)) {
+    auto judged = cut::check(*x);
+    if (auto* r = std::get_if<cut::Result>(&judged)) {
+      cx.judged = *r;
+      cx.execution = std::move(*x);
+    }
+  }
+  if (auto why = write_report(out, report::explore_html(cx))) {
+    std::cerr << "weir: " << *why << "\n";
+    return false;
+  }
+  return true;
 }
 
 int search(const ModelInfo& info, const explore::OptionValues& values, const ExploreArgs& a) {
@@ -94,12 +122,13 @@ int search(const ModelInfo& info, const explore::OptionValues& values, const Exp
     // Beside the counterexample, when it was written to a file (not to /dev/stdout).
     const std::string beside = input::is_regular_file(how.written) ? execution_file(how.written) : std::string();
     how.execution = judge_execution(m, r.init_index, r.path, beside);
+    if (!a.html.empty() && !write_page(a.html, m, how.title, r.init_index, r.path)) return kBadInput;
   }
   return report(how, r);
 }
 
 // Walks a recorded path and confirms that it ends where the recorded run said.
-int replay(const std::string& path) {
+int replay(const std::string& path, const std::string& html) {
   const std::string file = input::display_name(path);
   auto read = explore::read_counterexample(path);
   if (auto* why = std::get_if<std::string>(&read)) {
@@ -134,6 +163,10 @@ int replay(const std::string& path) {
   // beside: never /dev/stdin.execution.jsonl, nor a file next to a pipe.
   const std::string beside = input::is_regular_file(path) ? execution_file(path) : std::string();
   if (auto v = judge_execution(m, cx.init, cx.actions, beside)) std::cout << v->text;
+  if (!html.empty()) {
+    if (!write_page(html, m, title, cx.init, cx.actions)) return kBadInput;
+    std::cout << "  drawn: " << html << "\n";
+  }
   const char* bad = walk->violated;
   if (bad && (cx.invariant.empty() || cx.invariant == bad)) {
     std::cout << "  reproduced: VIOLATION of \"" << bad << "\" after step " << cx.actions.size() << "\n";
@@ -174,6 +207,7 @@ void add_common(CLI::App* m, ExploreArgs& a) {
   m->add_option("--timeout", a.opts.timeout_seconds, "stop after this many seconds (exit 3); 0: no bound")
       ->check(number_in(0, 1e7));
   m->add_option("--threads", a.opts.threads, "worker threads (default: one per core)")->check(whole_in(1, 256));
+  m->add_option("--html", a.html, "when a counterexample is found, also draw it as a page here");
   m->add_option("--counterexample", a.counterexample_file,
                 "where to write a counterexample (default: counterexample-MODEL.json)");
   m->add_flag("--json", a.json, "one JSON object on stdout");
@@ -205,6 +239,7 @@ Runner add_explore(CLI::App& app) {
               "vacuously: a goal was never reached), 4 internal error (a bug in weir).");
   cmd->add_flag("--list", args->list, "print every model: options, defaults, ranges, mutants, invariants, goals");
   cmd->add_option("--replay", args->replay_file, "replay a counterexample file written by an earlier run");
+  cmd->add_option("--html", args->html, "with --replay: also draw the counterexample as a page here");
   for (const ModelInfo* info : model::registry::models()) {
     ModelCli& mc = clis->emplace_back();
     mc.info = info;
@@ -224,7 +259,7 @@ Runner add_explore(CLI::App& app) {
     mc.app->footer(model::registry::listing(*info));
   }
   return [cmd, args, clis]() -> int {
-    if (!args->replay_file.empty()) return replay(args->replay_file);
+    if (!args->replay_file.empty()) return replay(args->replay_file, args->html);
     for (const ModelCli& mc : *clis) {
       if (!mc.app->parsed()) continue;
       auto values = values_of(mc);

@@ -62,7 +62,7 @@ struct Task {
   std::size_t part;
 };
 
-void run_task(const Task& task, const Clock::time_point deadline) {
+void run_task(const Task& task, const Clock::time_point deadline, bool keep_order) {
   HistoryRun& run = *task.run;
   const Partition& part = run.parts[task.part];
   PartitionResult& pr = run.result.partitions[task.part];
@@ -74,7 +74,11 @@ void run_task(const Task& task, const Clock::time_point deadline) {
         detail::search(part.ops, part.slots, run.history->init, *run.history->values, stop);
     pr.steps = r.steps;
     switch (r.outcome) {
-      case detail::SearchOutcome::Linearizable: pr.verdict = Verdict::Ok; break;
+      case detail::SearchOutcome::Linearizable:
+        pr.verdict = Verdict::Ok;
+        if (keep_order)
+          for (std::uint32_t i : r.best_prefix) pr.order.push_back(part.ops[i].origin);
+        break;
       case detail::SearchOutcome::NotLinearizable:
         pr.verdict = Verdict::Violation;
         run.failed.store(true);
@@ -122,7 +126,7 @@ std::vector<Result> check_all(const std::vector<const History*>& histories, cons
 
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) run_task(tasks[i], deadline);
+    for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) run_task(tasks[i], deadline, opts.keep_order);
   };
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, tasks.size()));

@@ -112,6 +112,9 @@ struct PartitionResult {
   Verdict verdict = Verdict::Unknown;  // Unknown also when skipped after another failed
   bool skipped = false;
   std::uint64_t steps = 0;  // search steps (linearization attempts)
+  // With CheckOptions::keep_order, when Ok: a linearization, as indices into History::ops
+  // (pending operations that took effect included, the others left out).
+  std::vector<std::size_t> order;
 };
 
 struct Result {
@@ -126,6 +129,7 @@ struct CheckOptions {
   bool partition = true;  // split by key where the spec allows it
   double timeout_seconds = 0;  // 0: no limit
   unsigned jobs = 0;  // worker threads; 0: one per core
+  bool keep_order = false;  // fill PartitionResult::order (for reports)
 };
 
 Result check(const History& history, const CheckOptions& opts);

@@ -343,6 +343,30 @@ std::string Beaver::describe(const State& s, const Action& a) const {
   return "?";
 }
 
+// The arrow goes from the actor that acts to the one it sends to: a message here does not
+// remember its sender, so the diagram shows each send as it is made.
+std::pair<std::string, std::string> Beaver::parties(const State& s, const Action& a) const {
+  switch (a.kind) {
+    case Kind::Tick: return {"clock", ""};
+    case Kind::Enter: return {named("g", a.who), ""};
+    case Kind::Mark: return {named("n", a.who), ""};
+    case Kind::Request: return {named("x", a.who), named("g", a.choice)};
+    case Kind::Deliver: break;
+  }
+  const Msg& m = s.flight[a.who];
+  switch (m.to) {
+    case To::Gateway: return {named("g", m.dst), named("n", a.choice)};
+    case To::Node:
+      if (a.choice == 0) return {named("n", m.dst), ""};
+      if (a.choice <= o_.out_group) return {named("n", m.dst), named("x", a.choice - 1u)};
+      return {named("n", m.dst), named("n", internal_target(a.choice, m.dst))};
+    case To::Out:
+      if (a.choice == 0) return {named("x", m.dst), ""};
+      return {named("x", m.dst), named("g", a.choice - 1u)};
+  }
+  return {"", ""};
+}
+
 std::optional<std::vector<std::uint32_t>> Beaver::play(const Scenario& sc) const {
   if (sc.enter_at.size() != o_.gateways || sc.first >= o_.gateways || sc.last >= o_.gateways || sc.first == sc.last ||
       o_.in_group < 2)

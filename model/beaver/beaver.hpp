@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <variant>
@@ -133,6 +134,9 @@ class Beaver {
   std::uint32_t reached(const State& from, const Action& a, const State& to) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
+  // Who acts in a step and the actor a message goes between (empty: none), for the
+  // counterexample's sequence diagram.
+  std::pair<std::string, std::string> parties(const State& s, const Action& a) const;
 
   // One run, chosen: x0's request goes in through gateway `first` at step `request_at`,
   // tagged, to n0, whose reply goes to x0 and back in through gateway `last` to n1, which

@@ -413,6 +413,23 @@ std::string Capybara::describe(const State& s, const Action& a) const {
   return d;
 }
 
+// A delivery is an arrow from the packet's sender to its receiver; every other step is
+// one actor's (the network's, for a loss).
+std::pair<std::string, std::string> Capybara::parties(const State& s, const Action& a) const {
+  switch (a.act) {
+    case Act::ClientSend:
+    case Act::ClientTimer: return {node_name(Client), ""};
+    case Act::ServerSend:
+    case Act::ServerTimer:
+    case Act::AppRead:
+    case Act::Migrate: return {node_name(node_of(a.index)), ""};
+    case Act::Drop: return {"network", ""};
+    case Act::Deliver: break;
+  }
+  const Msg& m = s.flight[a.index];
+  return {node_name(m.from), node_name(m.to)};
+}
+
 }  // namespace weir::model::capybara
 
 namespace weir::model::capybara {

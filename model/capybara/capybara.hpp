@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 #include "model/core/mutants.hpp"
 
@@ -128,6 +129,9 @@ class Capybara {
   std::uint32_t reached(const State& from, const Action& a, const State& to) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
+  // Who acts in a step and the actor a message goes between (empty: none), for the
+  // counterexample's sequence diagram.
+  std::pair<std::string, std::string> parties(const State& s, const Action& a) const;
 
  private:
   void send(State& s, Msg m) const;

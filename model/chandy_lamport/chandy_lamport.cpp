@@ -175,6 +175,17 @@ std::string ChandyLamport::describe(const State& s, const Action& a) const {
   return "?";
 }
 
+// A send is its sender's step (the message waits in its channel); the arrow is drawn
+// when it is delivered.
+std::pair<std::string, std::string> ChandyLamport::parties(const State&, const Action& a) const {
+  switch (a.kind) {
+    case Kind::Initiate: return {pname(0), ""};
+    case Kind::Send: return {pname(a.from), ""};
+    case Kind::Deliver: return {pname(a.from), pname(a.to)};
+  }
+  return {"", ""};
+}
+
 cut::Execution ChandyLamport::execution(std::uint32_t init, const std::vector<std::uint32_t>& path) const {
   Recorder r;
   for (unsigned p = 0; p < n(); ++p) r.ids.push_back(r.x.process(pname(p), cut::Group::In));

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/cut/cut.hpp"
@@ -85,6 +86,9 @@ class ChandyLamport {
   std::uint32_t reached(const State& from, const Action& a, const State& to) const;
   std::string describe(const State& s) const;
   std::string describe(const State& s, const Action& a) const;
+  // Who acts in a step and the actor a message goes between (empty: none), for the
+  // counterexample's sequence diagram.
+  std::pair<std::string, std::string> parties(const State& s, const Action& a) const;
 
   // The run along a path as an execution: every send, receive and recording, with the
   // channel states recorded so far; processes that have not recorded yet record at the

@@ -395,6 +395,20 @@ class ActorModel {
     d += "; in flight: " + std::to_string(s.network.size());
     return d;
   }
+  // Who takes a step, and for a delivery who sent what it gets (the sequence diagram's arrow).
+  std::pair<std::string, std::string> parties(const State& s, const Action& a) const {
+    switch (a.kind) {
+      case ActionKind::Deliver:
+      case ActionKind::Redeliver: {
+        const auto& e = s.network[a.index];
+        return {p_.actor_name(e.src), p_.actor_name(e.dst)};
+      }
+      case ActionKind::Drop: return {"network", ""};
+      case ActionKind::Timer: return {p_.actor_name(static_cast<ActorId>(a.index / 64)), ""};
+      case ActionKind::Crash: return {p_.actor_name(static_cast<ActorId>(a.index)), ""};
+    }
+    return {"", ""};
+  }
   // An action in words; it needs the state it is taken in (which message, whose timer).
   std::string describe(const State& s, const Action& a) const {
     switch (a.kind) {

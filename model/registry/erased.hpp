@@ -2,6 +2,8 @@
 // per model, in the model's own descriptor.cpp.
 #pragma once
 
+#include <tuple>
+
 #include <memory>
 
 #include "model/registry/registry.hpp"
@@ -36,7 +38,8 @@ class Erased final : public AnyModel {
     const std::vector<typename M::State> states = explore::replay(m_, init, path);
     if (states.empty()) return std::nullopt;
     Walk w;
-    w.steps.push_back("initial state: " + m_.describe(states[0]));
+    w.initial = m_.describe(states[0]);
+    w.steps.push_back("initial state: " + w.initial);
     std::vector<typename M::Action> actions;
     for (std::size_t i = 0; i < path.size(); ++i) {
       actions.clear();
@@ -46,7 +49,11 @@ class Erased final : public AnyModel {
         what = m_.describe(states[i], actions[path[i]]);
       else
         what = m_.describe(actions[path[i]]);
-      w.steps.push_back(what + "  ->  " + m_.describe(states[i + 1]));
+      Walk::Move move{what, m_.describe(states[i + 1]), "", ""};
+      if constexpr (requires { m_.parties(states[i], actions[path[i]]); })
+        std::tie(move.from, move.to) = m_.parties(states[i], actions[path[i]]);
+      w.steps.push_back(what + "  ->  " + move.state);
+      w.moves.push_back(std::move(move));
     }
     w.violated = explore::violated_at_end(m_, states.back());
     return w;

@@ -51,6 +51,13 @@ class AnyModel {
   struct Walk {
     std::vector<std::string> steps;
     const char* violated = nullptr;
+    // The same path in parts, for pictures: each step's action, the state after it, and
+    // who acted (and the other end of a message), where the model says.
+    struct Move {
+      std::string action, state, from, to;
+    };
+    std::string initial;
+    std::vector<Move> moves;
   };
   // nullopt when the path does not fit this model (an index out of range).
   virtual std::optional<Walk> walk(std::uint32_t init, const std::vector<std::uint32_t>& path) const = 0;

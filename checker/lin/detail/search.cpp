@@ -480,7 +480,9 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     backtrack = top.observes_only;
   }
   result.outcome = SearchOutcome::Linearizable;
-  best.clear();
+  // The stack is now a whole linearization (the pending operations it took included).
+  best.resize(stack.size());
+  for (std::size_t i = 0; i < stack.size(); ++i) best[i] = order[stack[i].op];
   return result;
 }
 

@@ -27,7 +27,8 @@ enum class SearchOutcome : std::uint8_t { Linearizable, NotLinearizable, Stopped
 
 struct SearchResult {
   SearchOutcome outcome = SearchOutcome::Stopped;
-  // The longest linearization reached, as indices into the input ops (not origins).
+  // The longest linearization reached, as indices into the input ops (not origins); when
+  // linearizable, a whole linearization.
   std::vector<std::uint32_t> best_prefix;
   std::uint64_t steps = 0;
 };

@@ -1,0 +1,32 @@
+#include "cli/report_files.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace weir::cli {
+
+std::string report_path(const std::string& option, std::size_t inputs, std::size_t index, const std::string& input,
+                        const char* extension) {
+  if (inputs <= 1) return option;
+  // "runs/a/history.edn" -> "3-history.edn.html": the position keeps two inputs of one
+  // name apart.
+  std::string stem = std::filesystem::path(input).filename().string();
+  if (stem.empty() || stem == "-") stem = "stdin";
+  return (std::filesystem::path(option) / (std::to_string(index + 1) + "-" + stem + extension)).string();
+}
+
+std::optional<std::string> write_report(const std::string& path, const std::string& text) {
+  const std::filesystem::path p(path);
+  std::error_code ec;
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return path + ": cannot write the report: " + std::strerror(errno);
+  out << text;
+  out.flush();
+  if (!out) return path + ": cannot write the report: " + std::strerror(errno);
+  return std::nullopt;
+}
+
+}  // namespace weir::cli

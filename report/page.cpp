@@ -1,0 +1,61 @@
+#include "report/detail/page.hpp"
+
+namespace weir::report::detail {
+namespace {
+
+constexpr std::string_view kStyle = R"css(
+body { font: 14px/1.4 system-ui, sans-serif; margin: 16px; color: #222; background: #fff; }
+h1 { font-size: 18px; margin: 0 0 6px; }
+.verdict { font-weight: 600; }
+.ok { color: #1a7f37; } .bad { color: #c62828; } .unknown { color: #8a6d00; }
+.why { white-space: pre-wrap; font: 13px/1.35 ui-monospace, monospace; background: #f6f6f6;
+       padding: 8px; border-radius: 4px; max-height: 16em; overflow: auto; }
+.tools button { margin-right: 6px; }
+.scroll { overflow: auto; border: 1px solid #ddd; max-height: 75vh; margin-top: 8px; }
+#tip { position: fixed; pointer-events: none; background: #fffbe6; border: 1px solid #c9b458;
+       padding: 6px 8px; font: 12px/1.35 ui-monospace, monospace; max-width: 560px;
+       white-space: pre-wrap; display: none; z-index: 10; }
+svg text { font: 11px ui-monospace, monospace; }
+table.steps { border-collapse: collapse; font: 12px ui-monospace, monospace; }
+table.steps td { border-top: 1px solid #eee; padding: 2px 6px; vertical-align: top; }
+)css";
+
+}  // namespace
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string page(std::string_view title, std::string_view body, const nlohmann::json& data,
+                 std::string_view script) {
+  // "</" would end the script element early; "<\/" is the same JSON string.
+  std::string json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  for (std::size_t at = 0; (at = json.find("</", at)) != std::string::npos; at += 3) json.replace(at, 2, "<\\/");
+  std::string html;
+  html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
+      .append(escape(title))
+      .append("</title>\n<style>")
+      .append(kStyle)
+      .append("</style></head>\n<body>\n")
+      .append(body)
+      .append("\n<div id=\"tip\"></div>\n<script type=\"application/json\" id=\"data\">")
+      .append(json)
+      .append("</script>\n<script>\n\"use strict\";\nconst DATA = JSON.parse(document.getElementById(\"data\").textContent);\n")
+      .append(script)
+      .append("\n</script>\n</body></html>\n");
+  return html;
+}
+
+}  // namespace weir::report::detail

@@ -12,6 +12,7 @@ packages=(
   libdpdk-dev libpcap-dev
   libbpf-dev iproute2 tshark
   libxml2-utils
+  chromium python3
 )
 
 missing=()

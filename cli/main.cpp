@@ -125,6 +125,20 @@ int main(int argc, char** argv) {
   Runner run_fuzz = add_fuzz(app);
   Runner run_replay = add_replay(app);
   Runner run_trace = add_trace(app);
+  // Each command's --help names its reference page (docs/, in the repository).
+  for (auto [app_of, page] : {std::pair{check->get_subcommand("lin"), "check-lin"}, std::pair{check->get_subcommand("cut"), "check-cut"},
+                              std::pair{app.get_subcommand("explore"), "explore"}, std::pair{app.get_subcommand("bound"), "bound"},
+                              std::pair{app.get_subcommand("fuzz"), "fuzz"}, std::pair{app.get_subcommand("replay"), "replay"},
+                              std::pair{app.get_subcommand("trace"), "trace"}}) {
+    std::vector<CLI::App*> apps{app_of};
+    for (CLI::App* leaf : app_of->get_subcommands({})) apps.push_back(leaf);
+    for (CLI::App* a : apps) {
+      const std::string before = a->get_footer();
+      a->footer(std::string("Reference: docs/").append(page).append(".md (exit codes: docs/exit-codes.md)") +
+                (before.empty() ? "" : "\n\n" + before));
+    }
+  }
+  app.footer(app.get_footer() + "\nReference: README.md, then docs/ (one page per command, format and model).");
   // --junit on every command (check lin and check cut have their own, per file).
   std::string junit_path;
   struct JunitCommand {

@@ -76,6 +76,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> etcd = {weir, "check", "lin", "--spec", "cas-register"};
   etcd.insert(etcd.end(), suite.begin(), suite.end());
   measure("102 etcd cas-register histories", etcd, runs, 0, 0.035, "~0.35 s");
-  measure("kv 1,000,000 ops, 50 clients", {weir, "check", "lin", "--spec", "kv", big}, 3, 0, 2.0, "n/a");
+  measure("kv 1,000,000 ops, 50 clients", {weir, "check", "lin", "--spec", "kv", big}, 3, 0, 1.0, "n/a");  // issue 18: under 1 s, parse included
   return 0;
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev libz3-dev
+  nlohmann-json3-dev libcli11-dev libz3-dev libsimdjson-dev
   clang libclang-rt-14-dev
   libboost-fiber-dev
   libdpdk-dev libpcap-dev

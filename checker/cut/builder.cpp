@@ -1,5 +1,6 @@
 // The rules every execution keeps, whoever builds it.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -108,6 +109,17 @@ std::uint32_t Builder::message(std::string_view id) {
   }
   x_.messages.push_back(Message{std::string(id)});
   return m;
+}
+
+void Builder::reserve(std::size_t events) {
+  x_.events.reserve(events);
+  x_.messages.reserve(events / 2 + 1);  // a message is a send and a receive
+}
+
+std::uint32_t Builder::message(std::uint64_t number) {
+  const std::vector<std::uint32_t>& table = names_->numbered;
+  if (number < table.size() && table[number] != kNone) return table[number];
+  return message(std::to_string(number));
 }
 
 std::optional<std::string> Builder::add(Event e) {

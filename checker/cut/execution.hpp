@@ -75,6 +75,7 @@ class Builder {
   std::uint32_t process(std::string_view name);
   std::optional<std::string> state_group(std::uint32_t process, Group g);
   std::uint32_t message(std::string_view id);
+  std::uint32_t message(std::uint64_t number);  // the same as message(its decimal text)
   // Appends e (process, kind, message, ssid, time, line; index is filled in).
   std::optional<std::string> add(Event e);
   // A send that names its destination (so that a message never received still has a channel).
@@ -84,6 +85,9 @@ class Builder {
   std::variant<Execution, ReadError> finish() &&;
 
   std::size_t events() const { return x_.events.size(); }
+  // Room for about this many events and messages, so a large execution is not copied as
+  // it grows (untouched room costs address space, not memory).
+  void reserve(std::size_t events);
 
  private:
   struct Names;

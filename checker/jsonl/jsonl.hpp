@@ -1,82 +1,62 @@
-// checker/jsonl: a JSON Lines text seen as one JSON array, for a single SAX parse over the whole file.
+// checker/jsonl: JSON Lines read with simdjson's on-demand parser, one line at a time, and
+// replayed to a SAX handler, so that a reader keeps its rules in one handler whatever
+// parses the bytes. simdjson stays inside jsonl.cpp (built for the machine's vector
+// instructions); the handler is an interface.
 //
-// Parsing each line on its own builds and frees a parser per line, which is half the
-// time of reading a million-line history. This iterator instead presents the lines as
-// `[line1,line2,...]`: '[' first, each line's text, a ',' where a line ends and another
-// follows, ']' at the end. Blank lines and lines starting with '#' are skipped. It
-// counts lines as it goes, so the reader can tell which line an operation or an error
-// is on. All copies share one cursor: the parser reads through one copy and compares it
-// with an end copy, which is all an input iterator has to do.
+// The handler sees the text as one array of lines, as it always has: start_array first,
+// then each line's value, end_array last. Blank lines and lines starting with '#' are
+// skipped. `Lines::line` tells the handler which line it is on. A line that is not one
+// JSON value ends the walk with `line_error(kind)`, the handler choosing the words:
+//   Invalid      not JSON
+//   Unclosed     an object or array that does not close on its line
+//   SecondValue  a ',' and another object after the first one: two records on one line
+// A whole number is unsigned when >= 0 (number_unsigned) and past 64 bits a float, as
+// nlohmann's SAX parser reported them.
+//
+// Why per line and not simdjson's document stream: a line is the unit of every message
+// (`file:line: cause`), comments and blank lines are allowed, and a record must not span
+// lines; per line, each of those is a fact about one buffer. Chunks of whole lines are
+// read on every core (checker/jsonl/pipeline.hpp).
 #pragma once
 
 #include <cstddef>
-#include <iterator>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace weir::jsonl {
 
-class JsonlCursor {
- public:
-  explicit JsonlCursor(std::string_view text) : text_(text) {}
+enum class LineError { Invalid, Unclosed, SecondValue };
 
-  std::size_t line() const { return line_; }  // 1-based line of the character just read
-  bool done() const { return phase_ == Phase::Done; }
-  char get() const {
-    switch (phase_) {
-      case Phase::Open: return '[';
-      case Phase::Text: return text_[pos_];
-      case Phase::Between: return ',';
-      case Phase::Close: return ']';
-      case Phase::Done: break;
-    }
-    return ']';
-  }
-  void advance() {
-    if (phase_ == Phase::Text && pos_ + 1 < end_) {
-      ++pos_;  // the common case, inline: the parser calls this once per character
-      return;
-    }
-    advance_slow();
-  }
-
- private:
-  enum class Phase { Open, Text, Between, Close, Done };
-  void advance_slow();
-  // Moves to the first character of the next line with content from `from`, counting
-  // lines; false when there is none.
-  bool next_content_line(std::size_t from);
-
-  std::string_view text_;
-  std::size_t pos_ = 0;  // in Text: the current character
-  std::size_t end_ = 0;  // in Text: one past the current line's last character
-  std::size_t line_ = 0;       // of the character get() returns
-  std::size_t scanned_ = 0;    // lines looked at so far
-  std::size_t next_line_ = 0;  // the line next_content_line found
-  Phase phase_ = Phase::Open;
+struct Lines {
+  std::size_t line = 0;  // 1-based, of the line being read (within the text given)
 };
 
-class JsonlIterator {
+// Every member returns false to stop the walk. Strings are valid during the call only.
+class Handler {
  public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = char;
-
-  JsonlIterator() = default;  // the end
-  explicit JsonlIterator(JsonlCursor& c) : c_(&c) {}
-
-  char operator*() const { return c_->get(); }
-  JsonlIterator& operator++() {
-    c_->advance();
-    return *this;
-  }
-  bool operator==(const JsonlIterator& o) const { return at_end() == o.at_end(); }
-  bool operator!=(const JsonlIterator& o) const { return !(*this == o); }
-
- private:
-  bool at_end() const { return c_ == nullptr || c_->done(); }
-  JsonlCursor* c_ = nullptr;
+  virtual ~Handler() = default;
+  virtual bool null() = 0;
+  virtual bool boolean(bool b) = 0;
+  virtual bool number_integer(std::int64_t v) = 0;  // < 0
+  virtual bool number_unsigned(std::uint64_t v) = 0;
+  virtual bool number_float(double v, const std::string& as_written) = 0;
+  virtual bool string(std::string_view s) = 0;
+  virtual bool key(std::string_view k) = 0;
+  virtual bool start_object() = 0;
+  virtual bool end_object() = 0;
+  virtual bool start_array() = 0;
+  virtual bool end_array() = 0;
+  virtual bool line_error(LineError e) = 0;
 };
+
+// Walks `text` line by line into `h`; false when the handler stopped (or a line was not
+// JSON, after line_error). `readable_end` is where the memory `text` lies in stops being
+// readable: simdjson reads a little past a value's end, and a line near `readable_end`
+// is copied into a padded buffer first.
+bool sax_lines(std::string_view text, const char* readable_end, Lines& lines, Handler& h);
+
+// Counts the lines of `text` (its '\n's), for chunks whose line numbers are relative.
+std::size_t count_lines(std::string_view text);
 
 }  // namespace weir::jsonl

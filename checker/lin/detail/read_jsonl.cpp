@@ -21,8 +21,6 @@ namespace weir::lin::detail {
 namespace {
 
 using nlohmann::json;
-using jsonl::JsonlCursor;
-using jsonl::JsonlIterator;
 
 // One scalar as it appeared: its JSON type and value. Numbers keep their value; their
 // text is made only when the number is a register value.
@@ -43,27 +41,21 @@ struct Scalar {
   }
 };
 
-// nlohmann's SAX interface over the whole file at once (see jsonl_stream.hpp): the
+// A SAX handler that checker/jsonl replays each line to: the
 // array's elements are operations; each one's fields are collected without building a
 // DOM, and `on_op` is called when its object closes.
 template <class OnOp>
-struct OpFields {
-  using number_integer_t = json::number_integer_t;
-  using number_unsigned_t = json::number_unsigned_t;
-  using number_float_t = json::number_float_t;
-  using string_t = json::string_t;
-  using binary_t = json::binary_t;
+struct OpFields final : jsonl::Handler {
   Scalar client, call, ret, f, key_field, value, output;
-  const JsonlCursor& cursor;
+  const jsonl::Lines& lines;
   OnOp on_op;
   std::size_t line = 0;  // of the operation being read
   int depth = 0;         // 1: in the array of operations; 2: in an operation
   Scalar* field = nullptr;  // the operation's field being read
   std::optional<ReadError> error;  // why on_op or the parser stopped
   std::string bad_shape;  // a non-object where an operation should be, a field twice
-  std::size_t last_op_line = 0;  // where the previous operation began
 
-  OpFields(const JsonlCursor& c, OnOp f) : cursor(c), on_op(std::move(f)) {}
+  OpFields(const jsonl::Lines& l, OnOp f) : lines(l), on_op(std::move(f)) {}
 
   void begin_op() {
     for (Scalar* s : {&client, &call, &ret, &f, &key_field, &value, &output}) {
@@ -71,10 +63,10 @@ struct OpFields {
       s->items.clear();
     }
     field = nullptr;
-    line = cursor.line();
+    line = lines.line;
   }
   bool not_an_object() {
-    line = cursor.line();
+    line = lines.line;
     bad_shape = "expected a JSON object (one operation)";
     return false;
   }
@@ -94,31 +86,22 @@ struct OpFields {
     if (Scalar* s = target(t)) s->text = std::move(text);
     return true;
   }
-  bool null() { return put(Scalar::Type::Null, {}); }
-  bool boolean(bool v) { return put(Scalar::Type::Bool, v ? "true" : "false"); }
-  bool number_integer(number_integer_t v) {
+  bool null() override { return put(Scalar::Type::Null, {}); }
+  bool boolean(bool v) override { return put(Scalar::Type::Bool, v ? "true" : "false"); }
+  bool number_integer(std::int64_t v) override {
     if (depth == 1) return not_an_object();
     if (Scalar* s = target(Scalar::Type::Int)) s->i = v;
     return true;
   }
-  bool number_unsigned(number_unsigned_t v) {
+  bool number_unsigned(std::uint64_t v) override {
     if (depth == 1) return not_an_object();
     if (Scalar* s = target(Scalar::Type::Uint)) s->u = v;
     return true;
   }
-  bool number_float(number_float_t, const string_t& s) { return put(Scalar::Type::Float, s); }
-  bool string(string_t& v) { return put(Scalar::Type::String, std::move(v)); }
-  bool binary(binary_t&) { return put(Scalar::Type::Object, "?"); }
-  bool start_object(std::size_t) {
+  bool number_float(double, const std::string& s) override { return put(Scalar::Type::Float, s); }
+  bool string(std::string_view v) override { return put(Scalar::Type::String, std::string(v)); }
+  bool start_object() override {
     if (depth == 1) {
-      // The reader sees the file as one array, a line break as a ','; a ',' inside a line
-      // would pass two operations off as one line's.
-      if (cursor.line() == last_op_line) {
-        line = cursor.line();
-        bad_shape = "two operations on one line: one operation per line";
-        return false;
-      }
-      last_op_line = cursor.line();
       begin_op();
     } else {
       container(Scalar::Type::Object);
@@ -132,38 +115,40 @@ struct OpFields {
     if (depth == 2 && field) field->type = t;
     else if (depth == 3 && field && field->type == Scalar::Type::Array) field->items.emplace_back().type = t;
   }
-  bool end_object() {
+  bool end_object() override {
     if (--depth != 1) return true;
     error = on_op(*this);
     return !error;
   }
-  bool start_array(std::size_t) {
+  bool start_array() override {
     if (depth == 1) return not_an_object();
     container(Scalar::Type::Array);
     ++depth;
     return true;
   }
-  bool end_array() {
+  bool end_array() override {
     --depth;
     return true;
   }
-  bool key(string_t& k) {
+  bool key(std::string_view k) override {
     if (depth != 2) return true;
     field = k == "client" ? &client : k == "call" ? &call : k == "return" ? &ret : k == "f" ? &f
           : k == "key" ? &key_field : k == "value" ? &value : k == "output" ? &output : nullptr;
     // JSON leaves a repeated key to the reader; the last one winning would hide the first.
     if (field && field->type != Scalar::Type::Missing) {
-      line = cursor.line();
-      bad_shape = "the field \"" + k + "\" appears twice in one operation";
+      line = lines.line;
+      bad_shape = "the field \"" + std::string(k) + "\" appears twice in one operation";
       return false;
     }
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
-    // Inside an operation that began on an earlier line, that line is the one not
-    // closed: a line break ends an operation, and the parser saw it as a ','.
-    if (depth >= 2 && cursor.line() != line) unclosed = true;
-    else line = cursor.line();
+  bool line_error(jsonl::LineError e) override {
+    line = lines.line;
+    switch (e) {
+      case jsonl::LineError::SecondValue: bad_shape = "two operations on one line: one operation per line"; break;
+      case jsonl::LineError::Unclosed: unclosed = true; break;
+      case jsonl::LineError::Invalid: break;
+    }
     return false;
   }
   bool unclosed = false;
@@ -171,7 +156,8 @@ struct OpFields {
 
 // Reads the operations of `text` (whole lines) into `h`, numbering lines from 1. Uses
 // `builder` only to name the file in errors, so chunks can be read in parallel.
-std::optional<ReadError> read_chunk(std::string_view text, History& h, const HistoryBuilder& builder) {
+std::optional<ReadError> read_chunk(std::string_view text, const char* readable_end, History& h,
+                                    const HistoryBuilder& builder) {
   using T = Scalar::Type;
   // Values intern exactly as the same value written in EDN would.
   auto value_id = [&](const Scalar& v) -> spec::ValueId {
@@ -273,9 +259,9 @@ std::optional<ReadError> read_chunk(std::string_view text, History& h, const His
     return std::nullopt;
   };
 
-  JsonlCursor cursor(text);
-  OpFields fields(cursor, on_op);
-  if (!json::sax_parse(JsonlIterator(cursor), JsonlIterator(), &fields)) {
+  jsonl::Lines lines;
+  OpFields fields(lines, on_op);
+  if (!jsonl::sax_lines(text, readable_end, lines, fields)) {
     if (fields.error) return fields.error;
     if (!fields.bad_shape.empty()) return builder.error(fields.line, fields.bad_shape);
     return builder.error(fields.line, fields.unclosed ? "not valid JSON: the operation does not end on its line"
@@ -369,7 +355,7 @@ std::optional<ReadError> read_jsonl(std::string_view text, History& h, HistoryBu
     lines[i] = static_cast<std::size_t>(std::count(parts[i].begin(), parts[i].end(), '\n'));
     // At most one operation per line; the first chunk's history will take all of them.
     into.ops.reserve(into.ops.size() + (lines[i] + 1) * (i == 0 ? parts.size() : 1));
-    errors[i] = read_chunk(parts[i], into, builder);
+    errors[i] = read_chunk(parts[i], text.data() + text.size(), into, builder);
   };
   std::vector<std::thread> pool;
   for (std::size_t i = 1; i < parts.size(); ++i) {

@@ -107,9 +107,9 @@ int run(const LinArgs& a) {
 Runner add_check_lin(CLI::App& check) {
   auto args = std::make_shared<LinArgs>();
   CLI::App* cmd = check.add_subcommand("lin", "linearizability of client histories");
-  cmd->add_option("--spec", args->spec, "sequential spec: register, cas-register, kv")
+  cmd->add_option("--spec", args->spec, "sequential spec: register, cas-register, kv, multi-register (Knossos's :txn)")
       ->required()
-      ->check(CLI::IsMember({"register", "cas-register", "kv"}));
+      ->check(CLI::IsMember({"register", "cas-register", "kv", "multi-register"}));
   cmd->add_option("--format", args->format, "history format (default: by content)")
       ->check(CLI::IsMember({"auto", "jsonl", "edn", "jepsen-log"}));
   cmd->add_option("--init", args->init,

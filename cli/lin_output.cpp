@@ -135,7 +135,7 @@ nlohmann::json lin_json(const std::string& file, const lin::History& h, const li
     nlohmann::json prefix = nlohmann::json::array();
     for (std::size_t i = 0; i < w.prefix.size(); ++i) {
       nlohmann::json oj = op_json(h, w.prefix[i]);
-      oj["value_after"] = h.values->text(w.prefix_states[i]);
+      oj["value_after"] = spec::show_value(*h.values, h.spec, w.prefix_states[i]);
       prefix.push_back(std::move(oj));
     }
     wj["prefix"] = std::move(prefix);

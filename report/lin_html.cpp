@@ -136,8 +136,8 @@ std::string lin_html(const std::string& file, const lin::History& h, const lin::
       if (it == index.end()) continue;
       nlohmann::json& j = jops[it->second];
       j["pos"] = k + 1;
-      j["before"] = std::string(h.values->text(before));
-      j["after"] = std::string(h.values->text(at->second));
+      j["before"] = spec::show_value(*h.values, h.spec, before);
+      j["after"] = spec::show_value(*h.values, h.spec, at->second);
       c.push_back(it->second);
     }
     jchains.push_back(std::move(c));

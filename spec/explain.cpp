@@ -1,6 +1,7 @@
 // Words for the sequential specs: why a step was refused, and what a call was.
 // The steps themselves are `step_with` in spec.hpp.
 #include "spec/spec.hpp"
+#include "spec/txn.hpp"
 
 namespace weir::spec {
 
@@ -32,6 +33,8 @@ std::string explain_refusal(const ValueTable& values, SpecKind spec, ValueId cur
                                 ? "key " + show_kv(values, call.key) + " holds " + show(values, spec, cur)
                                 : "the register holds " + show(values, spec, cur);
   switch (call.kind) {
+    case OpKind::Txn:
+      return explain_txn(values.text(cur), values.text(call.arg));
     case OpKind::Read:
     case OpKind::Get:
       return std::string(op_name(call.kind)) + " returned " + show(values, spec, call.out) +
@@ -45,7 +48,20 @@ std::string explain_refusal(const ValueTable& values, SpecKind spec, ValueId cur
   }
 }
 
+std::optional<ValueId> step_txn(ValueTable& values, ValueId cur, const Call& call) {
+  auto after = apply_txn(values.text(cur), values.text(call.arg), call.known);
+  if (!after) return std::nullopt;
+  return values.intern(*after);
+}
+
+std::string show_value(const ValueTable& values, SpecKind spec, ValueId v) {
+  if (v == kNoValue) return "?";
+  if (spec == SpecKind::MultiRegister) return show_state(values.text(v));
+  return std::string(values.text(v));
+}
+
 std::string describe(const ValueTable& values, const Call& call) {
+  if (call.kind == OpKind::Txn) return "txn " + show_txn(values.text(call.arg)) + (call.known ? "" : " (pending)");
   const SpecKind spec = (call.key == kNoValue) ? SpecKind::Register : SpecKind::Kv;
   std::string s(op_name(call.kind));
   auto add = [&](std::string_view sep, const std::string& part) { s.append(sep).append(part); };
@@ -64,6 +80,8 @@ std::string describe(const ValueTable& values, const Call& call) {
       add(" ", show(values, spec, call.arg));
       add(" -> ", show(values, spec, call.arg2));
       s.append(call.known ? (call.ok ? " ok" : " failed") : " ?");
+      break;
+    case OpKind::Txn:
       break;
   }
   if (!call.known) s.append(" (pending)");

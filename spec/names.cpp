@@ -7,6 +7,7 @@ std::optional<SpecKind> parse_spec_kind(std::string_view name) {
   if (name == "register") return SpecKind::Register;
   if (name == "cas-register") return SpecKind::CasRegister;
   if (name == "kv") return SpecKind::Kv;
+  if (name == "multi-register") return SpecKind::MultiRegister;
   return std::nullopt;
 }
 
@@ -15,6 +16,7 @@ std::string_view spec_name(SpecKind kind) {
     case SpecKind::Register: return "register";
     case SpecKind::CasRegister: return "cas-register";
     case SpecKind::Kv: return "kv";
+    case SpecKind::MultiRegister: return "multi-register";
   }
   return "?";
 }
@@ -24,6 +26,7 @@ std::string_view spec_operations(SpecKind kind) {
     case SpecKind::Register: return "read, write";
     case SpecKind::CasRegister: return "read, write, cas";
     case SpecKind::Kv: return "get, put, append";
+    case SpecKind::MultiRegister: return "txn";
   }
   return "";
 }
@@ -44,6 +47,9 @@ std::optional<OpKind> parse_op_kind(SpecKind spec, std::string_view name) {
       if (name == "put") return OpKind::Put;
       if (name == "append") return OpKind::Append;
       return std::nullopt;
+    case SpecKind::MultiRegister:
+      if (name == "txn") return OpKind::Txn;
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -56,6 +62,7 @@ std::string_view op_name(OpKind kind) {
     case OpKind::Get: return "get";
     case OpKind::Put: return "put";
     case OpKind::Append: return "append";
+    case OpKind::Txn: return "txn";
   }
   return "?";
 }

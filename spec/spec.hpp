@@ -63,7 +63,7 @@ class ValueTable {
   std::size_t chunk_used_ = 0, chunk_size_ = 0;
 };
 
-enum class SpecKind : std::uint8_t { Register, CasRegister, Kv };
+enum class SpecKind : std::uint8_t { Register, CasRegister, Kv, MultiRegister };
 
 std::optional<SpecKind> parse_spec_kind(std::string_view name);
 std::string_view spec_name(SpecKind kind);
@@ -72,7 +72,7 @@ std::string_view spec_operations(SpecKind kind);
 // Only kv is a set of independent objects (one per key), so only kv splits by key.
 bool spec_partitions_by_key(SpecKind kind);
 
-enum class OpKind : std::uint8_t { Read, Write, Cas, Get, Put, Append };
+enum class OpKind : std::uint8_t { Read, Write, Cas, Get, Put, Append, Txn };
 
 std::optional<OpKind> parse_op_kind(SpecKind spec, std::string_view name);
 std::string_view op_name(OpKind kind);
@@ -89,6 +89,8 @@ struct Call {
   // cas: whether it swapped; meaningless when `known` is false.
   bool ok = true;
   bool known = true;  // false for an op whose completion was never seen
+  // txn (multi-register): `arg` is the transaction (spec/txn.hpp); whether it only reads.
+  bool reads_only = false;
 };
 
 // One sequential step on the object the call touches. `cur` is that object's value
@@ -103,11 +105,17 @@ struct Call {
 // An operation whose completion was never seen (`known == false`) may have returned
 // anything, so only its effect on the state is modelled.
 //
-// `concat(a, b)` interns the concatenation; the checker passes a cached one because
-// appends recur along every search path.
-template <class Concat>
-std::optional<ValueId> step_with(Concat&& concat, ValueId cur, const Call& call) {
+// multi-register: txn([[:w :x 1] [:r :y 2]]) applies its reads and writes in order,
+//               atomically; a read must see the register's value (spec/txn.hpp).
+//
+// `concat(a, b)` interns the concatenation, `txn(state, call)` the state after a
+// transaction (or nullopt); the checker passes cached ones because both recur along
+// every search path.
+template <class Concat, class Txn>
+std::optional<ValueId> step_with(Concat&& concat, Txn&& txn, ValueId cur, const Call& call) {
   switch (call.kind) {
+    case OpKind::Txn:
+      return txn(cur, call);
     case OpKind::Read:
     case OpKind::Get:
       if (call.known && call.out != cur) return std::nullopt;
@@ -133,12 +141,19 @@ std::optional<ValueId> step_with(Concat&& concat, ValueId cur, const Call& call)
 // legal, which the checker uses to prune.
 inline bool observes_only(const Call& call) {
   return call.kind == OpKind::Read || call.kind == OpKind::Get ||
-         (call.kind == OpKind::Cas && call.known && !call.ok);
+         (call.kind == OpKind::Cas && call.known && !call.ok) || (call.kind == OpKind::Txn && call.reads_only);
 }
 
+// A transaction's step on the history's own table (interning the state it makes).
+std::optional<ValueId> step_txn(ValueTable& values, ValueId cur, const Call& call);
+
 inline std::optional<ValueId> step(ValueTable& values, ValueId cur, const Call& call) {
-  return step_with([&](ValueId a, ValueId b) { return values.concat(a, b); }, cur, call);
+  return step_with([&](ValueId a, ValueId b) { return values.concat(a, b); },
+                   [&](ValueId state, const Call& c) { return step_txn(values, state, c); }, cur, call);
 }
+
+// A value as people read it: a multi-register state as an EDN map, any other as it is.
+std::string show_value(const ValueTable& values, SpecKind spec, ValueId v);
 
 // Why `step` refused, in the protocol's words ("read returned 3 but the register holds 1").
 std::string explain_refusal(const ValueTable& values, SpecKind spec, ValueId cur,

@@ -3,6 +3,7 @@
 #include "checker/input/input.hpp"
 #include "checker/lin/detail/history_builder.hpp"
 #include "checker/lin/lin.hpp"
+#include "spec/txn.hpp"
 
 namespace weir::lin {
 namespace {
@@ -79,6 +80,12 @@ std::variant<History, ReadError> parse_history(std::string_view text, const std:
     if (!v || reader.failed() || reader.next())
       return ReadError{name, 0, "--init '" + opts.init.value_or("") + "' is not a single value"};
     h.init = builder.value_of(*v);
+    // multi-register: the state is every register, each starting at that value.
+    if (opts.spec == spec::SpecKind::MultiRegister) {
+      if (!spec::txn_token_ok(h.values->text(h.init)))
+        return ReadError{name, 0, "--init '" + opts.init.value_or("") + "' holds a control character"};
+      h.init = h.values->intern(spec::initial_registers(h.values->text(h.init)));
+    }
   }
 
   Format format = opts.format;

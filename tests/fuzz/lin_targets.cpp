@@ -21,7 +21,8 @@ lin::Result judge(const lin::History& h, unsigned jobs) {
 
 void history(const std::uint8_t* data, std::size_t size, lin::Format format) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (spec::SpecKind spec : {spec::SpecKind::Register, spec::SpecKind::CasRegister, spec::SpecKind::Kv}) {
+  for (spec::SpecKind spec :
+       {spec::SpecKind::Register, spec::SpecKind::CasRegister, spec::SpecKind::Kv, spec::SpecKind::MultiRegister}) {
     lin::ReadOptions o;
     o.spec = spec;
     o.format = format;

@@ -1,5 +1,7 @@
 #include "checker/lin/detail/derived_values.hpp"
 
+#include "spec/txn.hpp"
+
 namespace weir::lin::detail {
 
 void DerivedValues::append_text(spec::ValueId id, std::string& out) const {
@@ -52,6 +54,33 @@ spec::ValueId DerivedValues::concat(spec::ValueId a, spec::ValueId b) {
   }
   pairs_.put(pair, result);
   return result;
+}
+
+std::optional<spec::ValueId> DerivedValues::txn(spec::ValueId state, const spec::Call& call) {
+  // A state id is below 2^32 and a transaction's below 2^31 (the history's table).
+  const std::uint64_t key = (std::uint64_t{state} << 32) ^ (std::uint64_t{call.arg} << 1) ^ (call.known ? 1u : 0u);
+  const std::uint32_t cached = txns_.find(key);
+  if (cached != spec::FlatMap64::kMissing) {
+    if (cached == kRefused) return std::nullopt;
+    return cached;
+  }
+  auto after = spec::apply_txn(state_text(state), h_.text(call.arg), call.known);
+  if (!after) {
+    txns_.put(key, kRefused);
+    return std::nullopt;
+  }
+  spec::ValueId id;
+  if (auto known = h_.find(*after)) {
+    id = *known;  // one id per distinct state, whoever interned it
+  } else if (auto it = state_ids_.find(*after); it != state_ids_.end()) {
+    id = it->second;
+  } else {
+    id = kLocalStates + static_cast<spec::ValueId>(states_.size());
+    states_.push_back(*after);
+    state_ids_.emplace(*after, id);
+  }
+  txns_.put(key, id);
+  return id;
 }
 
 }  // namespace weir::lin::detail

@@ -5,7 +5,9 @@
 // history's id, and fingerprint matches are confirmed by comparing texts.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "spec/flat_map.hpp"
@@ -21,6 +23,11 @@ class DerivedValues {
   spec::ValueId concat(spec::ValueId a, spec::ValueId b);
   std::uint64_t length(spec::ValueId id) const { return fp(id).len; }
 
+  // Multi-register: the state after a transaction, or nullopt when a read disagrees;
+  // memoised per (state, transaction, known). States the history's table does not hold
+  // are kept here as texts, numbered from kLocalStates (apart from the appends' nodes).
+  std::optional<spec::ValueId> txn(spec::ValueId state, const spec::Call& call);
+
  private:
   struct Node {
     spec::Fingerprint fp;
@@ -32,8 +39,17 @@ class DerivedValues {
   }
   void append_text(spec::ValueId id, std::string& out) const;
 
+  static constexpr spec::ValueId kLocalStates = 0x80000000u;
+  static constexpr std::uint32_t kRefused = 0xfffffffeu;
+  std::string_view state_text(spec::ValueId id) const {
+    return id >= kLocalStates ? std::string_view(states_[id - kLocalStates]) : h_.text(id);
+  }
+
   const spec::ValueTable& h_;
   const spec::ValueId first_local_;
+  std::vector<std::string> states_;
+  std::unordered_map<std::string, spec::ValueId> state_ids_;
+  spec::FlatMap64 txns_;  // (state, transaction, known) -> state after, or kRefused
   std::vector<Node> nodes_;
   spec::FlatMap64 pairs_;     // (a, b) -> concat(a, b)
   spec::FlatMap64 by_fp_;     // Fingerprint::key() -> newest local node with it

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "checker/input/input.hpp"
+#include "spec/txn.hpp"
 
 namespace weir::lin::detail {
 
@@ -52,8 +53,41 @@ spec::ValueId HistoryBuilder::value_of(const Edn& v) const {
   return h_.values->intern(v.print());
 }
 
+std::optional<std::string> HistoryBuilder::txn_of(const Edn& v, bool completed, spec::Call& call) const {
+  if (v.kind != Edn::Kind::Vector && v.kind != Edn::Kind::List)
+    return "txn value must be a vector of [f key value] micro-ops, got " + input::excerpt(v.print());
+  std::vector<spec::MicroOp> ops;
+  call.reads_only = true;
+  for (const Edn& m : v.items) {
+    if ((m.kind != Edn::Kind::Vector && m.kind != Edn::Kind::List) || m.items.size() != 3)
+      return "a txn micro-op is [f key value], got " + input::excerpt(m.print());
+    const Edn& f = m.items[0];
+    const std::string fname = f.kind == Edn::Kind::Keyword || f.kind == Edn::Kind::String ? f.text : f.print();
+    if (fname != "r" && fname != "w" && fname != "read" && fname != "write")
+      return "a txn micro-op is :r (read) or :w (write), got " + input::excerpt(f.print());
+    if (auto why = not_a_value(m.items[1])) return why;
+    if (auto why = not_a_value(m.items[2])) return why;
+    spec::MicroOp op;
+    op.write = fname[0] == 'w';
+    op.key = m.items[1].print();
+    op.value = m.items[2].print();
+    if (!spec::txn_token_ok(op.key) || !spec::txn_token_ok(op.value))
+      return "a txn key or value holds a control character: " + input::excerpt(m.print());
+    // A read's value is known once the transaction completed, unless it is Knossos's nil.
+    op.known = op.write || (completed && !(nil_reads_any_ && m.items[2].kind == Edn::Kind::Nil));
+    if (op.write) call.reads_only = false;
+    ops.push_back(std::move(op));
+  }
+  call.arg = h_.values->intern(spec::encode_txn(ops));
+  return std::nullopt;
+}
+
 std::optional<ReadError> HistoryBuilder::fill_input(spec::Call& call, const Edn& value,
                                                     const Edn* key, std::size_t line) {
+  if (call.kind == OpKind::Txn) {
+    if (auto why = txn_of(value, false, call)) return error(line, *why);
+    return std::nullopt;
+  }
   const Edn* v = &value;
   if (h_.spec == SpecKind::Kv) {
     // Either a :key field, or Jepsen's independent tuple [key value].
@@ -88,6 +122,7 @@ std::optional<ReadError> HistoryBuilder::fill_input(spec::Call& call, const Edn&
       break;
     case OpKind::Read:
     case OpKind::Get:
+    case OpKind::Txn:
       break;
   }
   return std::nullopt;
@@ -149,6 +184,11 @@ std::optional<ReadError> HistoryBuilder::event(const std::string& process, Event
       op.ret = now;
       op.input.known = true;
       op.input.ok = true;
+      if (op.input.kind == OpKind::Txn) {
+        // The completion carries the reads' values: it is the transaction as it ran.
+        if (auto why = txn_of(value, true, op.input)) return error(line, *why);
+        return std::nullopt;
+      }
       const bool independent = h_.spec == SpecKind::Kv && value.kind == Edn::Kind::Vector && value.items.size() == 2;
       const Edn& read = independent ? value.items[1] : value;
       if (nil_reads_any_ && spec::op_reads(op.input.kind) && read.kind == Edn::Kind::Nil) {

@@ -37,6 +37,10 @@ class HistoryBuilder {
 
   // Value conversions shared with the native reader.
   spec::ValueId value_of(const Edn& v) const;
+  // A :txn's value ([[:w :x 1] [:r :y nil]]) as the spec's transaction; `completed`:
+  // the reads carry what they returned (a nil one is unknown under --nil-reads any);
+  // otherwise (an invocation) reads are not known yet.
+  std::optional<std::string> txn_of(const Edn& v, bool completed, spec::Call& call) const;
   // Every refusal goes through here; a cause that quotes a huge input is cut short.
   ReadError error(std::size_t line, std::string cause) const;
 

@@ -16,6 +16,7 @@
 #include "checker/lin/detail/history_builder.hpp"
 #include "checker/input/input.hpp"
 #include "checker/jsonl/jsonl.hpp"
+#include "spec/txn.hpp"
 
 namespace weir::lin::detail {
 namespace {
@@ -75,6 +76,12 @@ struct OpFields final : jsonl::Handler {
       field->items.emplace_back().type = t;
       return &field->items.back();
     }
+    // One level further, for a txn's micro-ops: [["w", "x", 1], ["r", "y", 2]].
+    if (depth == 4 && field && field->type == Scalar::Type::Array && !field->items.empty() &&
+        field->items.back().type == Scalar::Type::Array) {
+      field->items.back().items.emplace_back().type = t;
+      return &field->items.back().items.back();
+    }
     if (depth == 2 && field) {
       field->type = t;
       return field;
@@ -114,6 +121,7 @@ struct OpFields final : jsonl::Handler {
   void container(Scalar::Type t) {
     if (depth == 2 && field) field->type = t;
     else if (depth == 3 && field && field->type == Scalar::Type::Array) field->items.emplace_back().type = t;
+    else if (Scalar* s = depth == 4 ? target(t) : nullptr) s->type = t;  // refused as a micro-op's part
   }
   bool end_object() override {
     if (--depth != 1) return true;
@@ -230,6 +238,31 @@ std::optional<ReadError> read_chunk(std::string_view text, const char* readable_
       case spec::OpKind::Read:
       case spec::OpKind::Get:
         break;
+      case spec::OpKind::Txn: {
+        // As it ran: reads carry their values once it returned ("return" given).
+        if (value.type != T::Array) return builder.error(line_no, "txn needs \"value\": [[f, key, value], ...]");
+        std::vector<spec::MicroOp> micro;
+        op.input.reads_only = true;
+        for (const Scalar& m : value.items) {
+          if (m.type != T::Array || m.items.size() != 3 || !m.items[0].scalar() || !m.items[1].scalar() ||
+              !m.items[2].scalar())
+            return builder.error(line_no, "a txn micro-op is [f, key, value], three single values");
+          const std::string fn = m.items[0].as_text();
+          if (m.items[0].type != T::String || (fn != "r" && fn != "w" && fn != "read" && fn != "write"))
+            return builder.error(line_no, "a txn micro-op is \"r\" (read) or \"w\" (write), got " + input::excerpt(fn));
+          spec::MicroOp mo;
+          mo.write = fn[0] == 'w';
+          mo.key = std::string(h.values->text(value_id(m.items[1])));
+          mo.value = std::string(h.values->text(value_id(m.items[2])));
+          if (!spec::txn_token_ok(mo.key) || !spec::txn_token_ok(mo.value))
+            return builder.error(line_no, "a txn key or value holds a control character");
+          mo.known = mo.write || (op.input.known && !(m.items[2].type == T::Null && builder.nil_reads_any()));
+          if (mo.write) op.input.reads_only = false;
+          micro.push_back(std::move(mo));
+        }
+        op.input.arg = h.values->intern(spec::encode_txn(micro));
+        break;
+      }
     }
     const Scalar& output = fields.output;
     if (op.input.known) {

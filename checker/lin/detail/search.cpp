@@ -327,6 +327,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   State state(slots, init);
   DerivedValues derived(values);
   auto concat = [&](spec::ValueId a, spec::ValueId b) { return derived.concat(a, b); };
+  auto txn = [&](spec::ValueId cur, const spec::Call& c) { return derived.txn(cur, c); };
   Memo memo;
   FutureReads future(ops, values);
   auto is_linearized = [&](std::uint32_t op) { return linearized.contains(op); };
@@ -338,6 +339,8 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
   WatchList watch(ops, future);
   constexpr int kLookahead = 32;
   auto dead_end = [&](std::uint32_t op, spec::ValueId after) {
+    // The read rules are about one value per object; a multi-register state is not one.
+    if (ops[op].input.kind == spec::OpKind::Txn) return false;
     const std::uint32_t slot = ops[op].slot;
     const std::uint64_t len = derived.length(after);
     int seen = 0;
@@ -388,7 +391,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
     for (std::uint32_t t = list.next[list.head]; t != list.head && list.is_call[t]; t = list.next[t]) {
       const SearchOp& o = ops[list.op[t]];
       if (!spec::observes_only(o.input) || (reduce && sleep.asleep(list.op[t]))) continue;
-      if (spec::step_with(concat, state.get(o.slot), o.input)) return jumped_to = t;
+      if (spec::step_with(concat, txn, state.get(o.slot), o.input)) return jumped_to = t;
     }
     return list.next[list.head];
   };
@@ -415,7 +418,7 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
       const SearchOp& o = ops[op];
       const spec::ValueId before = state.get(o.slot);
       ++result.steps;
-      auto after = spec::step_with(concat, before, o.input);
+      auto after = spec::step_with(concat, txn, before, o.input);
       if (after && *after != before && dead_end(op, *after)) {
         // The spec accepts the step, so the stack plus it is still a linearizable
         // prefix: the witness starts from the longest one, and shows the read it dooms.

@@ -139,6 +139,15 @@ History gen_linearizable(SpecKind spec, int n) {
   return h;
 }
 
+void end_random(Operation& op, bool pending) {
+  if (pending) {
+    op.ret = kPending;
+    op.input.known = false;
+  } else {
+    op.ret = op.call + static_cast<std::uint64_t>(*rc::gen::inRange(0, 15));
+  }
+}
+
 History gen_random(SpecKind spec, int n, bool with_pending) {
   History h = empty_history(spec);
   const int keys = spec == SpecKind::Kv ? *rc::gen::inRange(1, 3) : 1;
@@ -161,12 +170,7 @@ History gen_random(SpecKind spec, int n, bool with_pending) {
       }
     }
     if (op.input.kind == OpKind::Cas) op.input.ok = *rc::gen::arbitrary<bool>();
-    if (with_pending && !spec::op_reads(op.input.kind) && *rc::gen::inRange(0, 4) == 0) {
-      op.ret = kPending;
-      op.input.known = false;
-    } else {
-      op.ret = op.call + static_cast<std::uint64_t>(*rc::gen::inRange(0, 15));
-    }
+    end_random(op, with_pending && !spec::op_reads(op.input.kind) && *rc::gen::inRange(0, 4) == 0);
     h.ops.push_back(op);
   }
   return h;

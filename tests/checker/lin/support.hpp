@@ -27,6 +27,8 @@ History gen_linearizable(spec::SpecKind spec, int n);
 // a value of its own per write that reads name: linearizable or not, either way (for
 // comparison with the oracle).
 History gen_random(spec::SpecKind spec, int n, bool with_pending);
+// Gives a random operation its end: pending (never returned), or a return soon after its call.
+void end_random(Operation& op, bool pending);
 
 // Index of a completed read/get, or -1.
 int pick_completed_read(const History& h);

@@ -21,6 +21,7 @@ struct LinArgs {
   std::optional<std::string> init;
   std::string nil_reads = "value";
   bool no_partition = false;
+  bool independent = false;
   double timeout = 0;
   unsigned jobs = 0;
   bool json = false;
@@ -35,6 +36,7 @@ int run(const LinArgs& a) {
   ropts.format = *lin::parse_format(a.format);
   ropts.init = a.init;
   ropts.nil_reads_any = a.nil_reads == "any";
+  ropts.independent = a.independent;
 
   // Read every file (in parallel: a suite is many small files), then check them all on
   // one pool of workers.
@@ -120,6 +122,8 @@ Runner add_check_lin(CLI::App& check) {
                   "model) or any (a value not known, matching any state: Knossos)")
       ->check(CLI::IsMember({"value", "any"}))
       ->capture_default_str();
+  cmd->add_flag("--independent", args->independent,
+                "register specs: values are Jepsen's independent [key value] tuples, one register per key");
   cmd->add_flag("--no-partition", args->no_partition,
                 "check a kv history as one object instead of per key");
   cmd->add_option("--timeout", args->timeout, "give up after SECONDS (exit 3); 0: no limit")

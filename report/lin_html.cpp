@@ -14,7 +14,6 @@ namespace {
 using detail::escape;
 
 bool by_key(const lin::History& h) {
-  if (!spec::spec_partitions_by_key(h.spec)) return false;
   for (const lin::Operation& op : h.ops)
     if (op.input.key != h.ops.front().input.key) return true;
   return false;

@@ -29,8 +29,9 @@ std::string show_kv(const ValueTable& values, ValueId v) { return show(values, S
 
 std::string explain_refusal(const ValueTable& values, SpecKind spec, ValueId cur,
                             const Call& call) {
-  const std::string holds = spec == SpecKind::Kv
-                                ? "key " + show_kv(values, call.key) + " holds " + show(values, spec, cur)
+  const std::string holds = spec == SpecKind::Kv ? "key " + show_kv(values, call.key) + " holds " + show(values, spec, cur)
+                            : call.key != kNoValue
+                                ? "register " + std::string(values.text(call.key)) + " holds " + show(values, spec, cur)
                                 : "the register holds " + show(values, spec, cur);
   switch (call.kind) {
     case OpKind::Txn:
@@ -62,10 +63,13 @@ std::string show_value(const ValueTable& values, SpecKind spec, ValueId v) {
 
 std::string describe(const ValueTable& values, const Call& call) {
   if (call.kind == OpKind::Txn) return "txn " + show_txn(values.text(call.arg)) + (call.known ? "" : " (pending)");
-  const SpecKind spec = (call.key == kNoValue) ? SpecKind::Register : SpecKind::Kv;
+  const bool kv_op = call.kind == OpKind::Get || call.kind == OpKind::Put || call.kind == OpKind::Append;
+  const SpecKind spec = kv_op ? SpecKind::Kv : SpecKind::Register;
   std::string s(op_name(call.kind));
   auto add = [&](std::string_view sep, const std::string& part) { s.append(sep).append(part); };
-  if (spec == SpecKind::Kv) add(" ", show_kv(values, call.key));
+  if (kv_op) add(" ", show_kv(values, call.key));
+  // A register of Jepsen's independent keys: named first, as Jepsen's [key value] tuple does.
+  else if (call.key != kNoValue) s.insert(0, "key " + std::string(values.text(call.key)) + ": ");
   switch (call.kind) {
     case OpKind::Read:
     case OpKind::Get:

@@ -22,7 +22,9 @@ struct Partition {
 
 std::vector<Partition> split(const History& h, bool by_key) {
   std::vector<Partition> parts;
-  const bool kv = h.spec == spec::SpecKind::Kv;
+  // kv, and registers with Jepsen's independent keys: one object per key.
+  const bool kv = h.spec == spec::SpecKind::Kv ||
+                  std::any_of(h.ops.begin(), h.ops.end(), [](const Operation& op) { return op.input.key != spec::kNoValue; });
   std::unordered_map<spec::ValueId, std::uint32_t> index;  // key -> partition, or slot
   if (!kv || !by_key) parts.emplace_back();
   for (std::uint32_t i = 0; i < h.ops.size(); ++i) {

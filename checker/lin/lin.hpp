@@ -72,6 +72,10 @@ struct ReadOptions {
   // such a read constrains nothing and is set aside (a read changes no state, so it can
   // always take its place anywhere in its interval).
   bool nil_reads_any = false;
+  // Jepsen's independent keys for the register specs: every value is a [key value] tuple
+  // (a cas's [key [expected new]]), and each key is a register of its own, checked apart.
+  // (kv reads such tuples always; a register's value may be a pair, so here it is asked.)
+  bool independent = false;
 };
 
 std::optional<Format> parse_format(std::string_view name);

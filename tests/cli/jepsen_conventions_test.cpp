@@ -100,4 +100,46 @@ TEST(JepsenConventions, ANemesisOnlyHistoryHasZeroOperationsAndHolds) {
   EXPECT_EQ(weir("check lin --spec cas-register " + write_file("junk.txt", "hello\n")).exit, 2);
 }
 
+// Jepsen's independent keys on a cas-register: key 1 is fine; on key 2 a cas from nil to 4
+// succeeds and a later read returns 3.
+const char* kIndependent =
+    "{:process 0, :type :invoke, :f :write, :value [1 3]}\n"
+    "{:process 0, :type :ok, :f :write, :value [1 3]}\n"
+    "{:process 1, :type :invoke, :f :cas, :value [2 [nil 4]]}\n"
+    "{:process 1, :type :ok, :f :cas, :value [2 [nil 4]]}\n"
+    "{:process 2, :type :invoke, :f :read, :value [1 nil]}\n"
+    "{:process 2, :type :ok, :f :read, :value [1 3]}\n"
+    "{:process 0, :type :invoke, :f :read, :value [2 nil]}\n"
+    "{:process 0, :type :ok, :f :read, :value [2 3]}\n";
+
+TEST(JepsenConventions, IndependentKeysAreRegistersOfTheirOwn) {
+  const std::string f = write_file("independent.edn", kIndependent);
+  CliRun r = weir("check lin --spec cas-register --independent --json " + f);
+  ASSERT_EQ(r.exit, 1) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["partitions"].size(), 2u);
+  EXPECT_EQ(j["witness"]["partition"], "2");
+  EXPECT_EQ(j["witness"]["blocked"]["op"], "key 2: read -> 3");
+  // Fix the read: every key holds.
+  std::string fixed = kIndependent;
+  fixed.replace(fixed.rfind("[2 3]"), 5, "[2 4]");
+  EXPECT_EQ(weir("check lin --spec cas-register --independent " + write_file("independent-ok.edn", fixed)).exit, 0);
+  // The same as Weir JSONL, with a "key".
+  const std::string jl = write_file("independent.jsonl",
+                                    "{\"client\": 0, \"call\": 1, \"return\": 2, \"f\": \"cas\", \"key\": 2, \"value\": [null, 4]}\n"
+                                    "{\"client\": 1, \"call\": 3, \"return\": 4, \"f\": \"read\", \"key\": 2, \"output\": 3}\n"
+                                    "{\"client\": 2, \"call\": 3, \"return\": 4, \"f\": \"read\", \"key\": 1, \"output\": null}\n");
+  CliRun n = weir("check lin --spec cas-register --independent " + jl);
+  EXPECT_EQ(n.exit, 1) << n.out << n.err;
+  EXPECT_NE(n.out.find("refused: read returned 3 but register 2 holds 4"), std::string::npos) << n.out;
+  // Without the flag a pair is a register's value, and this history is one register.
+  EXPECT_NE(weir("check lin --spec cas-register --json " + f).out.find("\"partitions\":[{"), std::string::npos);
+  // A value that is not a tuple is refused, with its line.
+  CliRun bad = weir("check lin --spec register --independent " +
+                    write_file("not-a-tuple.edn", "{:process 0, :type :invoke, :f :write, :value 3}\n"));
+  EXPECT_EQ(bad.exit, 2);
+  EXPECT_NE(bad.err.find("not-a-tuple.edn:1: with --independent a value is a [key value] tuple, got 3"), std::string::npos)
+      << bad.err;
+}
+
 }  // namespace

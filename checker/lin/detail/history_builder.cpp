@@ -33,7 +33,8 @@ std::optional<EventType> parse_event_type(std::string_view keyword) {
 }
 
 HistoryBuilder::HistoryBuilder(History& history, std::string file, const ReadOptions& opts)
-    : h_(history), file_(std::move(file)), nil_reads_any_(opts.nil_reads_any) {
+    : h_(history), file_(std::move(file)), nil_reads_any_(opts.nil_reads_any),
+      independent_(opts.independent && opts.spec != SpecKind::Kv && opts.spec != SpecKind::MultiRegister) {
   h_.spec = opts.spec;
   if (!h_.values) h_.values = std::make_shared<spec::ValueTable>();
 }
@@ -98,6 +99,11 @@ std::optional<ReadError> HistoryBuilder::fill_input(spec::Call& call, const Edn&
       v = &value.items[1];
     }
     call.key = value_of(*key);
+  } else if (independent_) {
+    if ((value.kind != Edn::Kind::Vector && value.kind != Edn::Kind::List) || value.items.size() != 2)
+      return error(line, "with --independent a value is a [key value] tuple, got " + input::excerpt(value.print()));
+    call.key = value_of(value.items[0]);
+    v = &value.items[1];
   }
   switch (call.kind) {
     case OpKind::Write:
@@ -132,8 +138,10 @@ std::optional<ReadError> HistoryBuilder::fill_output(spec::Call& call, const Edn
                                                      std::size_t line) {
   if (!spec::op_reads(call.kind)) return std::nullopt;  // writes and cas return no value
   const Edn* v = &value;
-  if (h_.spec == SpecKind::Kv && value.kind == Edn::Kind::Vector && value.items.size() == 2)
+  if ((h_.spec == SpecKind::Kv || independent_) && value.kind == Edn::Kind::Vector && value.items.size() == 2)
     v = &value.items[1];  // Jepsen's independent [key value] tuple
+  else if (independent_)
+    return error(line, "with --independent a value is a [key value] tuple, got " + input::excerpt(value.print()));
   else if (value.kind != Edn::Kind::Nil && value.kind != Edn::Kind::String &&
            h_.spec == SpecKind::Kv)
     return error(line, "get returned " + input::excerpt(value.print()) + ", not a string");
@@ -189,7 +197,8 @@ std::optional<ReadError> HistoryBuilder::event(const std::string& process, Event
         if (auto why = txn_of(value, true, op.input)) return error(line, *why);
         return std::nullopt;
       }
-      const bool independent = h_.spec == SpecKind::Kv && value.kind == Edn::Kind::Vector && value.items.size() == 2;
+      const bool independent =
+          (h_.spec == SpecKind::Kv || independent_) && value.kind == Edn::Kind::Vector && value.items.size() == 2;
       const Edn& read = independent ? value.items[1] : value;
       if (nil_reads_any_ && spec::op_reads(op.input.kind) && read.kind == Edn::Kind::Nil) {
         unknown_reads_.push_back(open_index);  // matches any state: set aside in finish()

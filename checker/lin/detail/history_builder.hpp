@@ -34,6 +34,7 @@ class HistoryBuilder {
   // An event of no client (Jepsen's nemesis): counted, nothing else.
   void other_event() { ++h_.other_events; }
   bool nil_reads_any() const { return nil_reads_any_; }
+  bool independent() const { return independent_; }
 
   // Value conversions shared with the native reader.
   spec::ValueId value_of(const Edn& v) const;
@@ -56,6 +57,7 @@ class HistoryBuilder {
   std::vector<std::size_t> failed_;  // ops completed with :fail
   std::vector<std::size_t> unknown_reads_;  // reads that returned nil, under --nil-reads any
   bool nil_reads_any_ = false;
+  bool independent_ = false;  // register specs: values are [key value] tuples
 };
 
 // Readers, one per format: each appends to `builder`'s history.

@@ -216,6 +216,11 @@ std::optional<ReadError> read_chunk(std::string_view text, const char* readable_
       if (fields.key_field.type != T::String && fields.key_field.type != T::Int && fields.key_field.type != T::Uint)
         return builder.error(line_no, "kv operation needs a \"key\" (string)");
       op.input.key = h.values->intern(fields.key_field.as_text());
+    } else if (builder.independent()) {
+      // Independent registers: the key is a value like any other (an EDN token).
+      if (!fields.key_field.scalar())
+        return builder.error(line_no, "with --independent an operation needs a \"key\"");
+      op.input.key = value_id(fields.key_field);
     }
     const Scalar& value = fields.value;
     switch (*kind) {

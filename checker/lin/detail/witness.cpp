@@ -88,6 +88,8 @@ Witness build_witness(const History& h, const std::vector<SearchOp>& ops, std::u
     if (h.spec == spec::SpecKind::Kv) {
       w.state += "key \"" + std::string(values.text(any->input.key)) + "\" = \"" +
                  std::string(values.text(state[slot])) + "\"";
+    } else if (any->input.key != spec::kNoValue) {
+      w.state += "register " + std::string(values.text(any->input.key)) + " = " + std::string(values.text(state[slot]));
     } else if (h.spec == spec::SpecKind::MultiRegister) {
       w.state += "registers " + spec::show_value(values, h.spec, state[slot]);
     } else {

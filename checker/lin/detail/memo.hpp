@@ -42,6 +42,16 @@ class Memo {
     }
   }
 
+  // Whether the key is there, without inserting it.
+  bool contains(std::uint64_t hash, const std::uint64_t* key, std::uint32_t len) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.len == 0) return false;
+      if (s.hash == hash && s.len == len && std::memcmp(at(s.pos), key, len * sizeof(std::uint64_t)) == 0)
+        return true;
+    }
+  }
+
   std::size_t size() const { return count_; }
   std::size_t bytes() const;
 

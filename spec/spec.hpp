@@ -139,9 +139,12 @@ std::optional<ValueId> step_with(Concat&& concat, Txn&& txn, ValueId cur, const 
 // A call that leaves the state as it found it whenever the spec accepts it: a read, or
 // a cas known to have failed. Such a call can be moved to any earlier point where it is
 // legal, which the checker uses to prune.
+// (A call whose completion was never seen is not one: the checker never places such a
+// call where it would change nothing, so it cannot stand for "legal here".)
 inline bool observes_only(const Call& call) {
-  return call.kind == OpKind::Read || call.kind == OpKind::Get ||
-         (call.kind == OpKind::Cas && call.known && !call.ok) || (call.kind == OpKind::Txn && call.reads_only);
+  if (!call.known) return false;
+  return call.kind == OpKind::Read || call.kind == OpKind::Get || (call.kind == OpKind::Cas && !call.ok) ||
+         (call.kind == OpKind::Txn && call.reads_only);
 }
 
 // A transaction's step on the history's own table (interning the state it makes).

@@ -440,6 +440,11 @@ SearchResult search(const std::vector<SearchOp>& input, std::uint32_t slots, spe
       const spec::ValueId before = state.get(o.slot);
       ++result.steps;
       auto after = spec::step_with(concat, txn, before, o.input);
+      // A pending op that would change nothing here (a cas whose expected value is not
+      // there, a write of the value already held) is the same as one that never happened:
+      // not worth a configuration. (Using it up would only let a later identical twin go
+      // first, and the earlier one can stand wherever that one would.)
+      if (after && *after == before && o.ret == kPending) after.reset();
       if (after && *after != before && dead_end(op, *after)) {
         // The spec accepts the step, so the stack plus it is still a linearizable
         // prefix: the witness starts from the longest one, and shows the read it dooms.

@@ -69,6 +69,24 @@ void write_kv_jsonl(const std::string& path, std::uint64_t ops, int clients, int
   }
 }
 
+namespace {
+
+// A worker of an etcd-shaped log invokes read, write or cas of values 0..4: draws the
+// operation (f: 0 read, 1 write, 2 cas) and its values, writes the :invoke line, and
+// returns its argument as written.
+std::string invoke_etcd(File& out, std::mt19937_64& rng, int process, int& f, int& a, int& b) {
+  static const char* names[] = {"read", "write", "cas"};
+  f = static_cast<int>(rng() % 3);
+  a = static_cast<int>(rng() % 5);
+  b = static_cast<int>(rng() % 5);
+  std::string arg = f == 0 ? std::string("nil") : std::to_string(a);
+  if (f == 2) arg = cas_text(a, b);
+  std::fprintf(out.f, "INFO  jepsen.util - %d\t:invoke\t:%s\t%s\n", process, names[f], arg.c_str());
+  return arg;
+}
+
+}  // namespace
+
 void write_etcd_log(const std::string& path, int ops, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   File out(path);
@@ -93,13 +111,7 @@ void write_etcd_log(const std::string& path, int ops, std::uint64_t seed) {
       ++started;
       c.busy = true;
       c.applied = false;
-      c.f = static_cast<int>(rng() % 3);
-      c.a = static_cast<int>(rng() % 5);
-      c.b = static_cast<int>(rng() % 5);
-      std::string arg = c.f == 0 ? std::string("nil") : std::to_string(c.a);
-      if (c.f == 2) arg = cas_text(c.a, c.b);
-      std::fprintf(out.f, "INFO  jepsen.util - %d\t:invoke\t:%s\t%s\n", c.process, names[c.f], arg.c_str());
-      c.result = arg;
+      c.result = invoke_etcd(out, rng, c.process, c.f, c.a, c.b);
     } else if (!c.applied) {
       c.applied = true;
       c.effective = true;
@@ -154,12 +166,7 @@ void write_etcd_hard_log(const std::string& path, int ops, int timeout_percent, 
       if (started == ops) continue;
       ++started;
       c.busy = true;
-      c.f = static_cast<int>(rng() % 3);
-      c.a = static_cast<int>(rng() % 5);
-      c.b = static_cast<int>(rng() % 5);
-      std::string arg = c.f == 0 ? std::string("nil") : std::to_string(c.a);
-      if (c.f == 2) arg = cas_text(c.a, c.b);
-      std::fprintf(out.f, "INFO  jepsen.util - %d\t:invoke\t:%s\t%s\n", c.process, names[c.f], arg.c_str());
+      invoke_etcd(out, rng, c.process, c.f, c.a, c.b);
       continue;
     }
     ++finished;

@@ -52,14 +52,10 @@ int run(const CutArgs& a) {
     if (a.json) std::cout << json_text(cut_json(file, x, r)) << "\n";
     else std::cout << human.str();
     exit = worst(exit, r.consistent ? kHolds : kViolation);
-    for (const auto& [option, ext] : {std::pair{&a.html, ".html"}, std::pair{&a.svg, ".svg"}}) {
-      if (option->empty()) continue;
-      const std::string text = std::string_view(ext) == ".html" ? report::cut_html(file, x, r) : report::cut_svg(x, r);
-      if (auto why = write_report(report_path(*option, a.files.size(), i, file, ext), text)) {
-        std::cerr << *why << "\n";
-        exit = worst(exit, kBadInput);
-      }
-    }
+    if (!a.html.empty() && !write_report(report_path(a.html, a.files.size(), i, file, ".html"), report::cut_html(file, x, r)))
+      exit = worst(exit, kBadInput);
+    if (!a.svg.empty() && !write_report(report_path(a.svg, a.files.size(), i, file, ".svg"), report::cut_svg(x, r)))
+      exit = worst(exit, kBadInput);
     if (!r.consistent) c.set(junit::Case::Outcome::Failure, human.str());
     cases.push_back(c);
   }

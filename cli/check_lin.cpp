@@ -89,12 +89,8 @@ int run(const LinArgs& a) {
     exit = worst(exit, r.verdict == lin::Verdict::Ok          ? kHolds
                        : r.verdict == lin::Verdict::Violation ? kViolation
                                                               : kUnknown);
-    if (!a.html.empty()) {
-      if (auto why = write_report(report_path(a.html, a.files.size(), i, name, ".html"), report::lin_html(name, h, r))) {
-        std::cerr << *why << "\n";
-        exit = worst(exit, kBadInput);
-      }
-    }
+    if (!a.html.empty() && !write_report(report_path(a.html, a.files.size(), i, name, ".html"), report::lin_html(name, h, r)))
+      exit = worst(exit, kBadInput);
     c.seconds = r.seconds;
     if (r.verdict != lin::Verdict::Ok)
       c.set(r.verdict == lin::Verdict::Violation ? junit::Case::Outcome::Failure : junit::Case::Outcome::Skipped, human.str());

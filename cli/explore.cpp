@@ -75,11 +75,7 @@ bool write_page(const std::string& out, const AnyModel& m, const std::string& ti
       cx.execution = std::move(*x);
     }
   }
-  if (auto why = write_report(out, report::explore_html(cx))) {
-    std::cerr << "weir: " << *why << "\n";
-    return false;
-  }
-  return true;
+  return write_report(out, report::explore_html(cx));
 }
 
 int search(const ModelInfo& info, const explore::OptionValues& values, const ExploreArgs& a) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 namespace weir::cli {
 
@@ -17,16 +18,18 @@ std::string report_path(const std::string& option, std::size_t inputs, std::size
   return (std::filesystem::path(option) / (std::to_string(index + 1) + "-" + stem + extension)).string();
 }
 
-std::optional<std::string> write_report(const std::string& path, const std::string& text) {
+bool write_report(const std::string& path, const std::string& text) {
   const std::filesystem::path p(path);
   std::error_code ec;
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return path + ": cannot write the report: " + std::strerror(errno);
-  out << text;
-  out.flush();
-  if (!out) return path + ": cannot write the report: " + std::strerror(errno);
-  return std::nullopt;
+  if (out) {
+    out << text;
+    out.flush();
+  }
+  if (out) return true;
+  std::cerr << path << ": cannot write the report: " << std::strerror(errno) << "\n";
+  return false;
 }
 
 }  // namespace weir::cli

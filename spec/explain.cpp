@@ -49,12 +49,6 @@ std::string explain_refusal(const ValueTable& values, SpecKind spec, ValueId cur
   }
 }
 
-std::optional<ValueId> step_txn(ValueTable& values, ValueId cur, const Call& call) {
-  auto after = apply_txn(values.text(cur), values.text(call.arg), call.known);
-  if (!after) return std::nullopt;
-  return values.intern(*after);
-}
-
 std::string show_value(const ValueTable& values, SpecKind spec, ValueId v) {
   if (v == kNoValue) return "?";
   if (spec == SpecKind::MultiRegister) return show_state(values.text(v));

@@ -1,6 +1,8 @@
 // Multi-register transactions: the encoding, the step, and their words (txn.hpp).
 #include "spec/txn.hpp"
 
+#include "spec/spec.hpp"
+
 #include <algorithm>
 
 namespace weir::spec {
@@ -136,6 +138,12 @@ std::string show_state(std::string_view state) {
   s.append("}");
   if (r.written.empty() || r.init != "nil") s.append(" (others ").append(r.init).append(")");
   return s;
+}
+
+std::optional<ValueId> step_txn(ValueTable& values, ValueId cur, const Call& call) {
+  auto after = apply_txn(values.text(cur), values.text(call.arg), call.known);
+  if (!after) return std::nullopt;
+  return values.intern(*after);
 }
 
 }  // namespace weir::spec

@@ -2,7 +2,6 @@
 // (simdjson, checker/jsonl), each event's fields collected without a DOM; the events are
 // then handed to the Builder, which keeps the rules, in file order on one thread. Every
 // refusal names the file, the line and the cause.
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
@@ -15,7 +14,6 @@ namespace weir::cut {
 
 namespace {
 
-using nlohmann::json;
 
 enum class T : std::uint8_t { Missing, String, Int, Uint, Float, Other };
 

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <thread>
 #include <unordered_map>
-#include <nlohmann/json.hpp>
 
 #include "checker/lin/detail/edn.hpp"
 #include "checker/lin/detail/history_builder.hpp"
@@ -21,7 +20,6 @@
 namespace weir::lin::detail {
 namespace {
 
-using nlohmann::json;
 
 // One scalar as it appeared: its JSON type and value. Numbers keep their value; their
 // text is made only when the number is a register value.

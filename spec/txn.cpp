@@ -83,13 +83,6 @@ std::string encode_txn(const std::vector<MicroOp>& ops) {
   return s;
 }
 
-std::vector<MicroOp> decode_txn(std::string_view text) {
-  std::vector<MicroOp> out;
-  for (const Micro& m : micros(text))
-    out.push_back({m.f == 'w', std::string(m.key), m.known() ? std::string(m.value) : std::string(), m.known()});
-  return out;
-}
-
 bool txn_token_ok(std::string_view token) {
   return std::none_of(token.begin(), token.end(), [](char c) { return c == kUnit || c == kRecord || c == kUnknown; });
 }

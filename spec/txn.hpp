@@ -26,7 +26,6 @@ struct MicroOp {
 };
 
 std::string encode_txn(const std::vector<MicroOp>& ops);
-std::vector<MicroOp> decode_txn(std::string_view text);
 // Whether an EDN token can go into the encoding (no control characters).
 bool txn_token_ok(std::string_view token);
 

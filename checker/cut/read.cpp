@@ -19,7 +19,7 @@ enum class T : std::uint8_t { Missing, String, Int, Uint, Float, Other };
 
 struct Value {
   T type = T::Missing;
-  std::string text;  // String; Int/Uint/Float as written
+  std::string text;  // String, Int, Float as written; null, true, false; empty for Uint (u is it)
   std::uint64_t u = 0;
   double f = 0;
   bool negative = false;
@@ -30,7 +30,7 @@ constexpr const char* kFields = "process, kind, msg, ssid, group, time, index, t
 // One event's fields as read, before any rule is applied.
 struct Record {
   enum Field { Process, KindF, Msg, Ssid, GroupF, Time, Index, To, Note, Channels, None };
-  std::size_t line = 0;  // within its chunk until the chunk is consumed
+  std::size_t line = 0;  // within its chunk
   Value values[Channels];
   std::vector<std::pair<Value, std::vector<Value>>> channels;
   bool has_channels = false;

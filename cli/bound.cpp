@@ -206,7 +206,7 @@ int run(const BoundArgs& a) {
 
 Runner add_bound(CLI::App& app) {
   auto args = std::make_shared<BoundArgs>();
-  CLI::App* cmd = app.add_subcommand("bound", "validate a timing bound with Z3");
+  CLI::App* cmd = app.add_subcommand("bound", kBoundAbout);
   cmd->require_subcommand(1);
   CLI::App* b = cmd->add_subcommand("beaver", "Beaver's optimistic gateway marking (Theorem 2): is the threshold safe?");
   b->add_option("--gateways", args->gateways, "G: gateways")->check(whole_in(1, 64))->capture_default_str();

@@ -37,4 +37,21 @@ Runner add_fuzz(CLI::App& app);
 Runner add_replay(CLI::App& app);
 Runner add_trace(CLI::App& app);
 
+// The commands that need the heavy libraries: Z3 (bound), Boost.Fiber (fuzz), DPDK, libbpf
+// and libpcap (replay, trace). Loading those costs a few milliseconds per process, more
+// than checking a typical history takes, so `weir` itself is built without them and hands
+// these commands to `weir-full` beside it (cli/forward.hpp); `weir-full` has them all.
+struct Backends {
+  std::function<Runner(CLI::App&)> bound, fuzz, replay, trace;
+};
+
+// What each backend command says of itself in `weir --help`, the same in both binaries.
+inline constexpr const char* kBoundAbout = "validate a timing bound with Z3";
+inline constexpr const char* kFuzzAbout = "fuzz a protocol's cores in the deterministic simulator";
+inline constexpr const char* kReplayAbout = "run a protocol with its data plane on DPDK, judged by the checkers";
+inline constexpr const char* kTraceAbout = "judge production captures (pcap, pcapng)";
+
+// The whole `weir` command line: parse, run the chosen command, exit with its verdict.
+int weir_main(int argc, char** argv, const Backends& backends);
+
 }  // namespace weir::cli

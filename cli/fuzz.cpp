@@ -295,7 +295,7 @@ Runner add_fuzz(CLI::App& app) {
     hp::Scenario pegasus;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("fuzz", "fuzz a protocol's cores in the deterministic simulator");
+  CLI::App* cmd = app.add_subcommand("fuzz", kFuzzAbout);
   cmd->add_option("--replay", args->replay, "run a reproducer written by an earlier failure");
   CLI::App* b = cmd->add_subcommand("beaver", "Beaver's gateway, backend and initiator cores, judged by check cut");
   CLI::App* p = cmd->add_subcommand("pegasus", "Pegasus's switch, server and client cores, judged by check lin");

@@ -108,10 +108,7 @@ int run_with_junit(const std::string& path, const std::string& command, const st
 
 }  // namespace
 
-}  // namespace weir::cli
-
-int main(int argc, char** argv) {
-  using namespace weir::cli;
+int weir_main(int argc, char** argv, const Backends& backends) {
   CLI::App app{"weir: verification and testing for load-balancer-assisted distributed protocols"};
   app.footer("Exit codes, the same for every command: 0 holds, 1 violation found, 2 bad input or usage, "
              "3 unknown (a budget spent, or a search that holds only vacuously), 4 internal error (a bug in weir).");
@@ -121,10 +118,10 @@ int main(int argc, char** argv) {
   Runner run_lin = add_check_lin(*check);
   Runner run_cut = add_check_cut(*check);
   Runner run_explore = add_explore(app);
-  Runner run_bound = add_bound(app);
-  Runner run_fuzz = add_fuzz(app);
-  Runner run_replay = add_replay(app);
-  Runner run_trace = add_trace(app);
+  Runner run_bound = backends.bound(app);
+  Runner run_fuzz = backends.fuzz(app);
+  Runner run_replay = backends.replay(app);
+  Runner run_trace = backends.trace(app);
   // Each command's --help names its reference page (docs/, in the repository).
   for (auto [app_of, page] : {std::pair{check->get_subcommand("lin"), "check-lin"}, std::pair{check->get_subcommand("cut"), "check-cut"},
                               std::pair{app.get_subcommand("explore"), "explore"}, std::pair{app.get_subcommand("bound"), "bound"},
@@ -150,6 +147,7 @@ int main(int argc, char** argv) {
   for (auto [name, run] : {std::pair{"explore", &run_explore}, std::pair{"bound", &run_bound}, std::pair{"fuzz", &run_fuzz},
                            std::pair{"replay", &run_replay}, std::pair{"trace", &run_trace}}) {
     CLI::App* top = app.get_subcommand(name);
+    if (top->get_prefix_command()) continue;  // handed whole to weir-full, which takes --junit itself
     const auto leaves = top->get_subcommands({});
     if (leaves.empty()) junit_commands.push_back({top, name, run});
     for (CLI::App* leaf : leaves) junit_commands.push_back({leaf, std::string(name) + " " + leaf->get_name(), run});
@@ -203,3 +201,5 @@ int main(int argc, char** argv) {
   }
   return kBadInput;
 }
+
+}  // namespace weir::cli

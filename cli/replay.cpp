@@ -212,7 +212,7 @@ int replay(const Args& a) {
 
 Runner add_replay(CLI::App& app) {
   auto a = std::make_shared<replay::Args>();
-  CLI::App* c = app.add_subcommand("replay", "run a protocol with its data plane on DPDK, judged by the checkers");
+  CLI::App* c = app.add_subcommand("replay", kReplayAbout);
   c->add_option("--impl", a->impl, "the protocol: beaver, pegasus or capybara")->required()->check(CLI::IsMember({"beaver", "pegasus", "capybara"}));
   c->add_option("--seed", a->seed, "the first run's seed")->check(whole_in(0, UINT64_MAX / 2))->capture_default_str();
   CLI::Option* runs = c->add_option("--runs", a->runs, "runs (seed, seed+1, ...; capybara: 1)")->check(whole_in(1, 1'000'000'000))->capture_default_str();

@@ -378,7 +378,7 @@ void add_inputs(CLI::App* c, TraceArgs& a) {
 
 Runner add_trace(CLI::App& app) {
   auto a = std::make_shared<TraceArgs>();
-  CLI::App* cmd = app.add_subcommand("trace", "judge production captures (pcap, pcapng)");
+  CLI::App* cmd = app.add_subcommand("trace", kTraceAbout);
   cmd->require_subcommand(1);
   CLI::App* chk = cmd->add_subcommand("check", "judge a capture: pegasus by check lin on the clients' history, beaver by check cut, capybara by the model's invariants");
   add_inputs(chk, *a);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace weir::cli {
 
@@ -50,6 +51,13 @@ inline constexpr const char* kBoundAbout = "validate a timing bound with Z3";
 inline constexpr const char* kFuzzAbout = "fuzz a protocol's cores in the deterministic simulator";
 inline constexpr const char* kReplayAbout = "run a protocol with its data plane on DPDK, judged by the checkers";
 inline constexpr const char* kTraceAbout = "judge production captures (pcap, pcapng)";
+
+// This process's command line, as weir_main was given it.
+const std::vector<std::string>& invocation();
+
+// `weir merge` and `weir swarm` (cli/merge.cpp, cli/swarm.cpp).
+Runner add_merge(CLI::App& app);
+Runner add_swarm(CLI::App& app);
 
 // The whole `weir` command line: parse, run the chosen command, exit with its verdict.
 int weir_main(int argc, char** argv, const Backends& backends);

@@ -13,6 +13,7 @@
 #include "cli/cli.hpp"
 #include "cli/explore_report.hpp"
 #include "cli/options.hpp"
+#include "cli/shard_output.hpp"
 #include "model/registry/registry.hpp"
 
 namespace weir::cli {
@@ -27,12 +28,14 @@ struct ExploreArgs {
   std::uint64_t simulate_runs = 0;  // > 0: random simulation instead of exhaustive search
   bool dfs = false;
   std::uint64_t seed = 1;
+  bool seed_given = false;
   std::uint32_t sim_depth = 100;
   bool json = false;
   bool list = false;
   std::string replay_file;
   std::string counterexample_file;  // default: counterexample-MODEL.json
   std::string html;                 // the counterexample's page, when one is found
+  ShardArgs shard;
 };
 
 // One model's subcommand: its options as typed, until the run reads them.
@@ -79,6 +82,21 @@ bool write_page(const std::string& out, const AnyModel& m, const std::string& ti
 }
 
 int search(const ModelInfo& info, const explore::OptionValues& values, const ExploreArgs& a) {
+  swarm::Shard shard;
+  if (!a.shard.parse("explore " + info.name, shard)) return kBadInput;
+  if (!a.shard.shard.empty() && a.simulate_runs == 0 && !a.dfs) {
+    std::cerr << "weir: explore " << info.name << ": --shard needs --simulate (the runs are split) or --dfs (a swarm: "
+              << "each shard searches in its own order); breadth-first search does not split\n";
+    return kBadInput;
+  }
+  if (a.seed_given && a.simulate_runs == 0 && !a.dfs) {
+    std::cerr << "weir: explore " << info.name << ": --seed belongs to --simulate (or to a --dfs swarm)\n";
+    return kBadInput;
+  }
+  if (a.seed_given && a.simulate_runs == 0 && !a.dfs) {
+    std::cerr << "weir: explore " << info.name << ": --seed belongs to --simulate (or to a --dfs swarm)\n";
+    return kBadInput;
+  }
   auto made = model::registry::build(info, values);
   if (auto* why = std::get_if<std::string>(&made)) {
     std::cerr << "weir: explore " << info.name << ": " << *why << "\n";
@@ -96,20 +114,28 @@ int search(const ModelInfo& info, const explore::OptionValues& values, const Exp
   explore::ProgressFn progress;
   if (!a.json) progress = progress_line;
   explore::Result r;
+  swarm::Result shard_result;
+  shard_result.kind = how.mode == SearchMode::Simulate ? "simulate" : how.mode == SearchMode::Dfs ? "dfs" : "bfs";
   if (how.mode == SearchMode::Simulate) {
+    const swarm::Range runs = swarm::share(shard, a.simulate_runs);
+    shard_result.runs = runs;
     explore::SimulateOptions so;
-    so.runs = a.simulate_runs;
+    so.first_run = runs.first;
+    so.runs = runs.end - runs.first;
     so.seed = a.seed;
     so.depth = a.sim_depth;
     so.threads = a.opts.threads;
     so.timeout_seconds = a.opts.timeout_seconds;
     r = m.simulate(so, progress);
   } else {
-    r = how.mode == SearchMode::Dfs ? m.dfs(a.opts, progress) : m.bfs(a.opts, progress);
+    explore::Options opts = a.opts;
+    if (how.mode == SearchMode::Dfs) opts.order_seed = shard_result.order_seed = swarm::order_seed(shard, a.seed);
+    r = how.mode == SearchMode::Dfs ? m.dfs(opts, progress) : m.bfs(opts, progress);
   }
   if (r.outcome == explore::Outcome::Violation) {
     if (auto walk = m.walk(r.init_index, r.path)) how.steps = walk->steps;
-    how.written = a.counterexample_file.empty() ? "counterexample-" + info.name + ".json" : a.counterexample_file;
+    how.written = a.counterexample_file.empty() ? sharded_name("counterexample-" + info.name + ".json", shard)
+                                                : a.counterexample_file;
     const explore::Counterexample cx{info.name, saved, r.init_index, r.path, r.invariant, how.steps};
     if (auto why = explore::write_counterexample(cx, how.written)) {
       std::cerr << "weir: " << *why << "\n";
@@ -119,8 +145,19 @@ int search(const ModelInfo& info, const explore::OptionValues& values, const Exp
     const std::string beside = input::is_regular_file(how.written) ? execution_file(how.written) : std::string();
     how.execution = judge_execution(m, r.init_index, r.path, beside);
     if (!a.html.empty() && !write_page(a.html, m, how.title, r.init_index, r.path)) return kBadInput;
+    if (!how.written.empty())
+      shard_result.reproducer = swarm::Reproducer{"weir explore --replay", "a VIOLATION of \"" + r.invariant + "\"",
+                                                  r.path.size(), "steps", reproducer_content(how.written)};
   }
-  return report(how, r);
+  const int code = report(how, r);
+  shard_result.outcome = code == kViolation ? "violation"
+                         : code == kUnknown ? (r.outcome == explore::Outcome::Bounded ? "bounded" : "vacuous")
+                         : r.outcome == explore::Outcome::Sampled ? "sampled"
+                                                                  : "complete";
+  if (how.mode == SearchMode::Simulate) shard_result.counts = {{"runs", r.stats.unique}, {"steps", r.stats.states}};
+  else shard_result.counts = {{"states", r.stats.states}, {"unique_states", r.stats.unique}};
+  if (!write_shard_result(a.shard, std::move(shard_result), shard, code)) return kBadInput;
+  return code;
 }
 
 // Walks a recorded path and confirms that it ends where the recorded run said.
@@ -213,9 +250,10 @@ void add_common(CLI::App* m, ExploreArgs& a) {
   auto sim = m->add_option("--simulate", a.simulate_runs,
                            "random simulation: this many seeded random runs instead of exhaustive search")
                  ->check(whole_in(1, std::uint64_t{1} << 40));
-  m->add_option("--seed", a.seed, "simulation seed (the same seed gives the same runs)")
-      ->needs(sim)
-      ->check(whole_in(0, UINT64_MAX));
+  m->add_option("--seed", a.seed, "simulation seed (the same seed gives the same runs); with --dfs --shard, the swarm's")
+      ->check(whole_in(0, UINT64_MAX))
+      ->each([&a](const std::string&) { a.seed_given = true; });
+  add_shard_options(m, a.shard, "--simulate splits the runs, --dfs searches in the shard's own order");
   m->add_option("--depth", a.sim_depth, "steps per simulation run")
       ->needs(sim)
       ->check(whole_in(1, 1'000'000))

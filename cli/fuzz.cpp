@@ -10,6 +10,7 @@
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
+#include "cli/shard_output.hpp"
 #include "harness/beaver/judge.hpp"
 #include "harness/pegasus/judge.hpp"
 
@@ -112,6 +113,7 @@ struct Common {
   bool check_determinism = false;
   bool no_shrink = false;
   std::string reproducer;  // default: fuzz-PROTOCOL.json
+  ShardArgs shard;
 };
 
 template <class P>
@@ -153,13 +155,15 @@ std::variant<typename P::Scenario, std::string> from_json(const nlohmann::json& 
   return s;
 }
 
+// Writes the reproducer and says so; returns the size of its run (P::unit()).
 template <class P>
-void report(const typename P::Scenario& s, const std::string& what, const std::string& reproducer) {
+std::size_t report(const typename P::Scenario& s, const std::string& what, const std::string& reproducer) {
   const typename P::Outcome o = P::run(s);
   std::ofstream(reproducer) << json_text(to_json<P>(s)) << "\n";
   std::cout << "  " << what << "\n"
             << "  reproducer: " << reproducer << " (replay it: weir fuzz --replay " << reproducer << ")\n"
             << "  " << P::judged(o, reproducer) << "\n";
+  return P::size(o);
 }
 
 template <class P>
@@ -221,14 +225,28 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
     return kBadInput;
   }
   scenario.mutant = *m;
-  const std::string reproducer = a.reproducer.empty() ? std::string("fuzz-") + P::kName + ".json" : a.reproducer;
+  swarm::Shard shard;
+  if (!a.shard.parse(std::string("fuzz ") + P::kName, shard)) return kBadInput;
+  const std::string reproducer =
+      a.reproducer.empty() ? sharded_name(std::string("fuzz-") + P::kName + ".json", shard) : a.reproducer;
+  // This shard's seeds: its share of seed .. seed + runs - 1.
+  const swarm::Range share = swarm::share(shard, a.runs);
+  const std::uint64_t first_seed = a.seed + share.first, runs = share.end - share.first;
+  swarm::Result result;
+  result.kind = "fuzz";
+  result.runs = swarm::Range{first_seed, first_seed + runs};
+  auto finish = [&](int code, std::uint64_t done, std::uint64_t events) {
+    result.counts = {{"runs", done}, {"events", events}};
+    result.outcome = code == kViolation ? "violation" : "sampled";
+    return write_shard_result(a.shard, std::move(result), shard, code) ? code : kBadInput;
+  };
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t done = 0, events = 0;
-  for (; done < a.runs; ++done) {
+  for (; done < runs; ++done) {
     if (a.time_limit > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > a.time_limit)
       break;
     typename P::Scenario s = scenario;
-    s.seed = a.seed + done;
+    s.seed = first_seed + done;
     const typename P::Outcome o = P::run(s);
     events += o.run.events;
     if (a.check_determinism && P::run(s).run.trace_hash != o.run.trace_hash) {
@@ -247,14 +265,15 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
       std::cout << "  shrunk in " << sh.runs << " runs: " << P::size(o) << " " << P::unit() << " -> "
                 << P::size(P::run(shown)) << " (seed " << shown.seed << ")\n";
     }
-    report<P>(shown, *why, reproducer);
-    return kViolation;
+    const std::size_t size = report<P>(shown, *why, reproducer);
+    result.reproducer = swarm::Reproducer{"weir fuzz --replay", *why, size, P::unit(), to_json<P>(shown)};
+    return finish(kViolation, done + 1, events);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << P::kName << " (mutant " << a.mutant << "): " << done << " runs, seeds " << a.seed << ".."
-            << a.seed + done - 1 << ", no failure (" << events << " simulated events in " << secs
+  std::cout << P::kName << " (mutant " << a.mutant << "): " << done << " runs, seeds " << first_seed << ".."
+            << first_seed + done - 1 << ", no failure (" << events << " simulated events in " << secs
             << " s; no failure is no proof)\n";
-  return kHolds;
+  return finish(kHolds, done, events);
 }
 
 void add_common(CLI::App* c, Common& a) {
@@ -265,6 +284,7 @@ void add_common(CLI::App* c, Common& a) {
   c->add_flag("--check-determinism", a.check_determinism, "run every seed twice and compare the traces");
   c->add_flag("--no-shrink", a.no_shrink, "report a failure as found, without shrinking it");
   c->add_option("--reproducer", a.reproducer, "where to write a failure's reproducer (default: fuzz-PROTOCOL.json)");
+  add_shard_options(c, a.shard, "a contiguous share of the seeds");
 }
 
 template <class P>

@@ -108,7 +108,14 @@ int run_with_junit(const std::string& path, const std::string& command, const st
 
 }  // namespace
 
+namespace {
+std::vector<std::string> g_invocation;
+}  // namespace
+
+const std::vector<std::string>& invocation() { return g_invocation; }
+
 int weir_main(int argc, char** argv, const Backends& backends) {
+  g_invocation.assign(argv, argv + argc);
   CLI::App app{"weir: verification and testing for load-balancer-assisted distributed protocols"};
   app.footer("Exit codes, the same for every command: 0 holds, 1 violation found, 2 bad input or usage, "
              "3 unknown (a budget spent, or a search that holds only vacuously), 4 internal error (a bug in weir).");
@@ -122,11 +129,14 @@ int weir_main(int argc, char** argv, const Backends& backends) {
   Runner run_fuzz = backends.fuzz(app);
   Runner run_replay = backends.replay(app);
   Runner run_trace = backends.trace(app);
+  Runner run_merge = add_merge(app);
+  Runner run_swarm = add_swarm(app);
   // Each command's --help names its reference page (docs/, in the repository).
   for (auto [app_of, page] : {std::pair{check->get_subcommand("lin"), "check-lin"}, std::pair{check->get_subcommand("cut"), "check-cut"},
                               std::pair{app.get_subcommand("explore"), "explore"}, std::pair{app.get_subcommand("bound"), "bound"},
                               std::pair{app.get_subcommand("fuzz"), "fuzz"}, std::pair{app.get_subcommand("replay"), "replay"},
-                              std::pair{app.get_subcommand("trace"), "trace"}}) {
+                              std::pair{app.get_subcommand("trace"), "trace"},
+                              std::pair{app.get_subcommand("merge"), "swarm"}, std::pair{app.get_subcommand("swarm"), "swarm"}}) {
     std::vector<CLI::App*> apps{app_of};
     for (CLI::App* leaf : app_of->get_subcommands({})) apps.push_back(leaf);
     for (CLI::App* a : apps) {
@@ -145,7 +155,8 @@ int weir_main(int argc, char** argv, const Backends& backends) {
   };
   std::vector<JunitCommand> junit_commands;
   for (auto [name, run] : {std::pair{"explore", &run_explore}, std::pair{"bound", &run_bound}, std::pair{"fuzz", &run_fuzz},
-                           std::pair{"replay", &run_replay}, std::pair{"trace", &run_trace}}) {
+                           std::pair{"replay", &run_replay}, std::pair{"trace", &run_trace},
+                           std::pair{"merge", &run_merge}, std::pair{"swarm", &run_swarm}}) {
     CLI::App* top = app.get_subcommand(name);
     if (top->get_prefix_command()) continue;  // handed whole to weir-full, which takes --junit itself
     const auto leaves = top->get_subcommands({});
@@ -187,6 +198,8 @@ int weir_main(int argc, char** argv, const Backends& backends) {
     if (app.got_subcommand("fuzz")) return finish(run_fuzz());
     if (app.got_subcommand("replay")) return finish(run_replay());
     if (app.got_subcommand("trace")) return finish(run_trace());
+    if (app.got_subcommand("merge")) return finish(run_merge());
+    if (app.got_subcommand("swarm")) return finish(run_swarm());
   } catch (const std::bad_alloc&) {
     std::cerr << "weir: unknown: out of memory\n";  // the memory budget is spent
     return kUnknown;

@@ -13,13 +13,29 @@ packages=(
   libbpf-dev iproute2 tshark
   libxml2-utils
   chromium python3
+  munge slurmctld slurmd slurm-client
 )
+# Node.js and npm, for the test that checks Kubernetes manifests against the Job schema
+# (tests/tools/k8s); a machine that already has node keeps its own.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
+# tests/tools/k8s's npm packages (no lock file: it would name the registry's host).
+install_k8s_validator() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/tools/k8s"
+  [ -d "$dir/node_modules/kubernetes-models" ] && return 0
+  echo "weir: installing tests/tools/k8s's npm packages" >&2
+  npm install --prefix "$dir" --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_k8s_validator
+  exit 0
+fi
 
 echo "weir: installing missing packages: ${missing[*]}" >&2
 sudo=""
@@ -27,3 +43,4 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_k8s_validator

@@ -8,11 +8,13 @@
 // every core.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <random>
 #include <span>
 #include <type_traits>
 #include <string>
@@ -114,6 +116,10 @@ struct Options {
   // Store whole states, not only fingerprints: exact counts whatever the fingerprint
   // (breadth-first search; costs the states' size in memory).
   bool full_states = false;
+  // Depth-first search only: 0 tries each state's actions in the model's order; another
+  // value, a seeded order of its own (the same state always gets the same order), so that
+  // swarm shards (weir explore --dfs --shard) each go their own way through the space.
+  std::uint64_t order_seed = 0;
 };
 
 struct Progress {
@@ -139,6 +145,8 @@ struct Result {
   // with `replay` reaches the violating state.
   std::uint32_t init_index = 0;
   std::vector<std::uint32_t> path;
+  // Simulation's Violation: the number of the run that found it (replay: run it alone).
+  std::uint64_t failing_run = 0;
   // The model's goals, and for each how often it was reached: exhaustive search counts 1
   // (reached) or 0 (never reached: the verdict is vacuous for it); simulation counts the
   // runs that reached it.

@@ -16,10 +16,12 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
   struct Frame {
     State state;
     std::vector<Action> actions;
-    std::uint32_t next = 0;  // the action to try next
+    std::vector<std::uint32_t> order;  // with an order seed: the actions' indices, in the order tried
+    std::uint32_t next = 0;  // the action to try next (a position in `order`, if any)
     std::uint64_t fp = 0;
     bool moves = false;      // some action led to another state
   };
+  auto action_at = [](const Frame& f, std::uint32_t position) { return f.order.empty() ? position : f.order[position]; };
   detail::StateSet visited;
   std::vector<Frame> stack;
   Result result;
@@ -40,8 +42,15 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     return p;
   };
   auto push = [&](State s, std::uint64_t fp) {
-    Frame f{std::move(s), {}, 0, fp, false};
+    Frame f{std::move(s), {}, {}, 0, fp, false};
     model.actions(f.state, f.actions);
+    if (opts.order_seed != 0 && f.actions.size() > 1) {
+      f.order.resize(f.actions.size());
+      for (std::uint32_t k = 0; k < f.order.size(); ++k) f.order[k] = k;
+      // Seeded by the state itself: the order does not depend on how the state was reached.
+      std::mt19937_64 rng(opts.order_seed ^ (fp * 0x9e3779b97f4a7c15ull));
+      std::shuffle(f.order.begin(), f.order.end(), rng);
+    }
     stack.push_back(std::move(f));
     deepest = std::max<std::uint32_t>(deepest, static_cast<std::uint32_t>(stack.size() - 1));
   };
@@ -50,7 +59,8 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
     result.invariant = bad;
     result.init_index = init;
     // Each frame below the top took the action before its `next`; the top one took `last`.
-    for (std::size_t i = 0; i + 1 < stack.size(); ++i) result.path.push_back(stack[i].next - 1);
+    // The path names the model's own indices, whatever order they were tried in.
+    for (std::size_t i = 0; i + 1 < stack.size(); ++i) result.path.push_back(action_at(stack[i], stack[i].next - 1));
     if (last) result.path.push_back(*last);
     result.violation_depth = static_cast<std::uint32_t>(result.path.size());
   };
@@ -82,7 +92,7 @@ Result dfs(const M& model, const Options& opts, const ProgressFn& progress = {})
         stack.pop_back();
         continue;
       }
-      const std::uint32_t k = f.next++;
+      const std::uint32_t k = action_at(f, f.next++);
       std::optional<State> n = model.next(f.state, f.actions[k]);
       if (!n) continue;
       if ((++generated & 0xffff) == 0) {

@@ -3,7 +3,9 @@
 //
 // Run r draws from its own generator, seeded by (seed, r), so a run is the same whatever
 // thread does it and however many there are; of several failing runs the one with the
-// least index is reported. The same seed always gives the same result.
+// least index is reported. The same seed always gives the same result. Runs are numbered
+// from `first_run`, so that shards of one simulation (weir explore --shard) each do a
+// disjoint range of the same runs.
 #pragma once
 
 #include <atomic>
@@ -15,6 +17,7 @@ namespace weir::explore {
 
 struct SimulateOptions {
   std::uint64_t runs = 1000;
+  std::uint64_t first_run = 0;  // runs first_run .. first_run + runs - 1
   std::uint64_t seed = 1;
   std::uint32_t depth = 100;  // steps per run
   unsigned threads = 0;       // 0: one per core
@@ -81,8 +84,8 @@ Result simulate(const M& model, const SimulateOptions& opts, const ProgressFn& p
   double last_report = 0;
   auto work = [&](unsigned t) {
     for (;;) {
-      const std::uint64_t r = next_run.fetch_add(1, std::memory_order_relaxed);
-      if (r >= opts.runs) break;
+      const std::uint64_t r = opts.first_run + next_run.fetch_add(1, std::memory_order_relaxed);
+      if (r >= opts.first_run + opts.runs) break;
       {
         // Runs after a failing one cannot change the verdict; earlier ones still can.
         std::lock_guard lock(mu);
@@ -114,6 +117,7 @@ Result simulate(const M& model, const SimulateOptions& opts, const ProgressFn& p
   result.stats.unique = runs_done.load();  // runs completed
   result.stats.depth = deepest;
   result.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (result.outcome == Outcome::Violation) result.failing_run = failing_run;
   if (result.outcome != Outcome::Violation && timed_out) {
     result.outcome = Outcome::Bounded;
     result.bound = "timeout";

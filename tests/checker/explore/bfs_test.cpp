@@ -161,6 +161,64 @@ TEST(Simulate, SameSeedSameRunWhateverTheThreads) {
   EXPECT_NE(simulate(grid, o).path, first);  // another seed, another walk (2^17 of them)
 }
 
+TEST(Dfs, AnOrderSeedGoesAnotherWayThroughTheSameStates) {
+  Options swarm;
+  swarm.order_seed = 12345;
+  const Result all = dfs(Grid{30, 40, 1000}, swarm);
+  EXPECT_EQ(all.outcome, Outcome::Complete);
+  EXPECT_EQ(all.stats.unique, 31u * 41u);
+
+  const Grid grid{30, 40, 17};
+  const Result own = dfs(grid, {});
+  const Result other = dfs(grid, swarm);
+  ASSERT_EQ(other.outcome, Outcome::Violation);
+  // The path names the model's own action indices: it replays without the seed.
+  const auto states = replay(grid, other.init_index, other.path);
+  ASSERT_EQ(states.size(), other.path.size() + 1);
+  EXPECT_NE(grid.violated(states.back()), nullptr);
+  EXPECT_NE(other.path, own.path);  // the model's order goes x first all the way
+  swarm.order_seed = 999;
+  EXPECT_EQ(dfs(grid, swarm).path, dfs(grid, swarm).path);  // the same seed, the same way
+}
+
+// x + y grows by one a step; the invariant fails on runs that take x seven times in ten
+// steps: about one run in six.
+struct XHeavy : Grid {
+  const char* violated(const State& s) const { return s.x >= 7 ? "x < 7" : nullptr; }
+};
+
+TEST(Simulate, RunsSplitIntoRangesFindTheUnsplitRunsFirstFailure) {
+  const XHeavy model{{30, 40, 0}};
+  SimulateOptions whole;
+  whole.runs = 60;
+  whole.depth = 10;
+  whole.seed = 5;
+  whole.threads = 1;
+  const Result one = simulate(model, whole);
+  ASSERT_EQ(one.outcome, Outcome::Violation);
+  ASSERT_GT(one.failing_run, 0u);  // not the first run: the ranges matter
+  std::uint64_t first_failure = UINT64_MAX;
+  std::vector<std::uint32_t> path;
+  for (std::uint64_t from : {0u, 15u, 30u, 45u}) {
+    SimulateOptions part = whole;
+    part.first_run = from;
+    part.runs = 15;
+    const Result r = simulate(model, part);
+    if (r.outcome != Outcome::Violation) {
+      EXPECT_EQ(r.stats.unique, 15u);  // every run of the range done
+      continue;
+    }
+    EXPECT_GE(r.failing_run, from);
+    EXPECT_LT(r.failing_run, from + 15);
+    if (r.failing_run < first_failure) {
+      first_failure = r.failing_run;
+      path = r.path;
+    }
+  }
+  EXPECT_EQ(first_failure, one.failing_run);
+  EXPECT_EQ(path, one.path);
+}
+
 TEST(Simulate, NothingFoundIsNotAProof) {
   SimulateOptions o;
   o.runs = 20;

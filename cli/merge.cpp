@@ -1,0 +1,153 @@
+// `weir merge RESULT...`: the shards of a swarm run, one verdict (swarm::merge): the worst
+// exit code, counts added, the shortest reproducer written out, shards missing or given
+// twice named.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "checker/input/input.hpp"
+#include "cli/cli.hpp"
+#include "swarm/swarm.hpp"
+
+namespace weir::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MergeArgs {
+  std::vector<std::string> files;
+  bool json = false;
+  std::string result;      // the merged verdict as JSON, also here
+  std::string reproducer;  // where the kept reproducer goes (default: reproducer.json beside the first result)
+};
+
+std::string verdict_word(int exit) {
+  switch (exit) {
+    case kHolds: return "holds";
+    case kViolation: return "VIOLATION";
+    case kUnknown: return "unknown";
+    case kBadInput: return "bad input";
+    default: return "internal error";
+  }
+}
+
+std::string shard_line(const swarm::Result& r) {
+  std::string s = "shard " + std::to_string(r.shard.index) + "/" + std::to_string(r.shard.count) + " (" + r.file +
+                  "): " + verdict_word(r.exit) + ", " + r.outcome;
+  if (r.runs) {
+    s += r.runs->end > r.runs->first ? ", runs " + std::to_string(r.runs->first) + ".." + std::to_string(r.runs->end - 1)
+                                     : ", no runs (an empty share)";
+  }
+  if (r.kind == "dfs") s += r.order_seed ? ", order seed " + std::to_string(r.order_seed) : ", the model's order";
+  for (const auto& [name, n] : r.counts) s += ", " + std::to_string(n) + " " + name;
+  if (r.reproducer) s += "; " + r.reproducer->what + " in " + std::to_string(r.reproducer->size) + " " + r.reproducer->unit;
+  return s;
+}
+
+nlohmann::json merged_json(const swarm::Merged& m, const std::string& reproducer_file) {
+  nlohmann::json j = {{"job", m.job},     {"kind", m.kind},     {"shards", m.shards}, {"exit", m.exit},
+                      {"verdict", verdict_word(m.exit)},        {"outcome", m.outcome},
+                      {"missing", m.missing},                   {"counts", m.counts}, {"notes", m.notes},
+                      {"results", nlohmann::json::array()}};
+  nlohmann::json dup = nlohmann::json::object();
+  for (const auto& [index, files] : m.duplicated) dup[std::to_string(index)] = files;
+  j["duplicated"] = dup;
+  if (m.runs) j["runs"] = {{"first", m.runs->first}, {"end", m.runs->end}};
+  for (const swarm::Result* r : m.used)
+    j["results"].push_back({{"shard", r->shard.index}, {"file", r->file}, {"exit", r->exit}, {"outcome", r->outcome}});
+  if (m.reproducer)
+    j["reproducer"] = {{"shard", m.reproducer->shard.index}, {"file", reproducer_file},
+                       {"replay", m.reproducer->reproducer->replay + " " + reproducer_file},
+                       {"what", m.reproducer->reproducer->what}, {"size", m.reproducer->reproducer->size},
+                       {"unit", m.reproducer->reproducer->unit}};
+  return j;
+}
+
+int run_merge(const MergeArgs& a) {
+  std::vector<swarm::Result> results;
+  for (const std::string& path : a.files) {
+    const std::string name = input::display_name(path);
+    auto text = input::read(path);
+    if (auto* why = std::get_if<std::string>(&text)) {
+      std::cerr << name << ": " << *why << "\n";
+      return kBadInput;
+    }
+    auto parsed = swarm::parse_result(std::string(std::get<input::Text>(text).view()));
+    if (auto* why = std::get_if<std::string>(&parsed)) {
+      std::cerr << name << ": " << *why << "\n";
+      return kBadInput;
+    }
+    results.push_back(std::get<swarm::Result>(std::move(parsed)));
+    results.back().file = name;
+  }
+  auto merged = swarm::merge(results);
+  if (auto* why = std::get_if<std::string>(&merged)) {
+    std::cerr << "weir: merge: " << *why << "\n";
+    return kBadInput;
+  }
+  const swarm::Merged& m = std::get<swarm::Merged>(merged);
+  std::string reproducer_file;
+  if (m.reproducer) {
+    reproducer_file = a.reproducer.empty() ? (fs::path(a.files.front()).parent_path() / "reproducer.json").string()
+                                           : a.reproducer;
+    std::ofstream out(reproducer_file);
+    out << json_text(m.reproducer->reproducer->content) << "\n";
+    out.close();
+    if (!out) {
+      std::cerr << "weir: " << reproducer_file << ": cannot write the reproducer\n";
+      return kBadInput;
+    }
+  }
+  const nlohmann::json j = merged_json(m, reproducer_file);
+  if (!a.result.empty()) {
+    std::ofstream out(a.result);
+    out << json_text(j) << "\n";
+    out.close();
+    if (!out) {
+      std::cerr << "weir: " << a.result << ": cannot write the merged result\n";
+      return kBadInput;
+    }
+  }
+  if (a.json) {
+    std::cout << json_text(j) << "\n";
+    return m.exit;
+  }
+  std::cout << "merge of " << m.used.size() << " of " << m.shards << " shards of: " << m.job << "\n";
+  for (const swarm::Result* r : m.used) std::cout << "  " << shard_line(*r) << "\n";
+  for (std::uint32_t i : m.missing)
+    std::cout << "  shard " << i << "/" << m.shards << ": MISSING (no result given)\n";
+  for (const auto& [index, files] : m.duplicated) {
+    std::cout << "  shard " << index << "/" << m.shards << ": given " << files.size() << " times (";
+    for (std::size_t k = 0; k < files.size(); ++k) std::cout << (k ? ", " : "") << files[k];
+    std::cout << "): counted once, from " << files.front() << "\n";
+  }
+  std::cout << verdict_word(m.exit) << " (" << m.outcome << ")";
+  for (const auto& [name, n] : m.counts) std::cout << ", " << n << " " << name;
+  if (m.runs) std::cout << "; runs " << m.runs->first << ".." << m.runs->end - 1 << " covered";
+  std::cout << "\n";
+  for (const std::string& note : m.notes) std::cout << "  " << note << "\n";
+  if (m.reproducer)
+    std::cout << "  reproducer (the shortest, from shard " << m.reproducer->shard.index << "/" << m.shards
+              << "): " << reproducer_file << " (" << m.reproducer->reproducer->size << " "
+              << m.reproducer->reproducer->unit << "; replay it: " << m.reproducer->reproducer->replay << " "
+              << reproducer_file << ")\n";
+  return m.exit;
+}
+
+}  // namespace
+
+Runner add_merge(CLI::App& app) {
+  auto a = std::make_shared<MergeArgs>();
+  CLI::App* cmd = app.add_subcommand("merge", "merge the results of a swarm run's shards into one verdict");
+  cmd->add_option("results", a->files, "the shards' result files (--result of each shard)")->required();
+  cmd->add_flag("--json", a->json, "the merged verdict as one JSON object on stdout");
+  cmd->add_option("--result", a->result, "also write the merged verdict as JSON here");
+  cmd->add_option("--reproducer", a->reproducer, "where to write the kept reproducer (default: reproducer.json beside the first result)");
+  cmd->footer("Exit: the worst of the shards' (a bug in weir 4 over bad input 2 over violation 1 over unknown 3 over "
+              "holds 0); holds becomes unknown (3) when a shard gave no result, except for a --dfs swarm in which a "
+              "shard searched the whole space; 2 when the files are not shards of one run.");
+  return [a] { return run_merge(*a); };
+}
+
+}  // namespace weir::cli

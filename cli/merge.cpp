@@ -32,15 +32,31 @@ std::string verdict_word(int exit) {
   }
 }
 
+// "VIOLATION", "holds (sampled)", "unknown (bounded)": the outcome where it says more.
+std::string verdict_and_outcome(int exit, const std::string& outcome) {
+  std::string s = verdict_word(exit);
+  if (exit != kViolation && !outcome.empty() && outcome != s) s += " (" + outcome + ")";
+  return s;
+}
+
+// Fuzzing's shares are seeds; simulation's, run numbers of one seed.
+std::string range_words(const std::string& kind, const swarm::Range& r) {
+  const std::string what = kind == "fuzz" ? "seeds " : "runs ";
+  return r.end > r.first ? what + std::to_string(r.first) + ".." + std::to_string(r.end - 1) : "no " + what + "(an empty share)";
+}
+
+std::string counts_words(const std::map<std::string, std::uint64_t>& counts) {
+  std::string s;
+  for (const auto& [name, n] : counts) s += ", " + name + " " + std::to_string(n);
+  return s;
+}
+
 std::string shard_line(const swarm::Result& r) {
   std::string s = "shard " + std::to_string(r.shard.index) + "/" + std::to_string(r.shard.count) + " (" + r.file +
-                  "): " + verdict_word(r.exit) + ", " + r.outcome;
-  if (r.runs) {
-    s += r.runs->end > r.runs->first ? ", runs " + std::to_string(r.runs->first) + ".." + std::to_string(r.runs->end - 1)
-                                     : ", no runs (an empty share)";
-  }
+                  "): " + verdict_and_outcome(r.exit, r.outcome);
+  if (r.runs) s += ", " + range_words(r.kind, *r.runs);
   if (r.kind == "dfs") s += r.order_seed ? ", order seed " + std::to_string(r.order_seed) : ", the model's order";
-  for (const auto& [name, n] : r.counts) s += ", " + std::to_string(n) + " " + name;
+  s += counts_words(r.counts);
   if (r.reproducer) s += "; " + r.reproducer->what + " in " + std::to_string(r.reproducer->size) + " " + r.reproducer->unit;
   return s;
 }
@@ -122,9 +138,8 @@ int run_merge(const MergeArgs& a) {
     for (std::size_t k = 0; k < files.size(); ++k) std::cout << (k ? ", " : "") << files[k];
     std::cout << "): counted once, from " << files.front() << "\n";
   }
-  std::cout << verdict_word(m.exit) << " (" << m.outcome << ")";
-  for (const auto& [name, n] : m.counts) std::cout << ", " << n << " " << name;
-  if (m.runs) std::cout << "; runs " << m.runs->first << ".." << m.runs->end - 1 << " covered";
+  std::cout << verdict_and_outcome(m.exit, m.outcome) << counts_words(m.counts);
+  if (m.runs) std::cout << "; " << range_words(m.kind, *m.runs) << " shared out, each to one shard";
   std::cout << "\n";
   for (const std::string& note : m.notes) std::cout << "  " << note << "\n";
   if (m.reproducer)

@@ -58,7 +58,10 @@ std::variant<Merged, std::string> merge(const std::vector<Result>& results) {
     if (ranged[k]->runs->end > ranged[k + 1]->runs->first)
       return ranged[k]->file + " and " + ranged[k + 1]->file + " overlap: both were given runs from " +
              std::to_string(ranged[k + 1]->runs->first);
-  if (!ranged.empty()) m.runs = Range{ranged.front()->runs->first, ranged.back()->runs->end};
+  // The runs covered, when the shards' shares join up (none missing between them).
+  bool joined = !ranged.empty();
+  for (std::size_t k = 0; k + 1 < ranged.size(); ++k) joined = joined && ranged[k]->runs->end == ranged[k + 1]->runs->first;
+  if (joined && m.missing.empty()) m.runs = Range{ranged.front()->runs->first, ranged.back()->runs->end};
 
   for (const Result* r : m.used)
     for (const auto& [name, n] : r->counts) m.counts[name] += n;

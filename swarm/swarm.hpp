@@ -87,7 +87,7 @@ struct Merged {
   std::vector<std::uint32_t> missing;  // shard indices no result is given for
   std::map<std::uint32_t, std::vector<std::string>> duplicated;  // index -> its files (the first counted)
   std::map<std::string, std::uint64_t> counts;
-  std::optional<Range> runs;           // seeded kinds: the runs the given shards cover together
+  std::optional<Range> runs;           // seeded kinds, every shard given: the runs they did together
   std::vector<const Result*> used;     // one result per index, ascending
   const Result* reproducer = nullptr;  // the shard whose reproducer is kept (the shortest)
   std::vector<std::string> notes;      // why the verdict is what it is, where that is not plain

@@ -136,6 +136,7 @@ TEST(SwarmMerge, MissingShardsMakeHoldsUnknownAndDuplicatesAreNamedAndCountedOnc
   EXPECT_EQ(m.exit, 3);
   EXPECT_EQ(m.outcome, "incomplete");
   EXPECT_EQ(m.missing, (std::vector<std::uint32_t>{1, 3}));
+  EXPECT_FALSE(m.runs);  // seeds 0..1 and 4..5 were run, not 0..5
   // A violation found stays one, whatever is missing.
   EXPECT_EQ(std::get<Merged>(merge({with_reproducer(result(0, 4, 0), 5)})).exit, 1);
   Result again = result(1, 2, 0);

@@ -70,13 +70,13 @@ nlohmann::json merged_json(const swarm::Merged& m, const std::string& reproducer
   for (const auto& [index, files] : m.duplicated) dup[std::to_string(index)] = files;
   j["duplicated"] = dup;
   if (m.runs) j["runs"] = {{"first", m.runs->first}, {"end", m.runs->end}};
-  for (const swarm::Result* r : m.used)
-    j["results"].push_back({{"shard", r->shard.index}, {"file", r->file}, {"exit", r->exit}, {"outcome", r->outcome}});
-  if (m.reproducer)
-    j["reproducer"] = {{"shard", m.reproducer->shard.index}, {"file", reproducer_file},
-                       {"replay", m.reproducer->reproducer->replay + " " + reproducer_file},
-                       {"what", m.reproducer->reproducer->what}, {"size", m.reproducer->reproducer->size},
-                       {"unit", m.reproducer->reproducer->unit}};
+  for (const swarm::Result& r : m.used)
+    j["results"].push_back({{"shard", r.shard.index}, {"file", r.file}, {"exit", r.exit}, {"outcome", r.outcome}});
+  if (const swarm::Result* kept = m.reproducer())
+    j["reproducer"] = {{"shard", kept->shard.index}, {"file", reproducer_file},
+                       {"replay", kept->reproducer->replay + " " + reproducer_file},
+                       {"what", kept->reproducer->what}, {"size", kept->reproducer->size},
+                       {"unit", kept->reproducer->unit}};
   return j;
 }
 
@@ -104,11 +104,12 @@ int run_merge(const MergeArgs& a) {
   }
   const swarm::Merged& m = std::get<swarm::Merged>(merged);
   std::string reproducer_file;
-  if (m.reproducer) {
+  const swarm::Result* kept = m.reproducer();
+  if (kept) {
     reproducer_file = a.reproducer.empty() ? (fs::path(a.files.front()).parent_path() / "reproducer.json").string()
                                            : a.reproducer;
     std::ofstream out(reproducer_file);
-    out << json_text(m.reproducer->reproducer->content) << "\n";
+    out << json_text(kept->reproducer->content) << "\n";
     out.close();
     if (!out) {
       std::cerr << "weir: " << reproducer_file << ": cannot write the reproducer\n";
@@ -130,7 +131,7 @@ int run_merge(const MergeArgs& a) {
     return m.exit;
   }
   std::cout << "merge of " << m.used.size() << " of " << m.shards << " shards of: " << m.job << "\n";
-  for (const swarm::Result* r : m.used) std::cout << "  " << shard_line(*r) << "\n";
+  for (const swarm::Result& r : m.used) std::cout << "  " << shard_line(r) << "\n";
   for (std::uint32_t i : m.missing)
     std::cout << "  shard " << i << "/" << m.shards << ": MISSING (no result given)\n";
   for (const auto& [index, files] : m.duplicated) {
@@ -142,11 +143,10 @@ int run_merge(const MergeArgs& a) {
   if (m.runs) std::cout << "; " << range_words(m.kind, *m.runs) << " shared out, each to one shard";
   std::cout << "\n";
   for (const std::string& note : m.notes) std::cout << "  " << note << "\n";
-  if (m.reproducer)
-    std::cout << "  reproducer (the shortest, from shard " << m.reproducer->shard.index << "/" << m.shards
-              << "): " << reproducer_file << " (" << m.reproducer->reproducer->size << " "
-              << m.reproducer->reproducer->unit << "; replay it: " << m.reproducer->reproducer->replay << " "
-              << reproducer_file << ")\n";
+  if (kept)
+    std::cout << "  reproducer (the shortest, from shard " << kept->shard.index << "/" << m.shards << "): " << reproducer_file
+              << " (" << kept->reproducer->size << " " << kept->reproducer->unit << "; replay it: "
+              << kept->reproducer->replay << " " << reproducer_file << ")\n";
   return m.exit;
 }
 

@@ -13,9 +13,9 @@ std::string shard_name(std::uint32_t index, std::uint32_t count) {
 
 // Of the shards' exit codes, the merged one: a bug in weir over bad input over a violation
 // over unknown over holds.
-int worst_exit(const std::vector<const Result*>& used) {
+int worst_exit(const std::vector<Result>& used) {
   auto has = [&](int code) {
-    return std::any_of(used.begin(), used.end(), [&](const Result* r) { return r->exit == code; });
+    return std::any_of(used.begin(), used.end(), [&](const Result& r) { return r.exit == code; });
   };
   for (int code : {4, 2, 1, 3})
     if (has(code)) return code;
@@ -47,12 +47,12 @@ std::variant<Merged, std::string> merge(const std::vector<Result>& results) {
   }
   for (std::uint32_t i = 0; i < m.shards; ++i)
     if (!by_index.count(i)) m.missing.push_back(i);
-  for (const auto& [index, r] : by_index) m.used.push_back(r);
+  for (const auto& [index, r] : by_index) m.used.push_back(*r);
 
   // Seeded kinds: the given shards' runs must not overlap (they would be counted twice).
   std::vector<const Result*> ranged;
-  for (const Result* r : m.used)
-    if (r->runs) ranged.push_back(r);
+  for (const Result& r : m.used)
+    if (r.runs) ranged.push_back(&r);
   std::sort(ranged.begin(), ranged.end(), [](const Result* a, const Result* b) { return a->runs->first < b->runs->first; });
   for (std::size_t k = 0; k + 1 < ranged.size(); ++k)
     if (ranged[k]->runs->end > ranged[k + 1]->runs->first)
@@ -63,15 +63,15 @@ std::variant<Merged, std::string> merge(const std::vector<Result>& results) {
   for (std::size_t k = 0; k + 1 < ranged.size(); ++k) joined = joined && ranged[k]->runs->end == ranged[k + 1]->runs->first;
   if (joined && m.missing.empty()) m.runs = Range{ranged.front()->runs->first, ranged.back()->runs->end};
 
-  for (const Result* r : m.used)
-    for (const auto& [name, n] : r->counts) m.counts[name] += n;
+  for (const Result& r : m.used)
+    for (const auto& [name, n] : r.counts) m.counts[name] += n;
 
   m.exit = worst_exit(m.used);
-  const auto complete = std::find_if(m.used.begin(), m.used.end(), [](const Result* r) { return r->outcome == "complete"; });
+  const auto complete = std::find_if(m.used.begin(), m.used.end(), [](const Result& r) { return r.outcome == "complete"; });
   if (m.exit == 3 && m.kind == "dfs" && complete != m.used.end()) {
     // Every shard searches the same space; one that finished visited all of it.
     m.exit = 0;
-    m.notes.push_back("shard " + shard_name((*complete)->shard.index, m.shards) +
+    m.notes.push_back("shard " + shard_name(complete->shard.index, m.shards) +
                       " searched the whole state space: the shards stopped by a bound change nothing");
   }
   if (m.exit == 0 && !m.missing.empty() && !(m.kind == "dfs" && complete != m.used.end())) {
@@ -83,11 +83,14 @@ std::variant<Merged, std::string> merge(const std::vector<Result>& results) {
               : m.exit == 0 ? (m.kind == "dfs" || m.kind == "bfs" ? "complete" : "sampled")
               : m.exit == 3 ? (m.missing.empty() ? "bounded" : "incomplete")
                             : "error";
-  for (const Result* r : m.used) {
-    if (r->exit != 1 || !r->reproducer) continue;
-    if (!m.reproducer || r->reproducer->size < m.reproducer->reproducer->size) m.reproducer = r;
+  for (std::size_t k = 0; k < m.used.size(); ++k) {
+    const Result& r = m.used[k];
+    if (r.exit != 1 || !r.reproducer) continue;
+    if (!m.reproducer() || r.reproducer->size < m.reproducer()->reproducer->size) m.kept = k;
   }
   return m;
 }
+
+const Result* Merged::reproducer() const { return kept < used.size() ? &used[kept] : nullptr; }
 
 }  // namespace weir::swarm

@@ -88,8 +88,9 @@ struct Merged {
   std::map<std::uint32_t, std::vector<std::string>> duplicated;  // index -> its files (the first counted)
   std::map<std::string, std::uint64_t> counts;
   std::optional<Range> runs;           // seeded kinds, every shard given: the runs they did together
-  std::vector<const Result*> used;     // one result per index, ascending
-  const Result* reproducer = nullptr;  // the shard whose reproducer is kept (the shortest)
+  std::vector<Result> used;            // one result per index, ascending (copies: Merged owns what it says)
+  const Result* reproducer() const;    // the shard whose reproducer is kept (the shortest), if any
+  std::size_t kept = SIZE_MAX;         // that shard's place in `used`
   std::vector<std::string> notes;      // why the verdict is what it is, where that is not plain
 };
 

@@ -121,8 +121,8 @@ TEST(SwarmMerge, TheWorstExitWinsAndTheShortestReproducerIsKept) {
   auto m = std::get<Merged>(merge({result(0, 4, 0), with_reproducer(result(1, 4, 0), 30), result(2, 4, 3, "bounded"),
                                    with_reproducer(result(3, 4, 0), 12)}));
   EXPECT_EQ(m.exit, 1);
-  ASSERT_NE(m.reproducer, nullptr);
-  EXPECT_EQ(m.reproducer->shard.index, 3u);
+  ASSERT_NE(m.reproducer(), nullptr);
+  EXPECT_EQ(m.reproducer()->shard.index, 3u);
   m = std::get<Merged>(merge({result(0, 2, 3, "bounded"), result(1, 2, 0)}));
   EXPECT_EQ(m.exit, 3);
   m = std::get<Merged>(merge({result(0, 2, 2), with_reproducer(result(1, 2, 0), 3)}));

@@ -145,9 +145,11 @@ int search(const ModelInfo& info, const explore::OptionValues& values, const Exp
     const std::string beside = input::is_regular_file(how.written) ? execution_file(how.written) : std::string();
     how.execution = judge_execution(m, r.init_index, r.path, beside);
     if (!a.html.empty() && !write_page(a.html, m, how.title, r.init_index, r.path)) return kBadInput;
-    if (!how.written.empty())
+    // The result carries the counterexample when it went to a file that can be read back
+    // (not to /dev/stdout).
+    if (nlohmann::json content = reproducer_content(how.written); content.is_object())
       shard_result.reproducer = swarm::Reproducer{"weir explore --replay", "a VIOLATION of \"" + r.invariant + "\"",
-                                                  r.path.size(), "steps", reproducer_content(how.written)};
+                                                  r.path.size(), "steps", std::move(content)};
   }
   const int code = report(how, r);
   shard_result.outcome = code == kViolation ? "violation"

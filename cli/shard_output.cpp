@@ -44,8 +44,10 @@ bool write_shard_result(const ShardArgs& a, swarm::Result r, const swarm::Shard&
 }
 
 nlohmann::json reproducer_content(const std::string& file) {
+  if (file.empty() || !input::is_regular_file(file)) return nullptr;
   std::ifstream in(file);
-  return nlohmann::json::parse(in, nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
 }
 
 std::string sharded_name(const std::string& file, const swarm::Shard& shard) {

@@ -25,7 +25,8 @@ void add_shard_options(CLI::App* app, ShardArgs& a, const std::string& what);
 // the cause on stderr, when it cannot be written.
 bool write_shard_result(const ShardArgs& a, swarm::Result r, const swarm::Shard& shard, int exit);
 
-// A reproducer file's contents as the result carries them (null when it cannot be read).
+// A reproducer file's contents as the result carries them (null when it is not a regular
+// file, or cannot be read as JSON).
 nlohmann::json reproducer_content(const std::string& file);
 
 // "file (shard 2/4)" -> "file.shard-2-of-4.json"'s shape: the default name a shard uses, so

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds Weir (Release, -Werror) and
 # runs every test, then builds and runs them again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, then fuzzes every reader for 30 s (scripts/fuzz.sh).
+# UndefinedBehaviorSanitizer, then fuzzes every reader for 20 s (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -32,5 +32,5 @@ RC_PARAMS="max_success=300 seed=$seed" build/tests/weir_tests \
 echo "== ASan+UBSan build and tests"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_suite build-asan '^Docs/|^ReportBrowser\.|^SlurmSwarm\.' -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON -DWEIR_BENCH=OFF
-echo "== fuzz targets, ${WEIR_FUZZ_SECONDS:-30} s each (libFuzzer, ASan+UBSan)"
-scripts/fuzz.sh --seconds "${WEIR_FUZZ_SECONDS:-30}"
+echo "== fuzz targets, ${WEIR_FUZZ_SECONDS:-20} s each (libFuzzer, ASan+UBSan)"
+scripts/fuzz.sh --seconds "${WEIR_FUZZ_SECONDS:-20}"

@@ -148,6 +148,19 @@ TEST(SwarmCli, MergeNamesMissingAndDuplicatedShardsAndRefusesWhatIsNotOneRun) {
   EXPECT_EQ(weir("merge", dir).exit, 2);
 }
 
+TEST(SwarmCli, AShardWhoseCounterexampleWentToNoFileStillWritesAResult) {
+  const std::string dir = fresh_dir("device-counterexample");
+  CliRun shard = weir("explore ring --nodes 3 --values 3 --capacity 1 --dfs --counter-below 2 --shard 0/1 "
+                      "--result r.json --counterexample /dev/null",
+                      dir);
+  EXPECT_EQ(shard.exit, 1) << shard.out << shard.err;
+  const auto r = read_json(dir + "/r.json");
+  ASSERT_FALSE(r.is_discarded());
+  EXPECT_FALSE(r.contains("reproducer"));  // nothing to carry: it went to a device, not a file
+  CliRun merged = weir("merge r.json", dir);
+  EXPECT_EQ(merged.exit, 1) << merged.out << merged.err;
+}
+
 TEST(SwarmCli, ShardOptionsAreCheckedWhereTheyAreGiven) {
   for (const std::string args : {"fuzz beaver --runs 4 --shard 4/4", "fuzz beaver --runs 4 --shard 1", "explore ring --shard 0/2",
                                   "explore ring --simulate 5 --shard 2/0", "explore ring --seed 3"}) {

@@ -25,7 +25,10 @@ install_k8s_validator() {
   dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/tools/k8s"
   [ -d "$dir/node_modules/kubernetes-models" ] && return 0
   echo "weir: installing tests/tools/k8s's npm packages" >&2
-  npm install --prefix "$dir" --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null
+  # Only one test needs them, and it skips saying why without them: a registry that does
+  # not answer must not stop the build.
+  npm install --prefix "$dir" --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null ||
+    echo "weir: npm install failed: the Kubernetes manifest test will skip" >&2
 }
 
 missing=()

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ inline constexpr const char* kBoundAbout = "validate a timing bound with Z3";
 inline constexpr const char* kFuzzAbout = "fuzz a protocol's cores in the deterministic simulator";
 inline constexpr const char* kReplayAbout = "run a protocol with its data plane on DPDK, judged by the checkers";
 inline constexpr const char* kTraceAbout = "judge production captures (pcap, pcapng)";
+
+// The directory this executable is in (weir-full, weir-xdp and weir itself are installed
+// together); nothing when /proc/self/exe cannot be read.
+std::optional<std::string> own_directory();
 
 // This process's command line, as weir_main was given it.
 const std::vector<std::string>& invocation();

@@ -93,10 +93,6 @@ int search(const ModelInfo& info, const explore::OptionValues& values, const Exp
     std::cerr << "weir: explore " << info.name << ": --seed belongs to --simulate (or to a --dfs swarm)\n";
     return kBadInput;
   }
-  if (a.seed_given && a.simulate_runs == 0 && !a.dfs) {
-    std::cerr << "weir: explore " << info.name << ": --seed belongs to --simulate (or to a --dfs swarm)\n";
-    return kBadInput;
-  }
   auto made = model::registry::build(info, values);
   if (auto* why = std::get_if<std::string>(&made)) {
     std::cerr << "weir: explore " << info.name << ": " << *why << "\n";

@@ -14,9 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 int run_weir_full(char** argv) {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  const fs::path full = (ec ? fs::path(argv[0]) : self).parent_path() / "weir-full";
+  const fs::path full = fs::path(own_directory().value_or(fs::path(argv[0]).parent_path().string())) / "weir-full";
   std::cout.flush();
   std::cerr.flush();
   execv(full.c_str(), argv);

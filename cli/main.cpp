@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <streambuf>
 
@@ -113,6 +114,13 @@ std::vector<std::string> g_invocation;
 }  // namespace
 
 const std::vector<std::string>& invocation() { return g_invocation; }
+
+std::optional<std::string> own_directory() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  return self.parent_path().string();
+}
 
 int weir_main(int argc, char** argv, const Backends& backends) {
   g_invocation.assign(argv, argv + argc);

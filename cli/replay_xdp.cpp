@@ -21,9 +21,7 @@ namespace fs = std::filesystem;
 
 // weir-dp and weir-xdp are built beside weir.
 std::string sibling(const std::string& name) {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return (ec ? fs::path(".") : self.parent_path()) / name;
+  return fs::path(own_directory().value_or(".")) / name;
 }
 }  // namespace
 

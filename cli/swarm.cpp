@@ -45,9 +45,8 @@ std::optional<std::string> unfit(const std::vector<std::string>& command) {
 }
 
 std::string this_weir() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("weir") : (self.parent_path() / "weir").string();
+  const auto dir = own_directory();
+  return dir ? (fs::path(*dir) / "weir").string() : std::string("weir");
 }
 
 int write_files(const swarm::Files& f, const std::string& dir) {

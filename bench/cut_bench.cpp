@@ -72,8 +72,7 @@ Execution generate(std::size_t events, std::uint64_t seed) {
       e.kind = Kind::Send;
       e.message = static_cast<std::uint32_t>(x.messages.size());
       const auto to = static_cast<std::uint32_t>((e.process + 1 + (r >> 24) % (kProcesses - 1)) % kProcesses);
-      x.messages.push_back({std::string("m").append(std::to_string(e.message)), static_cast<std::uint32_t>(x.events.size()),
-                            weir::cut::kNone, to});
+      x.messages.push_back({static_cast<std::uint32_t>(x.events.size()), weir::cut::kNone, to, e.message});
       inbox[to].push_back(e.message);
     }
     push(e);
@@ -88,8 +87,8 @@ void write_jsonl(const Execution& x, const std::string& path) {
     line.assign("{\"process\":\"").append(x.processes[e.process].name).append("\"");
     if (e.index == 0 && x.processes[e.process].group == weir::cut::Group::Out) line += ",\"group\":\"out\"";
     switch (e.kind) {
-      case Kind::Send: line.append(",\"kind\":\"send\",\"msg\":").append(x.messages[e.message].id, 1); break;
-      case Kind::Recv: line.append(",\"kind\":\"recv\",\"msg\":").append(x.messages[e.message].id, 1); break;
+      case Kind::Send: line.append(",\"kind\":\"send\",\"msg\":").append(x.message_id(e.message)); break;
+      case Kind::Recv: line.append(",\"kind\":\"recv\",\"msg\":").append(x.message_id(e.message)); break;
       case Kind::Local: line += ",\"kind\":\"local\""; break;
       case Kind::Snapshot: line.append(",\"kind\":\"snapshot\",\"ssid\":").append(std::to_string(e.ssid)); break;
     }

@@ -26,7 +26,7 @@ nlohmann::json event_json(const cut::Execution& x, std::uint32_t i) {
                       {"index", e.index},
                       {"kind", kind_name(e.kind)}};
   if (e.line > 0) j["line"] = e.line;
-  if (e.message != cut::kNone) j["msg"] = x.messages[e.message].id;
+  if (e.message != cut::kNone) j["msg"] = x.message_id(e.message);
   if (e.kind == cut::Kind::Snapshot) j["ssid"] = e.ssid;
   if (e.has_time) j["time"] = e.time;
   return j;
@@ -34,7 +34,7 @@ nlohmann::json event_json(const cut::Execution& x, std::uint32_t i) {
 
 nlohmann::json messages_json(const cut::Execution& x, const std::vector<std::uint32_t>& ms) {
   nlohmann::json j = nlohmann::json::array();
-  for (std::uint32_t m : ms) j.push_back(x.messages[m].id);
+  for (std::uint32_t m : ms) j.push_back(x.message_id(m));
   return j;
 }
 

@@ -140,12 +140,12 @@ std::string cut_svg(const cut::Execution& x, const cut::Result& r) {
     if (msg.recv != cut::kNone && shown(msg.recv)) {
       s << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x_of(msg.recv) << "\" y2=\""
         << y_of(x.events[msg.recv].process) << "\" stroke=\"" << colour << "\" stroke-width=\"" << (hot_msg[m] ? 2.5 : 1)
-        << "\" marker-end=\"url(#" << marker << ")\"><title>" << escape(msg.id) << "</title></line>\n";
+        << "\" marker-end=\"url(#" << marker << ")\"><title>" << escape(x.message_id(m)) << "</title></line>\n";
     } else if (msg.recv == cut::kNone) {
       const int y2 = msg.to != cut::kNone ? y_of(msg.to) : y1 + kRow / 2;
       s << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x1 + kColumn << "\" y2=\"" << (y1 + y2) / 2
         << "\" stroke=\"" << colour << "\" stroke-dasharray=\"3 3\" marker-end=\"url(#" << marker << ")\"><title>"
-        << escape(msg.id) << " (never received)</title></line>\n";
+        << escape(x.message_id(m)) << " (never received)</title></line>\n";
     }
   }
   // Events.

@@ -31,7 +31,9 @@ std::string quoted(const std::string& name) {
 }
 
 // A message id that is a canonical decimal (the same id as a string or a number), as a
-// number, when it has at most nine digits.
+// number, when it has at most nine digits (so below kDecimalIds, and below kNamedId).
+constexpr std::uint64_t kDecimalIds = 1000000000;
+static_assert(kDecimalIds < kNamedId);
 std::optional<std::uint64_t> decimal_id(std::string_view id) {
   if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
   std::uint64_t n = 0;
@@ -91,7 +93,6 @@ std::optional<std::string> Builder::state_group(std::uint32_t p, Group g) {
 }
 
 std::uint32_t Builder::message(std::string_view id) {
-  const auto m = static_cast<std::uint32_t>(x_.messages.size());
   const std::optional<std::uint64_t> n = decimal_id(id);
   std::vector<std::uint32_t>& table = names_->numbered;
   if (n && *n < table.size() && table[*n] != kNone) return table[*n];
@@ -99,16 +100,30 @@ std::uint32_t Builder::message(std::string_view id) {
     auto it = names_->messages.find(id);
     if (it != names_->messages.end()) return it->second;
   }
-  const std::size_t room = 8 * (x_.messages.size() + 1024);
-  if (n && *n < room) {
-    if (table.size() <= *n) table.resize(std::max<std::size_t>(*n + 1, std::min(table.size() * 2, room)), kNone);
-    table[*n] = m;
+  const auto m = static_cast<std::uint32_t>(x_.messages.size());
+  if (n && *n < room()) {
+    number_message(*n, m);
   } else {
     names_->hashed_numbers += n.has_value();
     names_->messages.emplace(std::string(id), m);
   }
-  x_.messages.push_back(Message{std::string(id)});
+  Message msg;
+  if (n) {
+    msg.id = static_cast<std::uint32_t>(*n);
+  } else {
+    msg.id = kNamedId + static_cast<std::uint32_t>(x_.message_names.size());
+    x_.message_names.emplace_back(id);
+  }
+  x_.messages.push_back(msg);
   return m;
+}
+
+std::size_t Builder::room() const { return 8 * (x_.messages.size() + 1024); }
+
+void Builder::number_message(std::uint64_t n, std::uint32_t m) {
+  std::vector<std::uint32_t>& table = names_->numbered;
+  if (table.size() <= n) table.resize(std::max<std::size_t>(n + 1, std::min(table.size() * 2, room())), kNone);
+  table[n] = m;
 }
 
 void Builder::reserve(std::size_t events) {
@@ -119,6 +134,16 @@ void Builder::reserve(std::size_t events) {
 std::uint32_t Builder::message(std::uint64_t number) {
   const std::vector<std::uint32_t>& table = names_->numbered;
   if (number < table.size() && table[number] != kNone) return table[number];
+  // A new counter id, the common case, goes straight into the table: no text is made.
+  // Once some decimal id went to the hash map, only message(text) knows where to look.
+  if (names_->hashed_numbers == 0 && number < room() && number < kDecimalIds) {
+    const auto m = static_cast<std::uint32_t>(x_.messages.size());
+    number_message(number, m);
+    Message msg;
+    msg.id = static_cast<std::uint32_t>(number);
+    x_.messages.push_back(msg);
+    return m;
+  }
   return message(std::to_string(number));
 }
 
@@ -144,17 +169,17 @@ std::optional<std::string> Builder::add(Event e) {
   switch (e.kind) {
     case Kind::Send: {
       Message& m = x_.messages[e.message];
-      if (m.send != kNone) return "message " + quoted(m.id) + " is sent twice (first" + where(m.send) + ")";
+      if (m.send != kNone) return "message " + quoted(x_.message_id(e.message)) + " is sent twice (first" + where(m.send) + ")";
       m.send = at;
       break;
     }
     case Kind::Recv: {
       Message& m = x_.messages[e.message];
       if (m.recv != kNone && x_.events[m.recv].process != p)
-        return "message " + quoted(m.id) + " is received by " + quoted(proc.name) + " and by " +
+        return "message " + quoted(x_.message_id(e.message)) + " is received by " + quoted(proc.name) + " and by " +
                quoted(x_.processes[x_.events[m.recv].process].name) + where(m.recv);
       if (m.to != kNone && m.to != p)
-        return "message " + quoted(m.id) + " is sent to " + quoted(x_.processes[m.to].name) + " but received by " +
+        return "message " + quoted(x_.message_id(e.message)) + " is sent to " + quoted(x_.processes[m.to].name) + " but received by " +
                quoted(proc.name);
       if (m.recv == kNone) m.recv = at;
       break;
@@ -183,7 +208,7 @@ std::optional<std::string> Builder::add(Event e) {
 std::optional<std::string> Builder::address(std::uint32_t message, std::uint32_t to) {
   Message& m = x_.messages[message];
   if (m.recv != kNone && x_.events[m.recv].process != to)
-    return "message " + quoted(m.id) + " is sent to " + quoted(x_.processes[to].name) + " but received by " +
+    return "message " + quoted(x_.message_id(message)) + " is sent to " + quoted(x_.processes[to].name) + " but received by " +
            quoted(x_.processes[x_.events[m.recv].process].name);
   m.to = to;
   return std::nullopt;
@@ -210,7 +235,7 @@ std::variant<Execution, ReadError> Builder::finish() && {
   if (first_bad != kNone) {
     const Event& e = x_.events[first_bad];
     return ReadError{x_.file, e.line,
-                     "a receive with no send: no event sends message " + quoted(x_.messages[e.message].id)};
+                     "a receive with no send: no event sends message " + quoted(x_.message_id(e.message))};
   }
   std::vector<std::uint8_t> destination(x_.processes.size(), 0);
   for (const Message& m : x_.messages)
@@ -229,11 +254,11 @@ std::variant<Execution, ReadError> Builder::finish() && {
       for (std::uint32_t m : c.messages) {
         const Message& msg = x_.messages[m];
         if (msg.send == kNone)
-          return ReadError{x_.file, c.line, "the channel state lists message " + quoted(msg.id) + ", which no event sends"};
+          return ReadError{x_.file, c.line, "the channel state lists message " + quoted(x_.message_id(m)) + ", which no event sends"};
         if (x_.events[msg.send].process != c.from)
           return ReadError{x_.file, c.line,
                            "the channel state from " + quoted(x_.processes[c.from].name) + " lists message " +
-                               quoted(msg.id) + ", which " + quoted(x_.processes[x_.events[msg.send].process].name) +
+                               quoted(x_.message_id(m)) + ", which " + quoted(x_.processes[x_.events[msg.send].process].name) +
                                " sends"};
       }
     }

@@ -55,7 +55,7 @@ class Pass {
     if (worst == kNone) return std::nullopt;
     const Event& r = x_.events[worst];
     const Message& m = x_.messages[r.message];
-    std::string why = "events out of order: the receive of message '" + m.id + "' must happen before its own send (";
+    std::string why = "events out of order: the receive of message '" + x_.message_id(r.message) + "' must happen before its own send (";
     why.append(describe(x_, m.send)).append("): happened-before has a cycle");
     return ReadError{x_.file, r.line, why};
   }

@@ -9,8 +9,8 @@ namespace {
 
 std::string kind_word(const Execution& x, const Event& e) {
   switch (e.kind) {
-    case Kind::Send: return "send " + x.messages[e.message].id;
-    case Kind::Recv: return "recv " + x.messages[e.message].id;
+    case Kind::Send: return "send " + x.message_id(e.message);
+    case Kind::Recv: return "recv " + x.message_id(e.message);
     case Kind::Local: return "local";
     case Kind::Snapshot: return "snapshot " + std::to_string(e.ssid);
   }
@@ -21,7 +21,7 @@ std::string message_list(const Execution& x, const std::vector<std::uint32_t>& m
   std::string s;
   for (std::uint32_t m : ms) {
     if (!s.empty()) s.append(", ");
-    s.append(x.messages[m].id);
+    s.append(x.message_id(m));
   }
   return s;
 }

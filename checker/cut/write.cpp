@@ -21,7 +21,7 @@ std::string to_jsonl(const Execution& x) {
       case Kind::Snapshot: j["kind"] = "snapshot"; break;
     }
     if (e.message != kNone) {
-      j["msg"] = x.messages[e.message].id;
+      j["msg"] = x.message_id(e.message);
       const Message& m = x.messages[e.message];
       if (e.kind == Kind::Send && m.to != kNone) j["to"] = x.processes[m.to].name;
     }
@@ -31,7 +31,7 @@ std::string to_jsonl(const Execution& x) {
       nlohmann::ordered_json c = nlohmann::ordered_json::object();
       for (const ChannelState& s : x.channel_states[e.channels]) {
         nlohmann::ordered_json ids = nlohmann::ordered_json::array();
-        for (std::uint32_t m : s.messages) ids.push_back(x.messages[m].id);
+        for (std::uint32_t m : s.messages) ids.push_back(x.message_id(m));
         c[x.processes[s.from].name] = std::move(ids);
       }
       j["channels"] = std::move(c);

@@ -226,6 +226,28 @@ TEST(CutInput, LargeNumericMessageIdsAreHashedNotTabled) {
   EXPECT_EQ(std::get<Execution>(x).messages.size(), 3u);  // a number and its string are one id
 }
 
+TEST(CutInput, MessageIdsAreSpelledAsTheFileWroteThem) {
+  // Counters are kept as numbers and other ids as text; both read back as written, and a
+  // number and its decimal string stay one id, past nine digits and past 32 bits too.
+  auto x = parse_execution(R"({"process": "p", "kind": "send", "msg": 7}
+{"process": "p", "kind": "send", "msg": "007"}
+{"process": "p", "kind": "send", "msg": "m1"}
+{"process": "p", "kind": "send", "msg": 12345678901}
+{"process": "p", "kind": "send", "msg": "4294967296"}
+{"process": "q", "kind": "recv", "msg": "7"}
+{"process": "q", "kind": "recv", "msg": "12345678901"}
+{"process": "q", "kind": "recv", "msg": 4294967296}
+{"process": "q", "kind": "recv", "msg": 8}
+{"process": "p", "kind": "send", "msg": "8"}
+)", "t.jsonl");
+  ASSERT_TRUE(std::holds_alternative<Execution>(x)) << std::get<ReadError>(x).message();
+  const Execution& e = std::get<Execution>(x);
+  std::vector<std::string> ids;
+  for (std::uint32_t m = 0; m < e.messages.size(); ++m) ids.push_back(e.message_id(m));
+  EXPECT_EQ(ids, (std::vector<std::string>{"7", "007", "m1", "12345678901", "4294967296", "8"}));
+  for (const Message& m : e.messages) EXPECT_NE(m.send, kNone);
+}
+
 TEST(CutInput, BadInputNamesFileLineAndCause) {
   struct Case {
     std::string text, want;

@@ -61,7 +61,10 @@ class Pass {
   }
 
   std::vector<Violation> violations;
-  std::vector<std::uint64_t> ssids;
+  // Every snapshot as (ssid, process), gathered on the way: walking each process's events
+  // again afterwards would visit the execution in an order that misses the cache at
+  // almost every event.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> taken;
 
  private:
   // Runs p's events up to event `limit` (a later one waits for the main loop).
@@ -102,7 +105,7 @@ class Pass {
         }
         return;
       case Kind::Snapshot:
-        ssids.push_back(e.ssid);
+        taken.emplace_back(e.ssid, p);
         // An event in p's cut depends on an event outside the cut of snapshot ssid.
         if (taint_[p] && *taint_[p] >= e.ssid) report(i, e);
         if (later(e.ssid, taint_[p])) {
@@ -162,17 +165,14 @@ class Pass {
 // snapshot without a cut on it; each such id is reported once, naming the first process
 // (in the order processes appear) that lacks it. One sort of (id, process) pairs: linear
 // but for the sort, where comparing every process with every id was cubic.
-void find_incomplete(const Execution& x, Result& r) {
+// `taken` is every (ssid, process) of a snapshot event, sorted.
+void find_incomplete(const Execution& x, const std::vector<std::pair<std::uint64_t, std::uint32_t>>& taken,
+                     Result& r) {
   std::vector<std::uint32_t> recorders;  // in-group processes with events, ascending
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> taken;  // (ssid, process)
   for (std::uint32_t p = 0; p < x.processes.size(); ++p) {
     // A process with no events (named only as a destination) has nothing to cut.
-    if (x.processes[p].group != Group::In || x.processes[p].events.empty()) continue;
-    recorders.push_back(p);
-    for (std::uint32_t e : x.processes[p].events)
-      if (x.events[e].kind == Kind::Snapshot) taken.emplace_back(x.events[e].ssid, p);
+    if (x.processes[p].group == Group::In && !x.processes[p].events.empty()) recorders.push_back(p);
   }
-  std::sort(taken.begin(), taken.end());
   for (std::size_t i = 0; i < taken.size();) {
     const std::uint64_t n = taken[i].first;
     // A process records an id at most once, so the processes that took n are distinct and
@@ -200,10 +200,10 @@ std::variant<Result, ReadError> check(const Execution& x) {
   if (auto cycle = pass.cycle()) return *cycle;
   Result r;
   r.events = x.events.size();
-  r.snapshots = std::move(pass.ssids);
-  std::sort(r.snapshots.begin(), r.snapshots.end());
-  r.snapshots.erase(std::unique(r.snapshots.begin(), r.snapshots.end()), r.snapshots.end());
-  find_incomplete(x, r);
+  std::sort(pass.taken.begin(), pass.taken.end());
+  for (const auto& [ssid, p] : pass.taken)
+    if (r.snapshots.empty() || r.snapshots.back() != ssid) r.snapshots.push_back(ssid);
+  find_incomplete(x, pass.taken, r);
   // A cut that misses a process is reported as such; whether the rest of it is
   // consistent is not a question it can answer.
   std::unordered_set<std::uint64_t> incomplete_ids;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <string>
 
 #include "checker/cut/cut.hpp"
@@ -61,6 +62,50 @@ TEST(JsonlLines, WhatIsNotOneValuePerLineIsNamed) {
   EXPECT_EQ(walk("{\"a\" 1}"), "[ { INVALID");
   EXPECT_EQ(walk("\"unterminated"), "[ INVALID");
   EXPECT_EQ(walk("{\"a\": \"\xff\"}"), "[ INVALID");  // not UTF-8
+}
+
+TEST(JsonlLines, NumbersAreReadAtEveryWidth) {
+  // Each number's value, as the handler gets it (a float's value, not only its text).
+  struct Values final : Handler {
+    std::string log;
+    bool null() override { return add("null"); }
+    bool boolean(bool) override { return add("bool"); }
+    bool number_integer(std::int64_t v) override { return add("int:" + std::to_string(v)); }
+    bool number_unsigned(std::uint64_t v) override { return add("uint:" + std::to_string(v)); }
+    bool number_float(double v, const std::string& s) override {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "float:%.17g(%s)", v, s.c_str());
+      return add(buf);
+    }
+    bool string(std::string_view) override { return add("str"); }
+    bool key(std::string_view) override { return true; }
+    bool start_object() override { return true; }
+    bool end_object() override { return true; }
+    bool start_array() override { return true; }
+    bool end_array() override { return true; }
+    bool line_error(LineError) override { return !add("INVALID"); }
+    bool add(const std::string& s) {
+      log += (log.empty() ? "" : " ") + s;
+      return true;
+    }
+  };
+  auto values = [](const std::string& text) {
+    Values h;
+    Lines lines;
+    sax_lines(text, text.data() + text.size(), lines, h);
+    return h.log;
+  };
+  EXPECT_EQ(values("{\"a\": 0, \"b\": -1, \"c\": 9223372036854775807, \"d\": 9223372036854775808, "
+                   "\"e\": 18446744073709551615, \"f\": -9223372036854775808}"),
+            "uint:0 int:-1 uint:9223372036854775807 uint:9223372036854775808 uint:18446744073709551615 "
+            "int:-9223372036854775808");
+  // A long float that simdjson 3.0.1's get_number() reads as 0.
+  EXPECT_EQ(values("{\"t\": 18446743201294352.000, \"u\": 3.2e-05}"),
+            "float:18446743201294352(18446743201294352.000) float:3.1999999999999999e-05(3.2e-05)");
+  // Whole numbers past 64 bits are floats; a float past a double's range is not JSON we read.
+  EXPECT_EQ(values("{\"n\": 18446744073709551616}"), "float:1.8446744073709552e+19(18446744073709551616)");
+  EXPECT_EQ(values("{\"n\": -9223372036854775809}"), "float:-9.2233720368547758e+18(-9223372036854775809)");
+  EXPECT_EQ(values("{\"n\": 1e400}"), "INVALID");
 }
 
 TEST(JsonlLines, ALineNearTheEndOfReadableMemoryIsReadFromACopy) {

@@ -28,7 +28,7 @@ nlohmann::json event_json(const cut::Execution& x, std::uint32_t i) {
   if (e.line > 0) j["line"] = e.line;
   if (e.message != cut::kNone) j["msg"] = x.message_id(e.message);
   if (e.kind == cut::Kind::Snapshot) j["ssid"] = e.ssid;
-  if (e.has_time) j["time"] = e.time;
+  if (e.has_time) j["time"] = x.time(i);
   return j;
 }
 

@@ -129,6 +129,7 @@ void Builder::number_message(std::uint64_t n, std::uint32_t m) {
 void Builder::reserve(std::size_t events) {
   x_.events.reserve(events);
   x_.messages.reserve(events / 2 + 1);  // a message is a send and a receive
+  names_->numbered.reserve(events / 2 + 1);  // counters: as many as messages, grown in place
 }
 
 std::uint32_t Builder::message(std::uint64_t number) {
@@ -147,7 +148,7 @@ std::uint32_t Builder::message(std::uint64_t number) {
   return message(std::to_string(number));
 }
 
-std::optional<std::string> Builder::add(Event e) {
+std::optional<std::string> Builder::add(Event e, double time) {
   const std::uint32_t p = e.process;
   Process& proc = x_.processes[p];
   group_fixed_[p] = 1;  // the first event fixes the group
@@ -159,12 +160,11 @@ std::optional<std::string> Builder::add(Event e) {
     return s;
   };
   if (e.has_time) {
-    if (!proc.events.empty() && e.time < last_time_[p]) {
+    if (!proc.events.empty() && time < last_time_[p]) {
       std::string why = "events out of order: time goes back on process " + quoted(proc.name);
-      why.append(" (").append(number(e.time)).append(" after ").append(number(last_time_[p])).append(")");
+      why.append(" (").append(number(time)).append(" after ").append(number(last_time_[p])).append(")");
       return why;
     }
-    last_time_[p] = e.time;
   }
   switch (e.kind) {
     case Kind::Send: {
@@ -200,6 +200,14 @@ std::optional<std::string> Builder::add(Event e) {
   }
   e.index = static_cast<std::uint32_t>(proc.events.size());
   e.channels = kNone;
+  if (e.has_time) {
+    last_time_[p] = time;
+    if (x_.times.empty()) x_.times.reserve(x_.events.capacity());
+    x_.times.resize(at, 0);  // the untimed events before it
+    x_.times.push_back(time);
+  } else if (!x_.times.empty()) {
+    x_.times.push_back(0);
+  }
   proc.events.push_back(at);
   x_.events.push_back(e);
   return std::nullopt;

@@ -21,10 +21,7 @@ class Pass {
         source_(x.processes.size(), kNone),
         blocked_(x.processes.size(), 0),
         waiting_next_(x.processes.size(), kNone),
-        msg_taint_(x.messages.size()),
-        msg_source_(x.messages.size(), kNone),
-        sent_(x.messages.size(), 0),
-        waiting_head_(x.messages.size(), kNone) {}
+        msgs_(x.messages.size()) {}
 
   // Reads the events in file order, but a process whose next event receives a message
   // not yet sent waits for that send; so any file order works, and a file already in a
@@ -89,29 +86,31 @@ class Pass {
 
   // A receive whose message is not sent yet blocks p until the send.
   bool wait_for_send(std::uint32_t p, const Event& e) {
-    if (e.kind != Kind::Recv || sent_[e.message]) return false;
+    MessageState& m = msgs_[e.message];
+    if (e.kind != Kind::Recv || m.sent) return false;
     blocked_[p] = 1;
-    waiting_next_[p] = waiting_head_[e.message];
-    waiting_head_[e.message] = p;
+    waiting_next_[p] = m.link;
+    m.link = p;
     return true;
   }
 
   void step(std::uint32_t p, std::uint32_t i, const Event& e) {
     switch (e.kind) {
       case Kind::Send: {
-        msg_taint_[e.message] = taint_[p];
-        msg_source_[e.message] = source_[p];
-        sent_[e.message] = 1;
-        for (std::uint32_t w = waiting_head_[e.message]; w != kNone; w = waiting_next_[w]) {
+        MessageState& m = msgs_[e.message];
+        for (std::uint32_t w = m.link; w != kNone; w = waiting_next_[w]) {
           blocked_[w] = 0;
           ready_.push_back(w);
         }
-        waiting_head_[e.message] = kNone;
+        m.sent = true;
+        m.has_taint = taint_[p].has_value();
+        m.taint = taint_[p].value_or(0);
+        m.link = source_[p];
         return;
       }
       case Kind::Recv:
-        if (later(msg_taint_[e.message], taint_[p])) {
-          taint_[p] = msg_taint_[e.message];
+        if (later(msgs_[e.message].taint_if_any(), taint_[p])) {
+          taint_[p] = msgs_[e.message].taint;
           source_[p] = i;
         }
         return;
@@ -145,7 +144,7 @@ class Pass {
       backwards.push_back(at);
       const std::uint32_t m = x_.events[at].message;
       backwards.push_back(x_.messages[m].send);
-      at = msg_source_[m];
+      at = msgs_[m].link;
     }
     v.snapshot_outside = at;
     // p's own snapshots are all below s.ssid (the Builder keeps ids increasing), so the
@@ -165,10 +164,19 @@ class Pass {
   std::vector<std::uint32_t> source_;  // per process: the event that set taint_ (its snapshot or a receive)
   std::vector<std::uint8_t> blocked_;
   std::vector<std::uint32_t> waiting_next_;  // per process: the next process waiting on the same message
-  std::vector<std::optional<std::uint64_t>> msg_taint_;
-  std::vector<std::uint32_t> msg_source_;  // the sender's source_ when it sent
-  std::vector<std::uint8_t> sent_;
-  std::vector<std::uint32_t> waiting_head_;  // per message: the first process waiting for its send
+  // Per message, in one 16-byte record so that a send or a receive touches one cache line
+  // (it was four arrays): before the send, the processes waiting for it; after, the
+  // sender's taint and where that came from.
+  struct MessageState {
+    std::uint64_t taint = 0;       // when has_taint
+    std::uint32_t link = kNone;    // not sent: the first process waiting; sent: the sender's source_
+    bool sent = false;
+    bool has_taint = false;
+    std::optional<std::uint64_t> taint_if_any() const {
+      return has_taint ? std::optional<std::uint64_t>(taint) : std::nullopt;
+    }
+  };
+  std::vector<MessageState> msgs_;
   std::vector<std::uint32_t> ready_;
 };
 

@@ -329,7 +329,6 @@ struct Judge {
       e.message = p.numeric_msg ? builder.message(p.msg) : builder.message(c.ids[p.msg_name]);
     e.ssid = p.ssid;
     e.has_time = p.has_time;
-    e.time = p.time;
     if (p.has_index) {
       if (last_index.size() <= e.process) last_index.resize(e.process + 1);
       // Indices need not be consecutive (a trace may leave events out), only increasing.
@@ -341,7 +340,7 @@ struct Judge {
     }
     if (p.to != kNone)
       if (auto why = builder.address(e.message, process(c, p.to))) return refuse(*why);
-    if (auto why = builder.add(e)) return refuse(*why);
+    if (auto why = builder.add(e, p.time)) return refuse(*why);
     if (p.has_channels) {
       const auto at = static_cast<std::uint32_t>(builder.events() - 1);
       for (const auto& [sender, msgs] : c.channel_records[p.record].channels) {

@@ -18,8 +18,7 @@ std::uint32_t Recorder::add(std::uint32_t p, Kind kind, std::uint32_t message, s
   e.message = message;
   e.ssid = ssid;
   e.has_time = time >= 0;
-  e.time = time;
-  if (auto why = b_.add(e)) throw std::logic_error("the model recorded a bad execution: " + *why);
+  if (auto why = b_.add(e, time)) throw std::logic_error("the model recorded a bad execution: " + *why);
   return static_cast<std::uint32_t>(b_.events() - 1);
 }
 

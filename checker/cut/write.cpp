@@ -8,7 +8,8 @@ namespace weir::cut {
 std::string to_jsonl(const Execution& x) {
   std::string out;
   std::vector<std::uint8_t> seen(x.processes.size(), 0);
-  for (const Event& e : x.events) {
+  for (std::uint32_t i = 0; i < x.events.size(); ++i) {
+    const Event& e = x.events[i];
     const Process& p = x.processes[e.process];
     nlohmann::ordered_json j;
     j["process"] = p.name;
@@ -26,7 +27,7 @@ std::string to_jsonl(const Execution& x) {
       if (e.kind == Kind::Send && m.to != kNone) j["to"] = x.processes[m.to].name;
     }
     if (e.kind == Kind::Snapshot || (e.message != kNone && e.ssid > 0)) j["ssid"] = e.ssid;
-    if (e.has_time) j["time"] = e.time;
+    if (e.has_time) j["time"] = x.time(i);
     if (e.channels != kNone) {
       nlohmann::ordered_json c = nlohmann::ordered_json::object();
       for (const ChannelState& s : x.channel_states[e.channels]) {

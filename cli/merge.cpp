@@ -7,6 +7,7 @@
 
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
+#include "cli/report_files.hpp"
 #include "swarm/swarm.hpp"
 
 namespace weir::cli {
@@ -108,24 +109,10 @@ int run_merge(const MergeArgs& a) {
   if (kept) {
     reproducer_file = a.reproducer.empty() ? (fs::path(a.files.front()).parent_path() / "reproducer.json").string()
                                            : a.reproducer;
-    std::ofstream out(reproducer_file);
-    out << json_text(kept->reproducer->content) << "\n";
-    out.close();
-    if (!out) {
-      std::cerr << "weir: " << reproducer_file << ": cannot write the reproducer\n";
-      return kBadInput;
-    }
+    if (!write_file(reproducer_file, json_text(kept->reproducer->content) + "\n", "the reproducer")) return kBadInput;
   }
   const nlohmann::json j = merged_json(m, reproducer_file);
-  if (!a.result.empty()) {
-    std::ofstream out(a.result);
-    out << json_text(j) << "\n";
-    out.close();
-    if (!out) {
-      std::cerr << "weir: " << a.result << ": cannot write the merged result\n";
-      return kBadInput;
-    }
-  }
+  if (!a.result.empty() && !write_file(a.result, json_text(j) + "\n", "the merged result")) return kBadInput;
   if (a.json) {
     std::cout << json_text(j) << "\n";
     return m.exit;

@@ -18,7 +18,7 @@ std::string report_path(const std::string& option, std::size_t inputs, std::size
   return (std::filesystem::path(option) / (std::to_string(index + 1) + "-" + stem + extension)).string();
 }
 
-bool write_report(const std::string& path, const std::string& text) {
+bool write_file(const std::string& path, const std::string& text, const std::string& what) {
   const std::filesystem::path p(path);
   std::error_code ec;
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
@@ -28,7 +28,7 @@ bool write_report(const std::string& path, const std::string& text) {
     out.flush();
   }
   if (out) return true;
-  std::cerr << path << ": cannot write the report: " << std::strerror(errno) << "\n";
+  std::cerr << path << ": cannot write " << what << ": " << std::strerror(errno) << "\n";
   return false;
 }
 

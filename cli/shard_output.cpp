@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "checker/input/input.hpp"
+#include "cli/report_files.hpp"
 
 namespace weir::cli {
 
@@ -33,14 +34,7 @@ bool write_shard_result(const ShardArgs& a, swarm::Result r, const swarm::Shard&
   for (std::size_t i = 1; i < invocation().size(); ++i) r.command.append(" ").append(invocation()[i]);
   r.shard = shard;
   r.exit = exit;
-  std::ofstream out(a.result);
-  out << json_text(swarm::to_json(r)) << "\n";
-  out.close();
-  if (!out) {
-    std::cerr << "weir: " << a.result << ": cannot write the shard's result\n";
-    return false;
-  }
-  return true;
+  return write_file(a.result, json_text(swarm::to_json(r)) + "\n", "the shard's result");
 }
 
 nlohmann::json reproducer_content(const std::string& file) {

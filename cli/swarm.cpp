@@ -8,6 +8,7 @@
 #include "checker/input/input.hpp"
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
+#include "cli/report_files.hpp"
 #include "swarm/swarm.hpp"
 
 namespace weir::cli {
@@ -58,13 +59,7 @@ int write_files(const swarm::Files& f, const std::string& dir) {
   }
   for (const auto& [name, text] : f.files) {
     const fs::path path = fs::path(dir) / name;
-    std::ofstream out(path);
-    out << text;
-    out.close();
-    if (!out) {
-      std::cerr << "weir: " << path.string() << ": cannot write\n";
-      return kBadInput;
-    }
+    if (!write_file(path.string(), text, "the job's file")) return kBadInput;
     if (name.size() > 3 && name.compare(name.size() - 3, 3, ".sh") == 0)
       fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                       fs::perm_options::add, ec);

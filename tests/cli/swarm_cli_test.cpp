@@ -148,6 +148,21 @@ TEST(SwarmCli, MergeNamesMissingAndDuplicatedShardsAndRefusesWhatIsNotOneRun) {
   EXPECT_EQ(weir("merge", dir).exit, 2);
 }
 
+TEST(SwarmCli, AFileThatCannotBeWrittenIsNamedWithItsCauseAndExits2) {
+  const std::string dir = fresh_dir("unwritable");
+  CliRun shard = weir("fuzz pegasus --runs 2 --shard 0/1 --result /proc/no/such/r.json", dir);
+  EXPECT_EQ(shard.exit, 2) << shard.out << shard.err;
+  EXPECT_NE(shard.err.find("/proc/no/such/r.json: cannot write the shard's result: "), std::string::npos) << shard.err;
+  ASSERT_EQ(weir("fuzz pegasus --runs 2 --shard 0/1 --result r.json", dir).exit, 0);
+  CliRun merged = weir("merge r.json --result /proc/no/such/merged.json", dir);
+  EXPECT_EQ(merged.exit, 2) << merged.out << merged.err;
+  EXPECT_NE(merged.err.find("/proc/no/such/merged.json: cannot write the merged result: "), std::string::npos)
+      << merged.err;
+  CliRun job = weir("swarm slurm --shards 2 --out /proc/no/such/job -- fuzz beaver --runs 10", dir);
+  EXPECT_EQ(job.exit, 2) << job.out << job.err;
+  EXPECT_NE(job.err.find("/proc/no/such/job"), std::string::npos) << job.err;
+}
+
 TEST(SwarmCli, AShardWhoseCounterexampleWentToNoFileStillWritesAResult) {
   const std::string dir = fresh_dir("device-counterexample");
   CliRun shard = weir("explore ring --nodes 3 --values 3 --capacity 1 --dfs --counter-below 2 --shard 0/1 "

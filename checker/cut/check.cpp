@@ -86,8 +86,9 @@ class Pass {
 
   // A receive whose message is not sent yet blocks p until the send.
   bool wait_for_send(std::uint32_t p, const Event& e) {
+    if (e.kind != Kind::Recv) return false;  // (only a send or receive has a message)
     MessageState& m = msgs_[e.message];
-    if (e.kind != Kind::Recv || m.sent) return false;
+    if (m.sent) return false;
     blocked_[p] = 1;
     waiting_next_[p] = m.link;
     m.link = p;

@@ -10,28 +10,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "report/report.hpp"
+
 namespace weir::cli::junit {
 
 namespace {
-
-// XML-escaped, and without the control characters XML 1.0 cannot carry at all.
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::string seconds(double s) {
   char b[32];
@@ -59,9 +42,9 @@ std::string write(const std::string& path, const std::string& suite, const std::
   std::ostringstream x;
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     << "<testsuites name=\"weir\"" << counts.str() << ">\n"
-    << "  <testsuite name=\"" << escape(suite) << "\"" << counts.str() << " timestamp=\"" << stamp << "\">\n";
+    << "  <testsuite name=\"" << report::xml_text(suite) << "\"" << counts.str() << " timestamp=\"" << stamp << "\">\n";
   for (const Case& c : cases) {
-    x << "    <testcase name=\"" << escape(c.name) << "\" classname=\"" << escape(c.classname) << "\" time=\""
+    x << "    <testcase name=\"" << report::xml_text(c.name) << "\" classname=\"" << report::xml_text(c.classname) << "\" time=\""
       << seconds(c.seconds) << "\"";
     const char* tag = c.outcome == Case::Outcome::Failure ? "failure"
                       : c.outcome == Case::Outcome::Error ? "error"
@@ -71,10 +54,10 @@ std::string write(const std::string& path, const std::string& suite, const std::
       x << "/>\n";
       continue;
     }
-    x << ">\n      <" << tag << " message=\"" << escape(c.message) << "\"";
+    x << ">\n      <" << tag << " message=\"" << report::xml_text(c.message) << "\"";
     if (c.outcome != Case::Outcome::Skipped) x << " type=\"" << tag << "\"";
     if (c.text.empty()) x << "/>\n";
-    else x << ">" << escape(c.text) << "</" << tag << ">\n";
+    else x << ">" << report::xml_text(c.text) << "</" << tag << ">\n";
     x << "    </testcase>\n";
   }
   x << "  </testsuite>\n</testsuites>\n";

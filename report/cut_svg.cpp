@@ -12,7 +12,6 @@
 namespace weir::report {
 namespace {
 
-using detail::escape;
 
 constexpr int kColumn = 30, kRow = 44, kLeft = 140, kTop = 58;
 constexpr std::size_t kMaxDrawnEvents = 6000;
@@ -118,7 +117,7 @@ std::string cut_svg(const cut::Execution& x, const cut::Result& r) {
     << "<marker id=\"hot\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
        "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#d32f2f\"/></marker></defs>\n"
     << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
-  s << "<text x=\"8\" y=\"16\" font-weight=\"bold\">" << escape(x.file) << ": "
+  s << "<text x=\"8\" y=\"16\" font-weight=\"bold\">" << xml_text(x.file) << ": "
     << (r.consistent ? "every snapshot consistent" : "INCONSISTENT") << (note.empty() ? "" : " (" + note + ")")
     << "</text>\n";
   if (rows.size() > in_rows)
@@ -126,7 +125,7 @@ std::string cut_svg(const cut::Execution& x, const cut::Result& r) {
   for (std::uint32_t p : rows) {
     const int y = y_of(p);
     const bool out = x.processes[p].group == cut::Group::Out;
-    s << "<text x=\"8\" y=\"" << y + 4 << "\"" << (out ? " fill=\"#888\"" : "") << ">" << escape(x.processes[p].name)
+    s << "<text x=\"8\" y=\"" << y + 4 << "\"" << (out ? " fill=\"#888\"" : "") << ">" << xml_text(x.processes[p].name)
       << "</text><line x1=\"" << kLeft << "\" y1=\"" << y << "\" x2=\"" << width - 20 << "\" y2=\"" << y
       << "\" stroke=\"" << (out ? "#bbb" : "#777") << "\"" << (out ? " stroke-dasharray=\"5 4\"" : "") << "/>\n";
   }
@@ -140,12 +139,12 @@ std::string cut_svg(const cut::Execution& x, const cut::Result& r) {
     if (msg.recv != cut::kNone && shown(msg.recv)) {
       s << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x_of(msg.recv) << "\" y2=\""
         << y_of(x.events[msg.recv].process) << "\" stroke=\"" << colour << "\" stroke-width=\"" << (hot_msg[m] ? 2.5 : 1)
-        << "\" marker-end=\"url(#" << marker << ")\"><title>" << escape(x.message_id(m)) << "</title></line>\n";
+        << "\" marker-end=\"url(#" << marker << ")\"><title>" << xml_text(x.message_id(m)) << "</title></line>\n";
     } else if (msg.recv == cut::kNone) {
       const int y2 = msg.to != cut::kNone ? y_of(msg.to) : y1 + kRow / 2;
       s << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x1 + kColumn << "\" y2=\"" << (y1 + y2) / 2
         << "\" stroke=\"" << colour << "\" stroke-dasharray=\"3 3\" marker-end=\"url(#" << marker << ")\"><title>"
-        << escape(x.message_id(m)) << " (never received)</title></line>\n";
+        << xml_text(x.message_id(m)) << " (never received)</title></line>\n";
     }
   }
   // Events.
@@ -153,7 +152,7 @@ std::string cut_svg(const cut::Execution& x, const cut::Result& r) {
     if (!shown(e)) continue;
     const cut::Event& ev = x.events[e];
     const int cx = x_of(e), cy = y_of(ev.process);
-    const std::string title = "<title>" + escape(cut::describe(x, e)) + "</title>";
+    const std::string title = "<title>" + xml_text(cut::describe(x, e)) + "</title>";
     const char* colour = hot_event[e] ? "#d32f2f" : "#37474f";
     switch (ev.kind) {
       case cut::Kind::Snapshot:
@@ -195,14 +194,14 @@ std::string cut_svg(const cut::Execution& x, const cut::Result& r) {
 }
 
 std::string cut_html(const std::string& file, const cut::Execution& x, const cut::Result& r) {
-  std::string body = "<h1>" + escape(file) + "</h1>\n<p><span class=\"verdict " + (r.consistent ? "ok" : "bad") + "\">" +
+  std::string body = "<h1>" + xml_text(file) + "</h1>\n<p><span class=\"verdict " + (r.consistent ? "ok" : "bad") + "\">" +
                      (r.consistent ? "every snapshot is consistent" : "INCONSISTENT") + "</span> · " +
                      std::to_string(r.snapshots.size()) + " snapshot(s), " + std::to_string(x.events.size()) + " events on " +
                      std::to_string(x.processes.size()) + " processes</p>\n";
   if (!r.violations.empty()) {
     std::string why;
     for (const cut::Violation& v : r.violations) why += cut::explain(x, v) + "\n";
-    body += "<div class=\"why\" id=\"why\">" + escape(why) + "</div>\n";
+    body += "<div class=\"why\" id=\"why\">" + xml_text(why) + "</div>\n";
   }
   body +=
       "<p class=\"legend\">Time runs right; one line per process (out-group dashed, below). Filled dot: send; ring: "

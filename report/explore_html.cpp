@@ -9,8 +9,7 @@
 namespace weir::report {
 
 std::string explore_html(const Counterexample& cx) {
-  using detail::escape;
-  // Actors in the order they first act; the clock and the network, no actors of the
+    // Actors in the order they first act; the clock and the network, no actors of the
   // protocol, at the right.
   std::vector<std::string> order, last;
   std::set<std::string> seen;
@@ -23,9 +22,9 @@ std::string explore_html(const Counterexample& cx) {
   order.insert(order.end(), last.begin(), last.end());
   const nlohmann::json actors = order;
   const nlohmann::json data = {{"actors", actors}, {"steps", steps}, {"initial", cx.initial}, {"violated", cx.violated}};
-  std::string body = "<h1>" + escape(cx.title) + "</h1>\n<p>";
+  std::string body = "<h1>" + xml_text(cx.title) + "</h1>\n<p>";
   if (!cx.violated.empty())
-    body += "<span class=\"verdict bad\">VIOLATION</span> of \"" + escape(cx.violated) + "\" after step " +
+    body += "<span class=\"verdict bad\">VIOLATION</span> of \"" + xml_text(cx.violated) + "\" after step " +
             std::to_string(cx.steps.size());
   else
     body += "<span class=\"verdict ok\">every invariant holds at the end of this path</span>";
@@ -37,7 +36,7 @@ std::string explore_html(const Counterexample& cx) {
     body += "<h1>The run as an execution</h1>\n";
     std::string why;
     for (const cut::Violation& v : cx.judged->violations) why += cut::explain(*cx.execution, v) + "\n";
-    if (!why.empty()) body += "<div class=\"why\">" + escape(why) + "</div>\n";
+    if (!why.empty()) body += "<div class=\"why\">" + xml_text(why) + "</div>\n";
     body += "<div class=\"scroll\">" + cut_svg(*cx.execution, *cx.judged) + "</div>\n";
   }
   return detail::page("weir explore: " + cx.title, body, data, detail::kExploreScript);

@@ -11,7 +11,6 @@
 namespace weir::report {
 namespace {
 
-using detail::escape;
 
 bool by_key(const lin::History& h) {
   for (const lin::Operation& op : h.ops)
@@ -149,11 +148,11 @@ std::string lin_html(const std::string& file, const lin::History& h, const lin::
     case lin::Verdict::Violation: verdict = "NOT linearizable"; cls = "bad"; break;
     case lin::Verdict::Unknown: verdict = "unknown (" + r.unknown_reason + ")"; cls = "unknown"; break;
   }
-  std::string body = "<h1>" + escape(file) + "</h1>\n<p><span class=\"verdict " + cls + "\">" + escape(verdict) + "</span> · " +
+  std::string body = "<h1>" + xml_text(file) + "</h1>\n<p><span class=\"verdict " + cls + "\">" + xml_text(verdict) + "</span> · " +
                      std::string(spec::spec_name(h.spec)) + " · " + std::to_string(h.ops.size()) + " operations";
   if (r.partitions.size() > 1) body += " in " + std::to_string(r.partitions.size()) + " keys";
   body += "</p>\n";
-  if (!note.empty()) body += "<p><em>" + escape(note) + "</em></p>\n";
+  if (!note.empty()) body += "<p><em>" + xml_text(note) + "</em></p>\n";
   if (r.witness) {
     const lin::Witness& w = *r.witness;
     data["failure"] = index.count(w.blocked) ? nlohmann::json(index.at(w.blocked)) : nlohmann::json(nullptr);
@@ -161,7 +160,7 @@ std::string lin_html(const std::string& file, const lin::History& h, const lin::
     for (const auto& c : w.candidates)
       if (index.count(c.op)) cands.push_back(index.at(c.op));
     data["candidates"] = cands;
-    body += "<div class=\"why\" id=\"why\">" + escape(failure_text(h, w)) + "</div>\n";
+    body += "<div class=\"why\" id=\"why\">" + xml_text(failure_text(h, w)) + "</div>\n";
   }
   body +=
       "<p class=\"legend\">Each bar is an operation, from its call to its return (dashed: never returned). "

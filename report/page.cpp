@@ -1,4 +1,5 @@
 #include "report/detail/page.hpp"
+#include "report/report.hpp"
 
 namespace weir::report::detail {
 namespace {
@@ -22,21 +23,32 @@ table.steps td { border-top: 1px solid #eee; padding: 2px 6px; vertical-align: t
 
 }  // namespace
 
-std::string escape(std::string_view text) {
+}  // namespace weir::report::detail
+
+namespace weir::report {
+
+std::string xml_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out += c;
+      default:
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += '?';
+        else out += ch;
     }
   }
   return out;
 }
+
+}  // namespace weir::report
+
+namespace weir::report::detail {
 
 std::string page(std::string_view title, std::string_view body, const nlohmann::json& data,
                  std::string_view script) {
@@ -45,7 +57,7 @@ std::string page(std::string_view title, std::string_view body, const nlohmann::
   for (std::size_t at = 0; (at = json.find("</", at)) != std::string::npos; at += 3) json.replace(at, 2, "<\\/");
   std::string html;
   html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
-      .append(escape(title))
+      .append(xml_text(title))
       .append("</title>\n<style>")
       .append(kStyle)
       .append("</style></head>\n<body>\n")

@@ -19,12 +19,19 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/cut/cut.hpp"
 #include "checker/lin/lin.hpp"
 
 namespace weir::report {
+
+// Text for XML and HTML, in elements and attribute values: the five characters with a
+// meaning escaped, and the control characters XML 1.0 cannot carry at all replaced by '?'
+// (a process named with one would otherwise make an SVG no reader opens). Every page,
+// drawing and JUnit report writes its text through it.
+std::string xml_text(std::string_view text);
 
 // Operations drawn at most; beyond this a page shows the part around the failure.
 inline constexpr std::size_t kMaxDrawnOps = 20000;

@@ -87,9 +87,8 @@ void Judge::control(const Packet& p, std::uint32_t src, std::uint32_t dst, packe
   ++r_.control;
   const cp::Header& h = std::get<cp::Header>(decoded);
   Flow& f = flow(h.client_ip, h.client_port);
-  Migration* m = nullptr;
-  for (Migration& x : r_.migrations)
-    if (x.id == h.migration) m = &x;
+  const auto known = by_migration_.find(h.migration);
+  Migration* m = known == by_migration_.end() ? nullptr : &r_.migrations[known->second];
   const std::string which = "migration " + std::to_string(h.migration) + " of " + endpoint(h.client_ip, h.client_port);
   if (h.stage == cp::Stage::Prepare) {
     if (m) return;  // seen again (in and out of the switch)
@@ -103,6 +102,7 @@ void Judge::control(const Packet& p, std::uint32_t src, std::uint32_t dst, packe
     n.prepare_frame = {p.file, p.frame};
     f.migration = r_.migrations.size();
     f.reached_target = false;
+    by_migration_.emplace(n.id, r_.migrations.size());
     r_.migrations.push_back(n);
     return;
   }

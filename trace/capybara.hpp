@@ -123,6 +123,9 @@ class Judge {
   Report r_;
   std::vector<Flow> flows_;
   std::unordered_map<std::uint64_t, std::size_t> by_client_;  // address << 16 | port -> flows_
+  // Migration id -> its place in r_.migrations: every control message names one, and a
+  // capture of many migrations would otherwise scan them all per message.
+  std::unordered_map<std::uint32_t, std::size_t> by_migration_;
 };
 
 // "10.0.0.1", and "10.0.0.1:40000".

@@ -1,4 +1,5 @@
-// What every report page shares: the HTML shell, escaping, the data block.
+// What every report page shares: the HTML shell and the data block (text is escaped with
+// report::xml_text).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -6,8 +7,6 @@
 #include <string_view>
 
 namespace weir::report::detail {
-
-std::string escape(std::string_view text);  // for HTML text and attribute values
 
 // A whole page: `body` is HTML, `data` goes in a JSON block the page's `script` reads as
 // DATA. Styles are shared; everything is inline, so the file opens offline.

@@ -163,6 +163,18 @@ TEST(CutReport, TheChainIsRedAndTheCutIsDrawnThroughTheSnapshots) {
   EXPECT_EQ(cut_svg(x, fine).find("url(#hot)\""), std::string::npos);  // nothing to colour
 }
 
+TEST(CutReport, NamesWithMarkupOrControlCharactersStayText) {
+  // An SVG is XML: "<", "&" and quotes must be escaped, and the control characters XML 1.0
+  // cannot carry at all (a raw \x01 in a process name) must not reach the file.
+  const cut::Execution x = execution("{\"process\": \"a<b>&\\u0001'\\\"\", \"kind\": \"snapshot\", \"ssid\": 1}\n"
+                                     "{\"process\": \"c\", \"kind\": \"snapshot\", \"ssid\": 1}\n");
+  auto checked = cut::check(x);
+  const std::string svg = cut_svg(x, std::get<cut::Result>(checked));
+  EXPECT_EQ(svg.find('\x01'), std::string::npos);
+  EXPECT_NE(svg.find(">a&lt;b&gt;&amp;?&#39;&quot;</text>"), std::string::npos) << svg;
+  EXPECT_EQ(xml_text("x\ty\nz\x1f\x7f"), "x\ty\nz?\x7f");  // tab and newline are text; DEL is allowed in XML 1.0
+}
+
 TEST(ExploreReport, ActorsAreColumnsInTheOrderTheyFirstActWithTheClockLast) {
   Counterexample cx;
   cx.title = "m";

@@ -2,7 +2,6 @@
 // exit code, counts added, the shortest reproducer written out, shards missing or given
 // twice named.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "checker/input/input.hpp"

@@ -2,7 +2,6 @@
 // runs to spread `weir COMMAND` (explore --simulate/--dfs, or fuzz) over N shards and merge
 // their results (swarm::slurm_files, swarm::k8s_files). Weir schedules nothing itself.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "checker/input/input.hpp"

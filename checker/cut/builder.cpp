@@ -100,13 +100,10 @@ std::uint32_t Builder::message(std::string_view id) {
     auto it = names_->messages.find(id);
     if (it != names_->messages.end()) return it->second;
   }
+  if (n && *n < room()) return numbered_message(*n);
   const auto m = static_cast<std::uint32_t>(x_.messages.size());
-  if (n && *n < room()) {
-    number_message(*n, m);
-  } else {
-    names_->hashed_numbers += n.has_value();
-    names_->messages.emplace(std::string(id), m);
-  }
+  names_->hashed_numbers += n.has_value();
+  names_->messages.emplace(std::string(id), m);
   Message msg;
   if (n) {
     msg.id = static_cast<std::uint32_t>(*n);
@@ -120,10 +117,15 @@ std::uint32_t Builder::message(std::string_view id) {
 
 std::size_t Builder::room() const { return 8 * (x_.messages.size() + 1024); }
 
-void Builder::number_message(std::uint64_t n, std::uint32_t m) {
+std::uint32_t Builder::numbered_message(std::uint64_t n) {
+  const auto m = static_cast<std::uint32_t>(x_.messages.size());
   std::vector<std::uint32_t>& table = names_->numbered;
   if (table.size() <= n) table.resize(std::max<std::size_t>(n + 1, std::min(table.size() * 2, room())), kNone);
   table[n] = m;
+  Message msg;
+  msg.id = static_cast<std::uint32_t>(n);
+  x_.messages.push_back(msg);
+  return m;
 }
 
 void Builder::reserve(std::size_t events) {
@@ -137,14 +139,7 @@ std::uint32_t Builder::message(std::uint64_t number) {
   if (number < table.size() && table[number] != kNone) return table[number];
   // A new counter id, the common case, goes straight into the table: no text is made.
   // Once some decimal id went to the hash map, only message(text) knows where to look.
-  if (names_->hashed_numbers == 0 && number < room() && number < kDecimalIds) {
-    const auto m = static_cast<std::uint32_t>(x_.messages.size());
-    number_message(number, m);
-    Message msg;
-    msg.id = static_cast<std::uint32_t>(number);
-    x_.messages.push_back(msg);
-    return m;
-  }
+  if (names_->hashed_numbers == 0 && number < room() && number < kDecimalIds) return numbered_message(number);
   return message(std::to_string(number));
 }
 

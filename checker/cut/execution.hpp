@@ -111,7 +111,8 @@ class Builder {
   struct Names;
   // How far the flat table of decimal ids may reach: a few words per message read.
   std::size_t room() const;
-  void number_message(std::uint64_t n, std::uint32_t m);
+  // A new message whose id is the number n (below room()), entered in the flat table.
+  std::uint32_t numbered_message(std::uint64_t n);
   Execution x_;
   std::shared_ptr<Names> names_;
   // Per process: its last snapshot id, if any. No "ssid + 1" encoding: every 64-bit id,

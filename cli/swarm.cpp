@@ -49,7 +49,12 @@ std::string this_weir() {
   return dir ? (fs::path(*dir) / "weir").string() : std::string("weir");
 }
 
-int write_files(const swarm::Files& f, const std::string& dir) {
+int write_files(const std::variant<swarm::Files, std::string>& made, const std::string& dir) {
+  if (const auto* why = std::get_if<std::string>(&made)) {
+    std::cerr << "weir: swarm: " << *why << "\n";
+    return kBadInput;
+  }
+  const swarm::Files& f = std::get<swarm::Files>(made);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {

@@ -11,6 +11,7 @@
 #include "cli/cli.hpp"
 #include "cli/lin_output.hpp"
 #include "cli/options.hpp"
+#include "cli/report_files.hpp"
 #include "checker/bound/bound.hpp"
 #include "checker/cut/cut.hpp"
 #include "cli/trace_capybara.hpp"
@@ -40,6 +41,22 @@ std::string time_us(std::uint64_t ns) {
   std::snprintf(buf, sizeof buf, "%llu.%03llu us", static_cast<unsigned long long>(ns / 1000),
                 static_cast<unsigned long long>(ns % 1000));
   return buf;
+}
+
+// The identifiers a Pegasus capture is read with (--identifier, else both known ones).
+std::vector<std::uint16_t> pegasus_identifiers(const TraceArgs& a) {
+  std::vector<std::uint16_t> ids;
+  for (const std::string& id : a.identifiers) ids.push_back(static_cast<std::uint16_t>(std::strtoul(id.c_str(), nullptr, 0)));
+  return ids.empty() ? trace::pegasus::Options{}.identifiers : ids;
+}
+
+// A capture with IPv4 fragments holds packets Weir did not read (it does not reassemble):
+// what passed is not a verdict on the whole capture.
+int not_judged_fragments(const std::string& name, const trace::Stats& stats) {
+  std::cerr << "weir: trace: " << name << ": unknown: " << stats.unreassembled
+            << " IPv4 datagram(s) whose fragments could not be reassembled (one missing, "
+               "overlapping with other bytes, or not complete within 30 s): what they carry was not judged\n";
+  return kUnknown;
 }
 
 // The capture as Pegasus operations, or a bad-input exit already reported.
@@ -141,11 +158,11 @@ int check_beaver(const TraceArgs& a, bool write_only) {
     j["snapshots"].push_back(js);
   }
   if (write_only) {
-    std::ofstream(a.out) << ex.execution_jsonl;
+    if (!write_file(a.out, ex.execution_jsonl, "the execution")) return kBadInput;
     out << "  the execution for weir check cut: " << a.out << "\n";
     return verdict("written", kHolds);
   }
-  if (!a.out.empty()) std::ofstream(a.out) << ex.execution_jsonl;
+  if (!a.out.empty() && !write_file(a.out, ex.execution_jsonl, "the execution")) return kBadInput;
   if (ex.execution_jsonl.empty() || (ex.encapsulated == 0 && ex.control == 0)) {
     std::cerr << "weir: trace: " << name << ": no Beaver traffic between processes in the capture: nothing to judge\n";
     return kBadInput;
@@ -164,10 +181,15 @@ int check_beaver(const TraceArgs& a, bool write_only) {
   const cut::Result& r = std::get<cut::Result>(checked);
   for (const std::string& p : ex.problems) out << "  VIOLATION: " << p << "\n";
   if (r.consistent && !ex.problems.empty()) return verdict("violation", kViolation);
-  if (r.consistent && judged == 0) {
+  // A snapshot no backend recorded is judged on nothing: unknown, never consistent.
+  if (r.consistent && (judged == 0 || r.snapshots.empty())) {
     out << "  unknown: no snapshot to judge (none started or marked" << (a.threshold ? ", or none accepted under the threshold" : "")
               << ")\n";
     return verdict("unknown", kUnknown);
+  }
+  if (r.consistent && ex.problems.empty() && stats.unreassembled) {
+    verdict("unknown", kUnknown);
+    return not_judged_fragments(name, stats);
   }
   if (r.consistent) {
     out << "  consistent: " << judged << " snapshot(s) judged over " << exe.events.size() << " events\n";
@@ -304,10 +326,20 @@ int check(const TraceArgs& a, bool write_only) {
               << " operations from " << x.requests << " request and " << x.replies << " reply sightings (" << pending
               << " with no reply in the capture, " << x.late << " late copies, " << x.other << " other packets, "
               << x.malformed << " malformed)\n";
+  if (x.requests == 0 && x.replies == 0 && x.malformed == 0) {
+    std::cerr << "weir: trace: " << name << ": no Pegasus traffic in the capture (no request or reply with identifier";
+    for (std::uint16_t id : pegasus_identifiers(a)) std::cerr << " " << std::hex << "0x" << id << std::dec;
+    std::cerr << "): nothing to judge\n";
+    return kBadInput;
+  }
   if (write_only) {
-    std::ofstream(a.out) << history;
+    if (!write_file(a.out, history, "the history")) return kBadInput;
     if (!a.json) std::cout << "  the history for weir check lin --spec kv: " << a.out << "\n";
     return kHolds;
+  }
+  if (x.ops.empty()) {
+    std::cerr << "weir: trace: " << name << ": Pegasus packets but no request in the capture (replies only): no operation to judge\n";
+    return kUnknown;
   }
   lin::ReadOptions ro;
   ro.spec = spec::SpecKind::Kv;
@@ -321,7 +353,7 @@ int check(const TraceArgs& a, bool write_only) {
   lin::CheckOptions co;
   co.timeout_seconds = a.timeout;
   const lin::Result r = lin::check(hist, co);
-  if (!a.out.empty()) std::ofstream(a.out) << history;
+  if (!a.out.empty() && !write_file(a.out, history, "the history")) return kBadInput;
   // The operations the witness names, with their frames (history line i+1 is ops[i]).
   std::vector<std::size_t> named;
   if (r.witness) {
@@ -354,11 +386,9 @@ int check(const TraceArgs& a, bool write_only) {
         std::cout << "    line " << hist.ops[i].line << ": " << op_frames(a, x.ops[hist.ops[i].line - 1]) << "\n";
     }
   }
-  switch (r.verdict) {
-    case lin::Verdict::Ok: return kHolds;
-    case lin::Verdict::Violation: return kViolation;
-    default: return kUnknown;
-  }
+  if (r.verdict == lin::Verdict::Violation) return kViolation;
+  if (r.verdict == lin::Verdict::Ok && stats.unreassembled) return not_judged_fragments(name, stats);
+  return r.verdict == lin::Verdict::Ok ? kHolds : kUnknown;
 }
 
 void add_inputs(CLI::App* c, TraceArgs& a) {

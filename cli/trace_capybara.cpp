@@ -31,7 +31,12 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
   const auto colon = a.service.rfind(':');
   const auto ip = packet::parse_ipv4(a.service.substr(0, colon));
   unsigned long port = 0;
-  if (colon != std::string::npos) port = std::strtoul(a.service.c_str() + colon + 1, nullptr, 10);
+  if (colon != std::string::npos) {
+    // The whole port, digits only: "8000junk" is not a port.
+    const std::string digits = a.service.substr(colon + 1);
+    const bool whole = !digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos;
+    port = whole ? std::stoul(digits) : 0;
+  }
   if (a.service.empty() || colon == std::string::npos || !ip || port == 0 || port > 65535) {
     std::cerr << "weir: trace: --protocol capybara needs --service ADDRESS:PORT, the address clients connect to (e.g. "
                  "10.9.0.100:8000)"
@@ -124,10 +129,20 @@ int trace_check_capybara(const CapybaraTraceArgs& a) {
   if (holds)
     out << "  holds: no reset and only the service address reached the clients, one owner at a time, every migration's "
            "stages in order\n";
-  j["verdict"] = holds ? "holds" : "violation";
+  // A pass needs something delivered: a capture of migration messages alone, or of
+  // connections that carried no byte, shows nothing the invariants could break.
+  std::uint64_t delivered = 0;
+  for (const tc::Connection& c : r.connections) delivered += c.up.bytes + c.down.bytes;
+  std::optional<std::string> unknown;
+  if (holds && delivered == 0) unknown = "no byte of any connection to the service was delivered in the capture: nothing judged";
+  else if (holds && stats.unreassembled)
+    unknown = std::to_string(stats.unreassembled) + " IPv4 datagram(s) whose fragments could not be reassembled: what they "
+              "carry was not judged";
+  if (unknown) out << "  unknown: " << *unknown << "\n";
+  j["verdict"] = unknown ? "unknown" : holds ? "holds" : "violation";
   if (a.json) std::cout << json_text(j) << "\n";
   else std::cout << out.str();
-  return holds ? kHolds : kViolation;
+  return unknown ? kUnknown : holds ? kHolds : kViolation;
 }
 
 }  // namespace weir::cli

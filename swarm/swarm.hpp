@@ -113,7 +113,8 @@ struct SlurmOptions {
   std::uint32_t cpus = 1;  // per task
   std::string name = "weir-swarm";
 };
-Files slurm_files(const std::vector<std::string>& command, const SlurmOptions& o);
+// Files, or the cause when a value cannot land safely in them (swarm/detail/values.hpp).
+std::variant<Files, std::string> slurm_files(const std::vector<std::string>& command, const SlurmOptions& o);
 struct K8sOptions {
   std::uint32_t shards = 1;
   std::uint32_t parallelism = 0;  // pods at once; 0: all of them
@@ -124,7 +125,7 @@ struct K8sOptions {
   std::string name = "weir-swarm";
   std::string cpu = "1";
 };
-Files k8s_files(const std::vector<std::string>& command, const K8sOptions& o);
+std::variant<Files, std::string> k8s_files(const std::vector<std::string>& command, const K8sOptions& o);
 
 // The files the shards write, by index, under `results`: where merge finds them.
 std::string result_file(const std::string& results, std::uint32_t index, std::uint32_t count);

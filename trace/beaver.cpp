@@ -243,17 +243,20 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
   }
 
   // Snapshots at the backends, in their own order of events.
-  const std::uint32_t start = ids.empty() ? 0 : ids.front() - 1;
+  // A backend starts one below the first snapshot. Kept signed: with id 0 among the
+  // snapshots it starts at -1 (an unsigned start wrapped to 2^32-1 and no backend ever
+  // took one, so an inconsistent capture was called consistent).
+  const std::int64_t start = ids.empty() ? 0 : static_cast<std::int64_t>(ids.front()) - 1;
   std::uint64_t end = last_t_ + 1000;
   for (auto& [p, evs] : events) {
     std::stable_sort(evs.begin(), evs.end(), [](const Ev& a, const Ev& b) { return std::tie(a.t, a.seq) < std::tie(b.t, b.seq); });
     if (!in_group(p)) continue;
     std::vector<Ev> with;
-    std::uint32_t cur = start;
-    const std::uint32_t newest = ids.empty() ? 0 : ids.back();
+    std::int64_t cur = start;
+    const std::int64_t newest = ids.empty() ? 0 : ids.back();
     const std::uint32_t process = p;  // a lambda may not capture a structured binding (clang 14)
     bool beyond = false;
-    auto move_to = [&](std::uint32_t target, std::uint64_t t, FrameRef frame) {
+    auto move_to = [&](std::int64_t target, std::uint64_t t, FrameRef frame) {
       if (!ids.empty() && target > newest && !beyond) {
         beyond = true;
         x.problems.push_back(address(process) + " moved to snapshot id " + std::to_string(target) + " at " + names(frame) +
@@ -261,19 +264,20 @@ Extraction Extractor::finish(const std::function<std::string(FrameRef)>& names) 
                              "): it read an id from a packet that carried none");
       }
       for (std::uint32_t n : ids)
-        if (n > cur && n <= target && judged.count(n)) with.push_back({t, 0, "snapshot", 0, n, frame, std::nullopt, std::nullopt});
+        if (std::int64_t{n} > cur && std::int64_t{n} <= target && judged.count(n)) with.push_back({t, 0, "snapshot", 0, n, frame, std::nullopt, std::nullopt});
       cur = std::max(cur, target);
     };
     for (const Ev& e : evs) {
       if (e.whole) move_to(*e.whole, e.t, e.frame);
       if (e.wire) {
-        const std::uint32_t ahead = (*e.wire - cur) % pb::kSsidSpace;
+        // Modulo the 14-bit space, computed in 64 bits so that a start of -1 is one below 0.
+        const auto ahead = static_cast<std::int64_t>((std::int64_t{*e.wire} - cur) & (pb::kSsidSpace - 1));
         if (ahead != 0 && ahead <= pb::kHalfWindow) move_to(cur + ahead, e.t, e.frame);
       }
       with.push_back(e);
     }
     for (std::uint32_t n : ids)
-      if (n > cur && judged.count(n)) with.push_back({end, 0, "snapshot", 0, n, FrameRef{}, std::nullopt, std::nullopt});
+      if (std::int64_t{n} > cur && judged.count(n)) with.push_back({end, 0, "snapshot", 0, n, FrameRef{}, std::nullopt, std::nullopt});
     evs = std::move(with);
   }
 

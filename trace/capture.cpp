@@ -2,6 +2,7 @@
 // Ethernet, files merged by time, duplicates across capture points dropped.
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "trace/detail/reassembly.hpp"
 #include "trace/trace.hpp"
 
 namespace weir::trace {
@@ -63,9 +65,11 @@ std::optional<packet::Bytes> normalise(int link, const std::uint8_t* data, std::
   } else {
     return std::nullopt;
   }
-  // VLAN tags (one or two) sit between the addresses and the type: take them out.
-  while (eth.size() >= 18 && (be16(&eth[12]) == kVlan || be16(&eth[12]) == kQinQ))
-    eth.erase(eth.begin() + 12, eth.begin() + 16);
+  // VLAN tags (one, two, or a hostile stack of thousands) sit between the addresses and
+  // the type: counted first, then taken out in one move (one erase per tag was quadratic).
+  std::size_t tags = 0;
+  while (eth.size() >= 18 + 4 * tags && (be16(&eth[12 + 4 * tags]) == kVlan || be16(&eth[12 + 4 * tags]) == kQinQ)) ++tags;
+  if (tags) eth.erase(eth.begin() + 12, eth.begin() + 12 + static_cast<std::ptrdiff_t>(4 * tags));
   return eth;
 }
 
@@ -92,7 +96,13 @@ std::optional<ReadError> advance(Source& s, std::uint32_t index, Stats& stats) {
       continue;
     }
     // libpcap gives microseconds, or nanoseconds when opened for them (pcapng, nsec pcap).
-    const std::uint64_t ns = static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(h->ts.tv_usec);
+    // A history's times go up to 2^64-2 ns (2^64-1 means "never"): a pcapng stamp beyond
+    // that, or before 1970, is refused with its frame rather than wrapped.
+    constexpr std::uint64_t kLatest = UINT64_MAX - 1;
+    const auto sec = static_cast<std::uint64_t>(h->ts.tv_sec), sub = static_cast<std::uint64_t>(h->ts.tv_usec);
+    if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 || sec > (kLatest - sub) / 1'000'000'000ull)
+      return ReadError{s.path, s.frame, "its time stamp is before 1970 or beyond 2^64-2 ns (year 2554): not a time Weir can order"};
+    const std::uint64_t ns = sec * 1'000'000'000ull + sub;
     // A file is in capture order even where its clock stepped back (several receive
     // queues, `-i any`): such a frame is taken at its predecessor's time, and counted.
     std::uint64_t at = ns;
@@ -141,19 +151,19 @@ std::optional<ReadError> read(const std::vector<std::string>& files, const std::
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
   for (std::uint32_t i = 0; i < sources.size(); ++i)
     if (sources[i].next) heap.push(i);
-  // Recent packets by content, to know one seen at another point within the window.
+  // Recent packets by content, to know one seen at another point within the window: per
+  // distinct content, how many of its recent sightings each file holds, so that a packet is
+  // judged in time bounded by the number of files, however many identical frames there are
+  // (scanning every identical sighting was quadratic: 30,000 copies took 10 s).
   struct Seen {
     std::uint64_t time_ns;
     std::uint32_t file;
-    packet::Bytes bytes;
+    std::string_view content;  // the key in `live`
   };
   std::deque<Seen> recent;
-  std::uint64_t popped = 0;  // recent[id - popped] is the packet with that id
-  std::unordered_multimap<std::size_t, std::uint64_t> by_hash;
-  auto hash_of = [](const packet::Bytes& b) {
-    return std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-  };
+  std::unordered_map<std::string, std::vector<std::pair<std::uint32_t, std::uint64_t>>> live;  // content -> (file, count)
   const bool dedupe = files.size() > 1 && o.dedupe_window_ns > 0;
+  detail::Reassembler reassembler;
   while (!heap.empty()) {
     const std::uint32_t i = heap.top();
     heap.pop();
@@ -161,35 +171,51 @@ std::optional<ReadError> read(const std::vector<std::string>& files, const std::
     // A broken frame after this one ends the read, once this one is delivered.
     const std::optional<ReadError> broken = advance(sources[i], i, stats);
     if (!broken && sources[i].next) heap.push(i);
+    // A fragment cut short by the snap length cannot be joined: it goes on as it is (its
+    // headers may still be read, as with any truncated frame), counted.
+    if (detail::is_fragment(p.bytes) && !detail::captured_whole(p.bytes)) ++stats.truncated_fragments;
+    else if (detail::is_fragment(p.bytes)) {
+      // Held until the datagram is whole, then delivered once at the frame that completed it.
+      ++stats.fragments;
+      auto whole = reassembler.add(p.file, p.time_ns, p.bytes);
+      stats.reassembled = reassembler.reassembled();
+      stats.unreassembled = reassembler.given_up();
+      if (!whole) {
+        if (broken) return broken;
+        continue;
+      }
+      p.bytes = std::move(*whole);
+    }
     if (dedupe) {
       while (!recent.empty() && recent.front().time_ns + o.dedupe_window_ns < p.time_ns) {
-        auto [b, e] = by_hash.equal_range(hash_of(recent.front().bytes));
-        for (auto it = b; it != e; ++it)
-          if (it->second == popped) {
-            by_hash.erase(it);
+        const auto it = live.find(std::string(recent.front().content));
+        auto& counts = it->second;
+        for (auto c = counts.begin(); c != counts.end(); ++c)
+          if (c->first == recent.front().file && --c->second == 0) {
+            counts.erase(c);
             break;
           }
+        if (counts.empty()) live.erase(it);
         recent.pop_front();
-        ++popped;
       }
-      const std::size_t hash = hash_of(p.bytes);
-      bool seen_elsewhere = false;
-      auto [b, e] = by_hash.equal_range(hash);
-      for (auto it = b; it != e && !seen_elsewhere; ++it) {
-        const Seen& s = recent[it->second - popped];
-        seen_elsewhere = s.file != p.file && s.bytes == p.bytes;
-      }
+      auto [it, fresh] = live.try_emplace(std::string(reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size()));
+      auto& counts = it->second;
+      const bool seen_elsewhere =
+          std::any_of(counts.begin(), counts.end(), [&](const auto& c) { return c.first != p.file && c.second > 0; });
       if (seen_elsewhere) {
         ++stats.duplicates;
         if (broken) return broken;
         continue;
       }
-      by_hash.emplace(hash, popped + recent.size());
-      recent.push_back({p.time_ns, p.file, p.bytes});
+      auto mine = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == p.file; });
+      if (mine == counts.end()) counts.emplace_back(p.file, 1);
+      else ++mine->second;
+      recent.push_back({p.time_ns, p.file, std::string_view(it->first)});
     }
     on(p);
     if (broken) return broken;
   }
+  stats.unreassembled = reassembler.given_up();  // those still open at the end too
   return std::nullopt;
 }
 

@@ -14,11 +14,18 @@ bool after(std::uint8_t a, std::uint8_t b) {
   return ahead != 0 && ahead < 128;
 }
 
+// A value as text, one-to-one: printable ASCII as it is but '\', which is doubled, and every
+// other byte as \xNN. Two different byte strings never print alike (a "hex:" form let a
+// printable value spell a binary one, and a stale read passed).
 std::string shown(const packet::Bytes& v) {
-  if (std::all_of(v.begin(), v.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; })) return std::string(v.begin(), v.end());
   static const char* hex = "0123456789abcdef";
-  std::string s = "hex:";
-  for (std::uint8_t c : v) s.append({hex[c >> 4], hex[c & 15]});
+  std::string s;
+  s.reserve(v.size());
+  for (std::uint8_t c : v) {
+    if (c == '\\') s.append("\\\\");
+    else if (c >= 0x20 && c < 0x7f) s.push_back(static_cast<char>(c));
+    else s.append({'\\', 'x', hex[c >> 4], hex[c & 15]});
+  }
   return s;
 }
 }  // namespace
@@ -58,8 +65,12 @@ void Extractor::add(const Packet& p) {
       return;
     }
     // A new operation; one still open was never answered within the capture: pending.
+    // Its client goes on as a new process, as Jepsen does after an operation of unknown
+    // outcome: a process has at most one operation open.
+    if (c.open) ++c.generation;
     Op op;
     op.client = m.h.client_id;
+    op.process = m.h.client_id + 256u * c.generation;
     op.request_id = m.h.request_id;
     op.call_ns = p.time_ns;
     op.get = m.h.op == pp::Op::Get;
@@ -92,7 +103,7 @@ Extraction Extractor::finish() && { return std::move(x_); }
 std::string history_jsonl(const std::vector<Op>& ops) {
   std::string text;
   for (const Op& op : ops) {
-    nlohmann::json line = {{"client", op.client}, {"call", op.call_ns}, {"f", op.get ? "get" : "put"}, {"key", op.key}};
+    nlohmann::json line = {{"client", op.process}, {"call", op.call_ns}, {"f", op.get ? "get" : "put"}, {"key", op.key}};
     if (op.ret_ns) line["return"] = *op.ret_ns;
     if (!op.get) line["value"] = op.value;
     if (op.get && op.ret_ns) line["output"] = op.value;

@@ -27,13 +27,16 @@ struct FrameRef {
 };
 
 struct Op {
-  unsigned client = 0;
+  unsigned client = 0;   // the header's client id
+  // The history's process: the client, or, after an operation of the client's that was never
+  // answered in the capture, client + 256 x (operations left open before it).
+  unsigned process = 0;
   std::uint8_t request_id = 0;
   std::uint64_t call_ns = 0;
   std::optional<std::uint64_t> ret_ns;  // none: no reply in the capture
   bool get = false;
   std::string key;    // "k<keyhash>"
-  std::string value;  // put: written ("" for a delete); get: read. Printable ASCII as is, else "hex:..."
+  std::string value;  // put: written ("" for a delete); get: read. Printable ASCII as is ('\' doubled), other bytes \xNN
   FrameRef call_frame;
   std::optional<FrameRef> ret_frame;
 };
@@ -58,6 +61,7 @@ class Extractor {
   struct Client {
     std::optional<std::size_t> open;  // the operation awaiting its reply
     std::optional<std::uint8_t> last_done;  // the request id of the last one answered
+    unsigned generation = 0;                // operations left open so far: the process's number
   };
   std::vector<Client> clients_ = std::vector<Client>(256);
 };

@@ -1,7 +1,7 @@
 // trace: production captures read as packets. pcap and pcapng (libpcap), Ethernet, Linux
 // cooked captures (SLL, as `tcpdump -i any` writes them; SLL2) and raw IP, 802.1Q/802.1ad VLAN
 // tags taken off; several files at once (one per capture point), merged by timestamp in
-// one streaming pass, a packet seen at two points (the same bytes in two files within a
+// one streaming pass, IPv4 fragments reassembled, a packet seen at two points (the same bytes in two files within a
 // window) kept once, at its first sighting. Protocols' extractions (trace/pegasus.hpp)
 // turn the packets into the histories and executions the checkers judge; the checkers
 // never see a packet.
@@ -36,6 +36,12 @@ struct Stats {
   std::uint64_t duplicates = 0;   // seen again at another capture point, kept once
   std::uint64_t not_ethernet = 0; // link types or frames that are not IPv4-capable Ethernet: skipped
   std::uint64_t out_of_order = 0; // frames stamped earlier than the one before them in their file
+  // IPv4 fragments, reassembled (trace/detail/reassembly.hpp: bounded in memory and time);
+  // a datagram that could not be made whole (a fragment missing, timed out, inconsistent) is
+  // counted in `unreassembled`, and a judgement over a capture with any is unknown (exit 3),
+  // never a pass on what is left.
+  std::uint64_t fragments = 0, reassembled = 0, unreassembled = 0;
+  std::uint64_t truncated_fragments = 0;  // cut by the snap length: passed on as they are, not joined
 };
 
 // A capture that cannot be read on: the file, the frame at which it failed, and why.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace weir::test {
 
@@ -26,3 +27,10 @@ std::string scratch_dir();
 #define SKIP_IF_REFUSED(r)                                                                 \
   if ((r).exit == 3 && (r).err.find("the machine would not run it") != std::string::npos) \
   GTEST_SKIP() << (r).err
+
+namespace weir::test {
+// Runs PROGRAM with exactly these arguments (no shell reads them), in `dir`, with `env`
+// ("NAME=value" entries) added to the environment.
+CliRun run_argv(const std::string& program, const std::vector<std::string>& args, const std::string& dir,
+                const std::vector<std::string>& env = {});
+}  // namespace weir::test

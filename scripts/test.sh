@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds Weir (Release, -Werror) and
-# runs every test, then builds and runs them again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, then fuzzes every reader for 20 s (scripts/fuzz.sh).
+# runs every test. With --full (what CI runs, .ci/run), it then builds and runs them again
+# under AddressSanitizer and UndefinedBehaviorSanitizer, and fuzzes every reader for 20 s
+# (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+full=0
+for arg in "$@"; do
+  case $arg in
+    --full) full=1 ;;
+    *) echo "scripts/test.sh: unknown option $arg (the only one is --full)" >&2; exit 2 ;;
+  esac
+done
 scripts/install-deps.sh
 
 jobs=$(nproc)
@@ -29,6 +37,10 @@ RC_PARAMS="max_success=300 seed=$seed" build/tests/weir_tests \
 # So are the tests whose time goes to other programs: Chromium rendering the reports, and
 # Slurm's daemons running the shards (the shard and merge code runs under the sanitizers
 # in SwarmCli.*).
+if [ "$full" = 0 ]; then
+  echo "== Release tests passed (scripts/test.sh --full adds the ASan+UBSan suite and fuzzing)"
+  exit 0
+fi
 echo "== ASan+UBSan build and tests"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_suite build-asan '^Docs/|^ReportBrowser\.|^SlurmSwarm\.' -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON -DWEIR_BENCH=OFF

@@ -8,6 +8,7 @@
 
 #include "checker/cut/cut.hpp"
 #include "checker/input/input.hpp"
+#include "checker/input/json.hpp"
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/shard_output.hpp"
@@ -80,7 +81,7 @@ struct Pegasus {
   static void knobs(Scenario& s, F&& f) {
     f("servers", s.servers, 1, 32);
     f("clients", s.clients, 1, 200);
-    f("operations", s.operations, 1, 10000);
+    f("operations", s.operations, 1, core::pegasus::kMaxOperationsPerClient);  // 8-bit request ids
     f("keys", s.keys, 1, 1000);
     f("hot", s.hot, 0, 1000);
     f("reads", s.reads, 0, 1);
@@ -186,13 +187,12 @@ int replay(const std::string& path) {
     std::cerr << name << ": " << *why << "\n";
     return kBadInput;
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(std::get<input::Text>(text).view());
-  } catch (const nlohmann::json::exception& e) {
-    std::cerr << name << ": not JSON: " << e.what() << "\n";
+  auto parsed = input::parse_json(std::get<input::Text>(text).view());
+  if (auto* why = std::get_if<std::string>(&parsed)) {
+    std::cerr << name << ": " << *why << "\n";
     return kBadInput;
   }
+  const nlohmann::json j = std::get<nlohmann::json>(std::move(parsed));
   auto fail = [&](const std::string& why) {
     std::cerr << name << ": " << why << "\n";
     return kBadInput;
@@ -237,11 +237,11 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
   result.runs = swarm::Range{first_seed, first_seed + runs};
   auto finish = [&](int code, std::uint64_t done, std::uint64_t events) {
     result.counts = {{"runs", done}, {"events", events}};
-    result.outcome = code == kViolation ? "violation" : "sampled";
+    result.outcome = code == kViolation ? "violation" : code == kUnknown ? "unknown" : "sampled";
     return write_shard_result(a.shard, std::move(result), shard, code) ? code : kBadInput;
   };
   const auto t0 = std::chrono::steady_clock::now();
-  std::uint64_t done = 0, events = 0;
+  std::uint64_t done = 0, events = 0, unknown = 0;
   for (; done < runs; ++done) {
     if (a.time_limit > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > a.time_limit)
       break;
@@ -256,6 +256,10 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
     }
     auto why = P::failure(o);
     if (!why) continue;
+    if (*why == hp::kCheckerOutOfTime) {  // no verdict on this seed: counted, never a pass
+      ++unknown;
+      continue;
+    }
     std::cout << P::kName << " (mutant " << a.mutant << "): FAILURE at seed " << s.seed << ", run " << done + 1 << ":\n";
     typename P::Scenario shown = s;
     if (!a.no_shrink) {
@@ -270,6 +274,14 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
     return finish(kViolation, done + 1, events);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (done == 0 || unknown == done) {
+    std::cout << P::kName << " (mutant " << a.mutant << "): unknown: " << (done == 0 ? "no run was made (the time limit came first)"
+                                                                          : "the checker ran out of time on every run")
+              << "\n";
+    return finish(kUnknown, done, events);
+  }
+  if (unknown)
+    std::cout << "  " << unknown << " run(s) not judged: the checker ran out of time on their history\n";
   std::cout << P::kName << " (mutant " << a.mutant << "): " << done << " runs, seeds " << first_seed << ".."
             << first_seed + done - 1 << ", no failure (" << events << " simulated events in " << secs
             << " s; no failure is no proof)\n";

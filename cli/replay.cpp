@@ -245,7 +245,7 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--svg", a->svg, "beaver --sweep: where to draw the plot")->capture_default_str();
   // Pegasus
   CLI::Option* servers = c->add_option("--servers", a->servers, "pegasus: servers; capybara: 2")->check(whole_in(1, 32))->capture_default_str();
-  c->add_option("--ops", a->ops, "pegasus: operations per client")->check(whole_in(1, 10000))->capture_default_str();
+  c->add_option("--ops", a->ops, "pegasus: operations per client (at most 128: the header's request id is 8 bits)")->check(whole_in(1, core::pegasus::kMaxOperationsPerClient))->capture_default_str();
   c->add_option("--keys", a->keys, "pegasus: keys")->check(whole_in(1, 1000))->capture_default_str();
   c->add_option("--hot", a->hot, "pegasus: keys the switch replicates")->check(whole_in(0, 1000))->capture_default_str();
   // Capybara

@@ -1,5 +1,8 @@
 #include "cli/shard_output.hpp"
 
+#include "checker/input/input.hpp"
+#include "checker/input/json.hpp"
+
 #include <fstream>
 #include <iostream>
 
@@ -39,9 +42,10 @@ bool write_shard_result(const ShardArgs& a, swarm::Result r, const swarm::Shard&
 
 nlohmann::json reproducer_content(const std::string& file) {
   if (file.empty() || !input::is_regular_file(file)) return nullptr;
-  std::ifstream in(file);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  return j.is_discarded() ? nlohmann::json() : j;
+  auto text = input::read(file);
+  if (!std::holds_alternative<input::Text>(text)) return nullptr;
+  auto j = input::parse_json(std::get<input::Text>(text).view());
+  return std::holds_alternative<nlohmann::json>(j) ? std::get<nlohmann::json>(std::move(j)) : nlohmann::json();
 }
 
 std::string sharded_name(const std::string& file, const swarm::Shard& shard) {

@@ -56,7 +56,15 @@ json to_json(const Result& r) {
 }
 
 std::variant<Result, std::string> parse_result(const std::string& text) {
-  const json j = json::parse(text, nullptr, false);
+  // Nesting bounded (as checker/input/json.hpp does for the other readers): copying or
+  // destroying a value recurses per level, and a result nested 100,000 deep crashed merge.
+  bool deep = false;
+  auto bounded = [&](int depth, json::parse_event_t, json&) {
+    if (depth > 256) deep = true;
+    return !deep;
+  };
+  const json j = json::parse(text, bounded, false);
+  if (deep) return std::string("nested deeper than 256 levels");
   if (j.is_discarded()) return std::string("not JSON");
   if (!j.is_object() || j.value("format", json()) != kResultFormat)
     return std::string("not a shard result (no \"format\": \"") + kResultFormat + "\")";

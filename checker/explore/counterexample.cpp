@@ -1,4 +1,5 @@
 #include "checker/explore/counterexample.hpp"
+#include "checker/input/json.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -25,8 +26,11 @@ std::optional<OptionValue> from_json(const nlohmann::json& j) {
 std::variant<nlohmann::json, std::string> parse_json(std::string_view text) {
   std::vector<std::set<std::string, std::less<>>> keys;  // per open object
   std::string duplicate;
-  auto watch = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+  bool deep = false;  // nesting bounded as checker/input/json.hpp says why
+  auto watch = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using E = nlohmann::json::parse_event_t;
+    if (depth > input::kMaxJsonDepth) deep = true;
+    if (deep) return false;
     if (event == E::object_start) keys.emplace_back();
     if (event == E::object_end && !keys.empty()) keys.pop_back();
     if (event == E::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
@@ -42,6 +46,7 @@ std::variant<nlohmann::json, std::string> parse_json(std::string_view text) {
     // (1E999): found by the counterexample fuzz target.
     return std::string("not JSON: ") + e.what();
   }
+  if (deep) return "nested deeper than " + std::to_string(input::kMaxJsonDepth) + " levels";
   if (!duplicate.empty()) return "the key \"" + duplicate + "\" appears twice in one object";
   return j;
 }

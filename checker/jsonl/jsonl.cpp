@@ -67,8 +67,13 @@ bool unclosed(std::string_view line) {
 
 enum class Walk { Ok, Stopped, Invalid };
 
-Walk walk(simdjson::ondemand::value v, Handler& h) {
+// Recursive, one frame per level: bounded (a record is a few levels deep; a line nested
+// 100,000 deep overflowed the stack), deeper is refused as not a record.
+constexpr int kMaxDepth = 256;
+
+Walk walk(simdjson::ondemand::value v, Handler& h, int depth = 1) {
   using namespace simdjson::ondemand;
+  if (depth > kMaxDepth) return Walk::Invalid;
   json_type t;
   if (v.type().get(t)) return Walk::Invalid;
   switch (t) {
@@ -82,7 +87,7 @@ Walk walk(simdjson::ondemand::value v, Handler& h) {
         std::string_view k;
         if (f.unescaped_key().get(k)) return Walk::Invalid;
         if (!h.key(k)) return Walk::Stopped;
-        if (Walk w = walk(f.value(), h); w != Walk::Ok) return w;
+        if (Walk w = walk(f.value(), h, depth + 1); w != Walk::Ok) return w;
       }
       return h.end_object() ? Walk::Ok : Walk::Stopped;
     }
@@ -93,7 +98,7 @@ Walk walk(simdjson::ondemand::value v, Handler& h) {
       for (auto item : a) {
         value e;
         if (std::move(item).get(e)) return Walk::Invalid;
-        if (Walk w = walk(e, h); w != Walk::Ok) return w;
+        if (Walk w = walk(e, h, depth + 1); w != Walk::Ok) return w;
       }
       return h.end_array() ? Walk::Ok : Walk::Stopped;
     }

@@ -13,6 +13,8 @@ std::optional<std::string> failure(const Outcome& o) {
     return "deadlock: " + who + " waited for what never came";
   }
   if (!o.problems.empty()) return o.problems.front();
+  if (o.run.budget_spent)
+    return "livelock: the run spent its budget of " + std::to_string(o.run.events) + " simulated events before it ended";
   auto checked = cut::check(o.execution);
   if (auto* e = std::get_if<cut::ReadError>(&checked)) return "the recorded execution is malformed: " + e->message();
   const cut::Result& r = std::get<cut::Result>(checked);

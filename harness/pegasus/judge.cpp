@@ -9,6 +9,9 @@ namespace weir::harness::pegasus {
 std::optional<std::string> failure(const Outcome& o) {
   if (o.run.deadlock) return std::string("deadlock");
   if (!o.problems.empty()) return o.problems.front();
+  if (o.run.budget_spent)
+    return "livelock: the run spent its budget of " + std::to_string(o.run.events) +
+           " simulated events before every client's operations were done (requests retried for ever)";
   lin::ReadOptions ro;
   ro.spec = spec::SpecKind::Kv;
   ro.format = lin::Format::Jsonl;
@@ -18,7 +21,7 @@ std::optional<std::string> failure(const Outcome& o) {
   co.jobs = 1;
   co.timeout_seconds = 10;
   const lin::Result r = lin::check(std::get<lin::History>(h), co);
-  if (r.verdict == lin::Verdict::Unknown) return std::string("the checker ran out of time on the recorded history");
+  if (r.verdict == lin::Verdict::Unknown) return std::string(kCheckerOutOfTime);
   // Two judges, two methods: a disagreement is a bug in Weir, never a pass.
   if ((r.verdict == lin::Verdict::Violation) != o.online_violation.has_value())
     return std::string("the checker and the harness's zones invariant disagree (")

@@ -31,6 +31,12 @@ std::string history_jsonl(const std::vector<Op>& ops) {
 
 Outcome run(const Scenario& s) {
   Outcome out;
+  if (s.operations > core::kMaxOperationsPerClient) {
+    // Past it, request ids repeat within a node's window and correct cores fail: refused.
+    out.problems.push_back("more than " + std::to_string(core::kMaxOperationsPerClient) +
+                           " operations per client: the 8-bit request id would wrap within the servers' window");
+    return out;
+  }
   sim::RunOptions opts;
   opts.seed = s.seed;
   opts.max_events = 2'000'000;

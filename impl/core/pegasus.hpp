@@ -131,6 +131,13 @@ class Server {
   std::uint16_t load_ = 0;
 };
 
+// The header's request id is 8 bits, compared as a serial number (a copy is "older" when
+// 1..127 behind the newest a node has seen). A switch or server that last saw a client's id
+// r and then sees r + 128 or more would take a new request for an old copy (or, past 256,
+// for the same one): a client may issue at most this many operations, and every harness
+// refuses more. (The artifact carries a 32-bit request id in the payload instead.)
+inline constexpr unsigned kMaxOperationsPerClient = 128;
+
 // A client: one operation at a time, retried with the same request id until answered.
 class Client {
  public:

@@ -206,3 +206,32 @@ TEST(HostileInput, EveryNumericOptionHasARangeCheckedBeforeWork) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every reader of a JSON document or line, given one nested 100,000 deep: refused as bad
+// input (exit 2, naming the file), never a stack overflow.
+TEST(HostileInput, JsonNestedDeeplyIsRefusedByEveryReader) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string result = R"({"format":"weir-shard-result","version":1,"job":"fuzz beaver --runs 2","command":"x",)"
+                             R"("kind":"fuzz","shard":0,"shards":1,"exit":1,"verdict":"violation","outcome":"violation",)"
+                             R"("runs":{"first":1,"end":3},"counts":{"runs":1},"reproducer":{"replay":"weir fuzz --replay",)"
+                             R"("what":"x","size":1,"unit":"u","content":{"a":)" + deep + "}}}";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"merge " + write_file("deep-result.json", result), "deep-result.json"},
+      {"fuzz --replay " + write_file("deep-repro.json", deep), "deep-repro.json"},
+      {"explore --replay " + write_file("deep-cx.json", deep), "deep-cx.json"},
+      {"check lin --spec register " + write_file("deep.jsonl", R"({"client":0,"call":1,"f":"write","value":)" + deep + "}\n"),
+       "deep.jsonl"},
+      {"check lin --spec register " + write_file("deep.edn", "{:process 0, :type :invoke, :f :write, :value " + deep + "}\n"),
+       "deep.edn"},
+      {"check cut " + write_file("deep-cut.jsonl", R"({"process":"a","kind":"local","x":)" + deep + "}\n"), "deep-cut.jsonl"},
+  };
+  for (const auto& [args, file] : cases) {
+    const CliRun r = weir(args);
+    EXPECT_EQ(r.exit, 2) << args.substr(0, 40) << ": " << r.err.substr(0, 300);
+    EXPECT_NE(r.err.find(file), std::string::npos) << r.err.substr(0, 300);
+  }
+}
+
+}  // namespace

@@ -24,6 +24,9 @@ std::string json_text(const nlohmann::json& j);
 // The file written beside a JSON file: "run.json" and ".execution.jsonl" make
 // "run.execution.jsonl" (a name without ".json" keeps it whole).
 std::string beside_json(const std::string& json_file, const std::string& suffix);
+// The side file beside `main_file` (beside_json), only when that is a regular file in a
+// folder this process may write: never /dev/null.execution.jsonl or /dev/reproducer.json.
+std::optional<std::string> side_file(const std::string& main_file, const std::string& suffix);
 
 // A file that could not be read or judged: its message on stderr and, with --json, its
 // verdict "error" on stdout, so that a run over many files reports each one.

@@ -11,6 +11,7 @@
 #include "checker/input/json.hpp"
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
+#include "cli/report_files.hpp"
 #include "cli/shard_output.hpp"
 #include "harness/beaver/judge.hpp"
 #include "harness/pegasus/judge.hpp"
@@ -62,9 +63,10 @@ struct Beaver {
   static std::size_t size(const Outcome& o) { return o.execution.events.size(); }
   static const char* unit() { return "recorded events"; }
   static std::string judged(const Outcome& o, const std::string& reproducer) {
-    const std::string file = beside_json(reproducer, ".execution.jsonl");
-    std::ofstream(file) << cut::to_jsonl(o.execution);
-    std::string line = "the run as an execution for weir check cut: " + file + " (" +
+    const auto file = side_file(reproducer, ".execution.jsonl");
+    if (!file) return "the run's execution is not written: the reproducer is not a regular file in a writable folder";
+    if (!write_file(*file, cut::to_jsonl(o.execution), "the run's execution")) return "the run's execution could not be written";
+    std::string line = "the run as an execution for weir check cut: " + *file + " (" +
                        std::to_string(o.execution.events.size()) + " events; accepted snapshots:";
     for (std::uint32_t n : o.accepted) line.append(" ").append(std::to_string(n));
     return line + ")";
@@ -99,9 +101,10 @@ struct Pegasus {
   static std::size_t size(const Outcome& o) { return o.operations; }
   static const char* unit() { return "operations"; }
   static std::string judged(const Outcome& o, const std::string& reproducer) {
-    const std::string file = beside_json(reproducer, ".history.jsonl");
-    std::ofstream(file) << o.history;
-    return "the clients' history for weir check lin --spec kv: " + file + " (" + std::to_string(o.operations) +
+    const auto file = side_file(reproducer, ".history.jsonl");
+    if (!file) return "the clients' history is not written: the reproducer is not a regular file in a writable folder";
+    if (!write_file(*file, o.history, "the clients' history")) return "the clients' history could not be written";
+    return "the clients' history for weir check lin --spec kv: " + *file + " (" + std::to_string(o.operations) +
            " operations)";
   }
 };
@@ -157,10 +160,11 @@ std::variant<typename P::Scenario, std::string> from_json(const nlohmann::json& 
 }
 
 // Writes the reproducer and says so; returns the size of its run (P::unit()).
+// nothing when the reproducer could not be written (said on stderr: exit 2).
 template <class P>
-std::size_t report(const typename P::Scenario& s, const std::string& what, const std::string& reproducer) {
+std::optional<std::size_t> report(const typename P::Scenario& s, const std::string& what, const std::string& reproducer) {
   const typename P::Outcome o = P::run(s);
-  std::ofstream(reproducer) << json_text(to_json<P>(s)) << "\n";
+  if (!write_file(reproducer, json_text(to_json<P>(s)) + "\n", "the reproducer")) return std::nullopt;
   std::cout << "  " << what << "\n"
             << "  reproducer: " << reproducer << " (replay it: weir fuzz --replay " << reproducer << ")\n"
             << "  " << P::judged(o, reproducer) << "\n";
@@ -269,8 +273,9 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
       std::cout << "  shrunk in " << sh.runs << " runs: " << P::size(o) << " " << P::unit() << " -> "
                 << P::size(P::run(shown)) << " (seed " << shown.seed << ")\n";
     }
-    const std::size_t size = report<P>(shown, *why, reproducer);
-    result.reproducer = swarm::Reproducer{"weir fuzz --replay", *why, size, P::unit(), to_json<P>(shown)};
+    const auto size = report<P>(shown, *why, reproducer);
+    if (!size) return kBadInput;
+    result.reproducer = swarm::Reproducer{"weir fuzz --replay", *why, *size, P::unit(), to_json<P>(shown)};
     return finish(kViolation, done + 1, events);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -30,6 +32,14 @@ std::string beside_json(const std::string& json_file, const std::string& suffix)
   std::string base = json_file;
   if (base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0) base.resize(base.size() - 5);
   return base.append(suffix);
+}
+
+std::optional<std::string> side_file(const std::string& main_file, const std::string& suffix) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(main_file, ec)) return std::nullopt;
+  const std::filesystem::path dir = std::filesystem::path(main_file).parent_path();
+  if (access(dir.empty() ? "." : dir.c_str(), W_OK) != 0) return std::nullopt;
+  return beside_json(main_file, suffix);
 }
 
 void report_bad_input(const std::string& file, const std::string& message, std::size_t line,

@@ -106,9 +106,17 @@ int run_merge(const MergeArgs& a) {
   std::string reproducer_file;
   const swarm::Result* kept = m.reproducer();
   if (kept) {
-    reproducer_file = a.reproducer.empty() ? (fs::path(a.files.front()).parent_path() / "reproducer.json").string()
-                                           : a.reproducer;
-    if (!write_file(reproducer_file, json_text(kept->reproducer->content) + "\n", "the reproducer")) return kBadInput;
+    // Beside the first result only when that is a regular file in a writable folder (never
+    // /dev/reproducer.json for a result read from /dev/stdin).
+    if (!a.reproducer.empty()) reproducer_file = a.reproducer;
+    else if (auto beside = side_file(a.files.front(), ".json"))
+      reproducer_file = (fs::path(*beside).parent_path() / "reproducer.json").string();
+    else
+      std::cerr << "weir: merge: the kept reproducer is not written: " << a.files.front()
+                << " is not a regular file in a writable folder (give --reproducer FILE)\n";
+    if (!reproducer_file.empty() &&
+        !write_file(reproducer_file, json_text(kept->reproducer->content) + "\n", "the reproducer"))
+      return kBadInput;
   }
   const nlohmann::json j = merged_json(m, reproducer_file);
   if (!a.result.empty() && !write_file(a.result, json_text(j) + "\n", "the merged result")) return kBadInput;

@@ -4,6 +4,8 @@
 // printed with the checker's witness. `--record DIR` keeps the pcaps of every port, the
 // execution or history and a summary of the run reported. `--sweep` is the timing-bound
 // experiment (cli/replay_sweep.cpp).
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -210,6 +212,25 @@ int replay(const Args& a) {
 }  // namespace
 }  // namespace replay
 
+namespace {
+// --record DIR, checked before any run: a folder Weir can make and write, named in UTF-8 (the
+// name goes into summary.json). An existing file or an unmakeable folder is bad input, said
+// with its cause, not an exception out of the run (exit 4).
+std::optional<std::string> unusable_record_dir(const std::string& dir) {
+  try {
+    (void)nlohmann::json(dir).dump();
+  } catch (const nlohmann::json::exception&) {
+    return std::string("is not UTF-8 (the name is written into summary.json)");
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) return std::string("exists and is not a folder");
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot be made: " + ec.message();
+  if (access(dir.c_str(), W_OK) != 0) return std::string("is not writable");
+  return std::nullopt;
+}
+}  // namespace
+
 Runner add_replay(CLI::App& app) {
   auto a = std::make_shared<replay::Args>();
   CLI::App* c = app.add_subcommand("replay", kReplayAbout);
@@ -255,6 +276,11 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--refuse-every", a->refuse_every, "capybara: each target refuses every K-th PREPARE (PREPARE_ACK without LOAD)")->check(whole_in(0, 1000))->capture_default_str();
   c->add_flag("--json", a->json, "beaver --sweep, capybara: the result as one JSON object on stdout");
   return [a, runs, servers]() -> int {
+    if (!a->record.empty())
+      if (auto why = unusable_record_dir(a->record)) {
+        std::cerr << "weir: replay: --record " << a->record << ": " << *why << "\n";
+        return kBadInput;
+      }
     if (a->impl == "capybara") {
       a->runs_given = runs->count() > 0;
       return replay::capybara(*a, servers->count() > 0 ? a->servers : 2);

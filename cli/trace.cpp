@@ -392,7 +392,10 @@ int check(const TraceArgs& a, bool write_only) {
 }
 
 void add_inputs(CLI::App* c, TraceArgs& a) {
-  c->add_option("files", a.files, "captures (pcap or pcapng), one per capture point")->required()->check(CLI::ExistingFile);
+  // "-" is standard input, as for every command (libpcap reads it as a capture).
+  c->add_option("files", a.files, "captures (pcap or pcapng), one per capture point; - for standard input")
+      ->required()
+      ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
   c->add_option("--protocol", a.protocol, "beaver, pegasus or capybara")->required()->check(CLI::IsMember({"beaver", "pegasus", "capybara"}));
   c->add_option("--identifier", a.identifiers, "pegasus: the header's identifier (repeat; default both 0x5047 and 0x1573)");
   c->add_option("--dedupe-window-us", a.dedupe_us, "the same bytes at two capture points closer than this are one packet")

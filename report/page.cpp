@@ -30,8 +30,26 @@ namespace weir::report {
 std::string xml_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
     const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      // XML 1.0 holds only characters: a byte that is not UTF-8, and U+FFFE/U+FFFF (which
+      // no XML file may hold), become '?' (the page, drawing or JUnit file stays readable).
+      const std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+      bool whole = len > 0 && i + len <= text.size();
+      for (std::size_t k = 1; whole && k < len; ++k) whole = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+      const bool nonchar = whole && len == 3 && c == 0xef && static_cast<unsigned char>(text[i + 1]) == 0xbf &&
+                           static_cast<unsigned char>(text[i + 2]) >= 0xbe;
+      if (!whole || nonchar) {
+        out += '?';
+        if (whole) i += len - 1;
+        continue;
+      }
+      out.append(text.substr(i, len));
+      i += len - 1;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -52,9 +70,17 @@ namespace weir::report::detail {
 
 std::string page(std::string_view title, std::string_view body, const nlohmann::json& data,
                  std::string_view script) {
-  // "</" would end the script element early; "<\/" is the same JSON string.
-  std::string json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  for (std::size_t at = 0; (at = json.find("</", at)) != std::string::npos; at += 3) json.replace(at, 2, "<\\/");
+  // No '<' at all inside the script element: "</" would end it early, and "<!--" with
+  // "<script" puts the HTML parser in its double-escaped state, where the real end tag is
+  // not seen and nothing is drawn. '<' only occurs inside JSON strings, where \u003c is the
+  // same character.
+  const std::string dumped = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string json;
+  json.reserve(dumped.size());
+  for (char c : dumped) {
+    if (c == '<') json += "\\u003c";
+    else json += c;
+  }
   std::string html;
   html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
       .append(xml_text(title))

@@ -31,8 +31,8 @@ void Reassembler::expire(std::uint64_t now) {
       continue;
     }
     if (now - t <= kTimeoutNs && open_.size() <= kMaxPending) break;
+    given_up_ += !it->second.head.empty();  // headless: a copy of one delivered (given_up())
     open_.erase(it);
-    ++given_up_;
     by_age_.pop_front();
   }
 }

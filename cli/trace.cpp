@@ -43,14 +43,7 @@ std::string time_us(std::uint64_t ns) {
   return buf;
 }
 
-// The identifiers a Pegasus capture is read with (--identifier, else both known ones).
-std::vector<std::uint16_t> pegasus_identifiers(const TraceArgs& a) {
-  std::vector<std::uint16_t> ids;
-  for (const std::string& id : a.identifiers) ids.push_back(static_cast<std::uint16_t>(std::strtoul(id.c_str(), nullptr, 0)));
-  return ids.empty() ? trace::pegasus::Options{}.identifiers : ids;
-}
-
-// A capture with IPv4 fragments holds packets Weir did not read (it does not reassemble):
+// A capture with datagrams that could not be reassembled holds packets Weir did not read:
 // what passed is not a verdict on the whole capture.
 int not_judged_fragments(const std::string& name, const trace::Stats& stats) {
   std::cerr << "weir: trace: " << name << ": unknown: " << stats.unreassembled
@@ -327,9 +320,8 @@ int check(const TraceArgs& a, bool write_only) {
               << " with no reply in the capture, " << x.late << " late copies, " << x.other << " other packets, "
               << x.malformed << " malformed)\n";
   if (x.requests == 0 && x.replies == 0 && x.malformed == 0) {
-    std::cerr << "weir: trace: " << name << ": no Pegasus traffic in the capture (no request or reply with identifier";
-    for (std::uint16_t id : pegasus_identifiers(a)) std::cerr << " " << std::hex << "0x" << id << std::dec;
-    std::cerr << "): nothing to judge\n";
+    std::cerr << "weir: trace: " << name << ": no Pegasus traffic in the capture (no request or reply with "
+              << (a.identifiers.empty() ? "identifier 0x5047 or 0x1573" : "the --identifier given") << "): nothing to judge\n";
     return kBadInput;
   }
   if (write_only) {

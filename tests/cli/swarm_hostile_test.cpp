@@ -31,6 +31,15 @@ bool must_refuse(const std::string& v) {
   return false;
 }
 
+// Whether the value was refused (it must be, when must_refuse says so): exit 2 and nothing
+// written, `first` being the file the engine's set starts with.
+bool refused(int exit, const std::string& value, const fs::path& first) {
+  if (exit != 2 && !must_refuse(value)) return false;
+  EXPECT_EQ(exit, 2);
+  EXPECT_FALSE(fs::exists(first)) << "refused, yet written";
+  return true;
+}
+
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -136,11 +145,7 @@ TEST(SwarmHostile, SlurmValuesAreRefusedOrLandAsExactlyThemselves) {
       Sandbox box("slurm-hostile");
       std::vector<std::string> command;
       const int exit = hostile_run("slurm", option, value, box, command);
-      if (exit == 2 || must_refuse(value)) {
-        EXPECT_EQ(exit, 2);
-        EXPECT_FALSE(fs::exists(box.dir / "job" / "submit.sh")) << "refused, yet written";
-        continue;
-      }
+      if (refused(exit, value, box.dir / "job" / "submit.sh")) continue;
       ASSERT_EQ(exit, 0);
       const fs::path job = box.dir / "job";
       expect_lines_are_meant(slurp(job / "shards.sbatch"), {"exec"}, "shards.sbatch");
@@ -191,11 +196,7 @@ TEST(SwarmHostile, KubernetesValuesAreRefusedOrLandAsExactlyThemselvesInValidYam
       Sandbox box("k8s-hostile");
       std::vector<std::string> command;
       const int exit = hostile_run("k8s", option, value, box, command);
-      if (exit == 2 || must_refuse(value)) {
-        EXPECT_EQ(exit, 2);
-        EXPECT_FALSE(fs::exists(box.dir / "job" / "job.yaml")) << "refused, yet written";
-        continue;
-      }
+      if (refused(exit, value, box.dir / "job" / "job.yaml")) continue;
       ASSERT_EQ(exit, 0);
       EXPECT_NE(option, "--name") << "a Kubernetes name must be a DNS label";
       EXPECT_NE(option, "--claim");

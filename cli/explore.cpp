@@ -290,7 +290,7 @@ Runner add_explore(CLI::App& app) {
     add_common(mc.app, *args);
     mc.app->footer(model::registry::listing(*info));
   }
-  return [cmd, args, clis]() -> int {
+  return [args, clis]() -> int {
     if (!args->replay_file.empty()) return replay(args->replay_file, args->html);
     for (const ModelCli& mc : *clis) {
       if (!mc.app->parsed()) continue;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "checker/cut/cut.hpp"
 #include "checker/input/input.hpp"
@@ -58,6 +59,7 @@ struct Beaver {
     f("partition-max", s.partition_max, 1, 1'000'000);
   }
   static Outcome run(const Scenario& s) { return hb::run(s); }
+  static std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed) { return hb::draw_mix(s, fixed); }
   static std::optional<std::string> failure(const Outcome& o) { return hb::failure(o); }
   static hb::Shrunk shrink(const Scenario& s) { return hb::shrink(s); }
   static std::size_t size(const Outcome& o) { return o.execution.events.size(); }
@@ -96,6 +98,7 @@ struct Pegasus {
     f("partition-max", s.partition_max, 1, 1'000'000);
   }
   static Outcome run(const Scenario& s) { return hp::run(s); }
+  static std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed) { return hp::draw_mix(s, fixed); }
   static std::optional<std::string> failure(const Outcome& o) { return hp::failure(o); }
   static hp::Shrunk shrink(const Scenario& s) { return hp::shrink(s); }
   static std::size_t size(const Outcome& o) { return o.operations; }
@@ -116,6 +119,7 @@ struct Common {
   std::string mutant = "none";
   bool check_determinism = false;
   bool no_shrink = false;
+  bool no_swarm = false;   // every seed runs the scenario as given, without drawing a mix
   std::string reproducer;  // default: fuzz-PROTOCOL.json
   ShardArgs shard;
 };
@@ -218,8 +222,11 @@ int replay(const std::string& path) {
   return fail("\"protocol\" must be \"beaver\" or \"pegasus\"");
 }
 
+// The knobs given on the command line: a swarm mix leaves them as given.
+using GivenKnobs = std::map<std::string, CLI::Option*, std::less<>>;
+
 template <class P>
-int fuzz(const Common& a, typename P::Scenario scenario) {
+int fuzz(const Common& a, typename P::Scenario scenario, const GivenKnobs& knobs) {
   const auto m = P::parse_mutant(a.mutant);
   if (!m) {
     std::string names;
@@ -251,6 +258,10 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
       break;
     typename P::Scenario s = scenario;
     s.seed = first_seed + done;
+    const std::string mix = a.no_swarm ? std::string() : P::draw_mix(s, [&](std::string_view knob) {
+      const auto it = knobs.find(knob);
+      return it != knobs.end() && it->second->count() > 0;
+    });
     const typename P::Outcome o = P::run(s);
     events += o.run.events;
     if (a.check_determinism && P::run(s).run.trace_hash != o.run.trace_hash) {
@@ -265,6 +276,7 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
       continue;
     }
     std::cout << P::kName << " (mutant " << a.mutant << "): FAILURE at seed " << s.seed << ", run " << done + 1 << ":\n";
+    if (!mix.empty()) std::cout << "  mix: " << mix << "\n";
     typename P::Scenario shown = s;
     if (!a.no_shrink) {
       const auto sh = P::shrink(s);
@@ -290,6 +302,8 @@ int fuzz(const Common& a, typename P::Scenario scenario) {
   std::cout << P::kName << " (mutant " << a.mutant << "): " << done << " runs, seeds " << first_seed << ".."
             << first_seed + done - 1 << ", no failure (" << events << " simulated events in " << secs
             << " s; no failure is no proof)\n";
+  if (!a.no_swarm)
+    std::cout << "  each seed drew its own mix of the knobs not given (swarm testing; --no-swarm runs the scenario as given)\n";
   return finish(kHolds, done, events);
 }
 
@@ -300,15 +314,19 @@ void add_common(CLI::App* c, Common& a) {
   c->add_option("--mutant", a.mutant, "plant a bug in the cores (see --help of the protocol)")->capture_default_str();
   c->add_flag("--check-determinism", a.check_determinism, "run every seed twice and compare the traces");
   c->add_flag("--no-shrink", a.no_shrink, "report a failure as found, without shrinking it");
+  c->add_flag("--no-swarm", a.no_swarm,
+              "run every seed with the scenario as given; by default each seed draws its own mix of the interference and "
+              "timing knobs not given (swarm testing), printed with a failure");
   c->add_option("--reproducer", a.reproducer, "where to write a failure's reproducer (default: fuzz-PROTOCOL.json)");
   add_shard_options(c, a.shard, "a contiguous share of the seeds");
 }
 
 template <class P>
-void add_knobs(CLI::App* c, typename P::Scenario& s) {
+void add_knobs(CLI::App* c, typename P::Scenario& s, GivenKnobs& given) {
   P::knobs(s, [&](const char* name, auto& v, double lo, double hi) {
     using T = std::decay_t<decltype(v)>;
     auto* o = c->add_option(std::string("--") + name, v, std::string("scenario: ") + name);
+    given[name] = o;
     if constexpr (std::is_floating_point_v<T>) o->check(number_in(lo, hi));
     else o->check(whole_in(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));
     o->capture_default_str();
@@ -330,6 +348,7 @@ Runner add_fuzz(CLI::App& app) {
     std::string replay;
     hb::Scenario beaver;
     hp::Scenario pegasus;
+    GivenKnobs beaver_knobs, pegasus_knobs;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("fuzz", kFuzzAbout);
@@ -338,14 +357,14 @@ Runner add_fuzz(CLI::App& app) {
   CLI::App* p = cmd->add_subcommand("pegasus", "Pegasus's switch, server and client cores, judged by check lin");
   add_common(b, args->common);
   add_common(p, args->common);
-  add_knobs<Beaver>(b, args->beaver);
-  add_knobs<Pegasus>(p, args->pegasus);
+  add_knobs<Beaver>(b, args->beaver, args->beaver_knobs);
+  add_knobs<Pegasus>(p, args->pegasus, args->pegasus_knobs);
   b->footer(mutant_list<Beaver>());
   p->footer(mutant_list<Pegasus>());
   return [args, b, p]() -> int {
     if (!args->replay.empty()) return replay(args->replay);
-    if (b->parsed()) return fuzz<Beaver>(args->common, args->beaver);
-    if (p->parsed()) return fuzz<Pegasus>(args->common, args->pegasus);
+    if (b->parsed()) return fuzz<Beaver>(args->common, args->beaver, args->beaver_knobs);
+    if (p->parsed()) return fuzz<Pegasus>(args->common, args->pegasus, args->pegasus_knobs);
     std::cerr << "weir fuzz: name a protocol (beaver, pegasus) or --replay FILE\n";
     return kBadInput;
   };

@@ -69,6 +69,7 @@ struct Beaver {
   static constexpr const char* kHops = "gateways";
   static Scenario scenario(const Args& a) { return beaver_scenario(a); }
   static Run run(live::Rig& rig, const Scenario& s, const live::Options& o) { return rig.beaver(s, o); }
+  static std::string draw_mix(Scenario& s, const sim::FixedKnob& f) { return harness::beaver::draw_mix(s, f); }
   static std::optional<std::string> failure(const Run& r) { return harness::beaver::failure(r.outcome); }
   static std::optional<std::uint8_t> mutant(const std::string& n) {
     auto m = core::beaver::parse_mutant(n);
@@ -108,6 +109,7 @@ struct Pegasus {
   static constexpr const char* kHops = "switch";
   static Scenario scenario(const Args& a) { return pegasus_scenario(a); }
   static Run run(live::Rig& rig, const Scenario& s, const live::Options& o) { return rig.pegasus(s, o); }
+  static std::string draw_mix(Scenario& s, const sim::FixedKnob& f) { return harness::pegasus::draw_mix(s, f); }
   static std::optional<std::string> failure(const Run& r) { return harness::pegasus::failure(r.outcome); }
   static std::optional<std::uint8_t> mutant(const std::string& n) {
     auto m = core::pegasus::parse_mutant(n);
@@ -192,10 +194,13 @@ int replay(const Args& a) {
     if (a.duration > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > a.duration) break;
     s = base;
     s.seed = a.seed + done;
+    const std::string mix =
+        a.no_swarm ? std::string() : P::draw_mix(s, [&](std::string_view knob) { return a.given.count(knob) > 0; });
     const typename P::Run r = P::run(rig, s, {});
     through += frames(r.ports);
     if (auto why = failure<P>(r)) {
       std::cout << "  VIOLATION at seed " << s.seed << " (run " << done + 1 << "): " << *why << "\n";
+      if (!mix.empty()) std::cout << "  mix: " << mix << "\n";
       if (!a.record.empty()) record<P>(rig, s, a.record, why);
       else std::cout << "  record it: weir replay --impl " << P::kName << " ... --seed " << s.seed << " --runs 1 --record DIR\n";
       return kViolation;
@@ -205,6 +210,8 @@ int replay(const Args& a) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "  holds: " << done << " runs (seeds " << a.seed << ".." << a.seed + done - 1 << "), " << P::said(tally)
             << "; " << through << " frames through DPDK in " << secs << " s, every mbuf back in its pool\n";
+  if (!a.no_swarm)
+    std::cout << "  each seed drew its own mix of the knobs not given (swarm testing; --no-swarm runs the options as given)\n";
   if (!a.record.empty() && done > 0) record<P>(rig, s, a.record, std::nullopt);
   return kHolds;
 }
@@ -240,9 +247,13 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--duration", a->duration, "stop after this many seconds")->check(number_in(0, 1e7));
   c->add_option("--mutant", a->mutant, "plant a bug in the cores (names: weir fuzz beaver|pegasus --help)")->capture_default_str();
   c->add_option("--record", a->record, "keep the reported run's pcaps, execution or history, and summary.json here");
-  c->add_option("--delay", a->delay, "per-hop delay, 1..US (uniform: packets overtake each other)")->check(whole_in(1, 1'000'000))->capture_default_str();
-  c->add_option("--loss", a->loss, "beaver: on links to and among backends; pegasus: on every link")->check(number_in(0, 0.9));
-  c->add_option("--duplicate", a->duplicate, "as --loss, the probability a packet arrives twice")->check(number_in(0, 0.9));
+  c->add_flag("--no-swarm", a->no_swarm,
+              "beaver, pegasus: run every seed with the options as given; by default each seed draws its own mix of the "
+              "interference and timing not given (loss, duplication, partitions, lagging gateway, delays), printed with a "
+              "violation");
+  CLI::Option* delay = c->add_option("--delay", a->delay, "per-hop delay, 1..US (uniform: packets overtake each other)")->check(whole_in(1, 1'000'000))->capture_default_str();
+  CLI::Option* loss = c->add_option("--loss", a->loss, "beaver: on links to and among backends; pegasus: on every link")->check(number_in(0, 0.9));
+  CLI::Option* duplicate = c->add_option("--duplicate", a->duplicate, "as --loss, the probability a packet arrives twice")->check(number_in(0, 0.9));
   c->add_option("--clients", a->clients, "clients (beaver 1, pegasus 4)")->check(whole_in(1, 64));
   // Beaver
   c->add_option("--gateways", a->gateways, "beaver: gateways")->check(whole_in(1, 16))->capture_default_str();
@@ -250,12 +261,12 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--services", a->services, "beaver: out-group services that send back in")->check(whole_in(0, 16))->capture_default_str();
   c->add_option("--requests", a->requests, "beaver: requests per client")->check(whole_in(1, 10000))->capture_default_str();
   c->add_option("--snapshots", a->snapshots, "beaver: snapshots per run")->check(whole_in(1, 250))->capture_default_str();
-  c->add_option("--skew", a->skew, "beaver: the gateways enter US apart (gateway g after 1 + US*g/(G-1)); default: 1..60 at random")
+  CLI::Option* skew = c->add_option("--skew", a->skew, "beaver: the gateways enter US apart (gateway g after 1 + US*g/(G-1)); default: 1..60 at random")
       ->check(whole_in(0, 1'000'000));
-  c->add_option("--chain", a->chain, "beaver: the shortest external chain, tau_min, US (three hops)")->check(whole_in(3, 1'000'000))->capture_default_str();
-  c->add_option("--threshold", a->threshold, "beaver: accept when t1 - t0 is below this, US")->check(whole_in(0, 1'000'000))->capture_default_str();
+  CLI::Option* chain = c->add_option("--chain", a->chain, "beaver: the shortest external chain, tau_min, US (three hops)")->check(whole_in(3, 1'000'000))->capture_default_str();
+  CLI::Option* threshold = c->add_option("--threshold", a->threshold, "beaver: accept when t1 - t0 is below this, US")->check(whole_in(0, 1'000'000))->capture_default_str();
   c->add_option("--dscp-remark", a->dscp_remark, "beaver: probability a router hop remarks DSCP")->check(number_in(0, 1));
-  c->add_option("--lagging-gateway", a->lagging_gateway, "beaver: probability one gateway starts behind")->check(number_in(0, 1))->capture_default_str();
+  CLI::Option* lagging = c->add_option("--lagging-gateway", a->lagging_gateway, "beaver: probability one gateway starts behind")->check(number_in(0, 1))->capture_default_str();
   c->add_option("--backend", a->backend, "beaver: core (in-process) or xdp (eBPF in network namespaces, end to end)")
       ->check(CLI::IsMember({"core", "xdp"}))
       ->capture_default_str();
@@ -275,7 +286,13 @@ Runner add_replay(CLI::App& app) {
   c->add_option("--drain-us", a->drain_us, "capybara: after the freeze, for packets already past the switch")->check(whole_in(0, 1'000'000))->capture_default_str();
   c->add_option("--refuse-every", a->refuse_every, "capybara: each target refuses every K-th PREPARE (PREPARE_ACK without LOAD)")->check(whole_in(0, 1000))->capture_default_str();
   c->add_flag("--json", a->json, "beaver --sweep, capybara: the result as one JSON object on stdout");
-  return [a, runs, servers]() -> int {
+  // Replay's options as weir fuzz names the knobs they set (a mix leaves them as given).
+  const std::vector<std::pair<const char*, CLI::Option*>> knobs = {
+      {"drop", loss}, {"duplicate", duplicate}, {"link-max", delay}, {"lagging-gateway", lagging},
+      {"entry-skew-max", skew}, {"hop-min", chain}, {"hop-max", chain}, {"threshold", threshold}};
+  return [a, runs, servers, knobs]() -> int {
+    for (const auto& [name, option] : knobs)
+      if (option->count() > 0) a->given.insert(name);
     if (!a->record.empty())
       if (auto why = unusable_record_dir(a->record)) {
         std::cerr << "weir: replay: --record " << a->record << ": " << *why << "\n";

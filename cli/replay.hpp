@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "harness/live/live.hpp"
@@ -36,6 +37,10 @@ struct Args {
   unsigned drain_us = 1000;
   unsigned refuse_every = 0;
   bool runs_given = false;
+  // Swarm testing: unless --no-swarm, each seed draws its own mix of the knobs not given
+  // (harness draw_mix); `given` names the ones given, as weir fuzz names them.
+  bool no_swarm = false;
+  std::set<std::string, std::less<>> given;
 };
 
 harness::beaver::Scenario beaver_scenario(const Args& a);

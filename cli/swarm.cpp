@@ -99,7 +99,7 @@ Runner add_swarm(CLI::App& app) {
   k8s->add_option("--parallelism", a->k8s.parallelism, "pods at once (default: every shard)")->check(whole_in(1, swarm::kMaxShards));
   k8s->add_option("--cpu", a->k8s.cpu, "each pod's CPU request")->capture_default_str();
   k8s->add_option("--name", a->k8s.name, "the Job's name")->capture_default_str();
-  return [a, slurm, k8s]() -> int {
+  return [a, slurm]() -> int {
     if (auto why = unfit(a->command)) {
       std::cerr << "weir: swarm: " << *why << "\n";
       return kBadInput;

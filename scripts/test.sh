@@ -15,9 +15,9 @@ done
 scripts/install-deps.sh
 
 jobs=$(nproc)
-run_suite() {  # build-dir, tests to leave out (a ctest regex, or ""), extra cmake flags...
-  local dir=$1 leave_out=$2; shift 2
-  cmake -S . -B "$dir" -G Ninja -DWEIR_WERROR=ON "$@" >/dev/null
+run_suite() {  # build-dir (configured unless it is), tests to leave out (a ctest regex, or "")
+  local dir=$1 leave_out=$2
+  [ -f "$dir/build.ninja" ] || cmake -S . -B "$dir" -G Ninja -DWEIR_WERROR=ON >/dev/null
   cmake --build "$dir" -j "$jobs"
   (cd "$dir" && ctest -j "$jobs" --output-on-failure --timeout 600 ${leave_out:+-E "$leave_out"})
 }
@@ -41,8 +41,9 @@ if [ "$full" = 0 ]; then
   echo "== Release tests passed (scripts/test.sh --full adds the ASan+UBSan suite and fuzzing)"
   exit 0
 fi
-echo "== ASan+UBSan build and tests"
+echo "== ASan+UBSan build and tests (clang; the same build holds the fuzz targets)"
+scripts/sanitized.sh build-asan
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  run_suite build-asan '^Docs/|^ReportBrowser\.|^SlurmSwarm\.' -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON -DWEIR_BENCH=OFF
+  run_suite build-asan '^Docs/|^ReportBrowser\.|^SlurmSwarm\.'
 echo "== fuzz targets, ${WEIR_FUZZ_SECONDS:-20} s each (libFuzzer, ASan+UBSan)"
-scripts/fuzz.sh --seconds "${WEIR_FUZZ_SECONDS:-20}"
+scripts/fuzz.sh --build build-asan --seconds "${WEIR_FUZZ_SECONDS:-20}"

@@ -30,7 +30,9 @@ void Reassembler::expire(std::uint64_t now) {
       by_age_.pop_front();
       continue;
     }
-    if (now - t <= kTimeoutNs && open_.size() <= kMaxPending) break;
+    // Capture time can step back between files or in a clock jump: a datagram is old only
+    // when now is past its first fragment by more than the timeout.
+    if ((now < t || now - t <= kTimeoutNs) && open_.size() <= kMaxPending) break;
     given_up_ += !it->second.head.empty();  // headless: a copy of one delivered (given_up())
     open_.erase(it);
     by_age_.pop_front();
@@ -47,12 +49,11 @@ std::optional<packet::Bytes> Reassembler::add(std::uint32_t file, std::uint64_t 
   const std::size_t offset = static_cast<std::size_t>(flags_offset & 0x1fff) * 8;
   const bool more = flags_offset & 0x2000;
   const std::size_t len = ip_len - ihl;  // Ethernet padding beyond the IPv4 length is not payload
-  auto [it, fresh] = open_.try_emplace(key);
+  const auto emplaced = open_.try_emplace(key);
+  const auto it = emplaced.first;
   Datagram& d = it->second;
-  if (fresh) {
+  if (emplaced.second) {
     d.first_ns = time_ns;
-    d.payload.assign(kMaxPayload, 0);
-    d.have.assign((kMaxPayload + 7) / 8, false);
     by_age_.emplace_back(time_ns, key);
   }
   auto give_up = [&] {
@@ -69,6 +70,12 @@ std::optional<packet::Bytes> Reassembler::add(std::uint32_t file, std::uint64_t 
       if (d.have[b]) return give_up();
   }
   if (d.total && offset + len > *d.total) return give_up();
+  // The buffers grow with the furthest fragment seen, so that 1,024 open datagrams of a
+  // few hundred bytes cost kilobytes, not 64 MB.
+  if (d.payload.size() < offset + len) {
+    d.payload.resize(offset + len, 0);
+    d.have.resize((offset + len + 7) / 8, false);
+  }
   const std::uint8_t* data = eth.data() + 14 + ihl;
   for (std::size_t b = offset / 8; b < (offset + len + 7) / 8; ++b) {
     const std::size_t from = b * 8, to = std::min(from + 8, offset + len);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checker/cut/execution.hpp"
+#include "harness/sim/mix.hpp"
 #include "harness/sim/sim.hpp"
 #include "impl/core/beaver.hpp"
 
@@ -88,5 +89,13 @@ struct Outcome {
 };
 
 Outcome run(const Scenario& s);
+
+// Swarm testing (harness/sim/mix.hpp): draws this seed's mix of interference and timing
+// into `s`, leaving the knobs `fixed` names (as `weir fuzz beaver` names them); returns
+// what it drew as `name=value` words. DSCP remarking is never drawn: it is outside
+// Beaver's assumptions (the id's low bits ride in the ToS byte). When the hops are drawn,
+// the threshold follows them to tau_min (three hops), the tightest correct threshold,
+// unless the user fixed one of the three.
+std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed);
 
 }  // namespace weir::harness::beaver

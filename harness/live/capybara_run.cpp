@@ -151,11 +151,12 @@ std::variant<CapybaraRun, std::string> run_capybara(const CapybaraScenario& s) {
   std::atomic<bool> stop_capture{false};
   std::optional<std::string> capture_error;
   std::vector<std::thread> captures;
-  for (auto [cap, where, dev, path] : {std::tuple{&at_client, &client_ns, "c0", client_pcap},
-                                        std::tuple{&at_switch, &switch_ns, "any", switch_pcap}}) {
+  for (const auto& at : {std::tuple{&at_client, &client_ns, "c0", client_pcap},
+                         std::tuple{&at_switch, &switch_ns, "any", switch_pcap}}) {
     std::promise<std::optional<std::string>> opened;
     auto ready = opened.get_future();
-    captures.emplace_back([&, cap, where, dev, path, opened = std::move(opened)]() mutable {
+    captures.emplace_back([&, at, opened = std::move(opened)]() mutable {
+      const auto& [cap, where, dev, path] = at;
       auto why = where->enter_thread();
       if (!why) why = cap->open(dev, path);
       const bool ok = !why;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/sim/mix.hpp"
 #include "harness/sim/sim.hpp"
 #include "impl/core/pegasus.hpp"
 
@@ -76,5 +77,10 @@ struct Outcome {
 };
 
 Outcome run(const Scenario& s);
+
+// Swarm testing (harness/sim/mix.hpp): draws this seed's mix of loss, duplication,
+// partitions and timing into `s`, leaving the knobs `fixed` names (as `weir fuzz pegasus`
+// names them); returns what it drew as `name=value` words.
+std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed);
 
 }  // namespace weir::harness::pegasus

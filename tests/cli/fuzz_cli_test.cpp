@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_support.hpp"
 
@@ -65,6 +68,36 @@ TEST(FuzzCli, PegasusMutantsAreFoundAsNonLinearizableHistories) {
     CliRun judged = weir("check lin --spec kv " + m + ".history.jsonl", dir);
     EXPECT_EQ(judged.exit, 1) << m << "\n" << judged.out;
   }
+}
+
+// Swarm testing by default: the failing seed's mix is printed and is what the reproducer
+// holds; a knob given is kept as given; --no-swarm runs the scenario as given.
+TEST(FuzzCli, DefaultsDrawAMixPerSeedKeepWhatIsGivenAndSayIt) {
+  const std::string dir = scratch_dir() + "/fuzz-mix";
+  fs::create_directories(dir);
+  CliRun found = weir("fuzz pegasus --mutant no-dedup --no-shrink --runs 2000 --duplicate 0.1 --reproducer r.json", dir);
+  ASSERT_EQ(found.exit, 1) << found.out << found.err;
+  const auto at = found.out.find("\n  mix: ");
+  ASSERT_NE(at, std::string::npos) << found.out;
+  const std::string mix = found.out.substr(at + 8, found.out.find('\n', at + 1) - at - 8);
+  EXPECT_EQ(mix.find("duplicate="), std::string::npos) << "a knob given is not drawn: " << mix;
+  const auto r = nlohmann::json::parse(slurp(dir + "/r.json"));
+  EXPECT_EQ(r["scenario"]["duplicate"], 0.1);
+  // Every drawn value is the reproducer's.
+  std::istringstream words(mix);
+  for (std::string w; words >> w;) {
+    const std::string k = w.substr(0, w.find('='));
+    EXPECT_DOUBLE_EQ(r["scenario"][k].get<double>(), std::stod(w.substr(w.find('=') + 1))) << w;
+  }
+  CliRun plain = weir("fuzz pegasus --mutant no-dedup --no-shrink --no-swarm --runs 2000 --reproducer p.json", dir);
+  ASSERT_EQ(plain.exit, 1) << plain.out;
+  EXPECT_EQ(plain.out.find("mix:"), std::string::npos) << plain.out;
+  const auto p = nlohmann::json::parse(slurp(dir + "/p.json"));
+  EXPECT_EQ(p["scenario"]["drop"], 0.05);  // the default, as given
+  EXPECT_EQ(p["scenario"]["retry-after"], 60);
+  CliRun ok = weir("fuzz beaver --runs 20", dir);
+  EXPECT_EQ(ok.exit, 0) << ok.out;
+  EXPECT_NE(ok.out.find("each seed drew its own mix"), std::string::npos) << ok.out;
 }
 
 TEST(FuzzCli, TheSameSeedGivesTheSameRunInAnotherProcess) {

@@ -44,7 +44,7 @@ CliRun shards_then_merge(const std::string& command, int n, const std::string& d
 }
 
 TEST(SwarmCli, FuzzShardsDoTheUnshardedSeedsOnceAndMergeToItsVerdict) {
-  for (const std::string mutant : {"none", "mark-after-forward"}) {
+  for (const std::string mutant : {"none", "deliver-before-snapshot"}) {
     const std::string dir = fresh_dir(std::string("fuzz-") + mutant);
     const std::string command = std::string("fuzz beaver --runs 24 --seed 5 --no-shrink --mutant ") + mutant;
     CliRun whole = weir(command + " --result whole.json", dir);

@@ -1,5 +1,5 @@
 // trace_bench: how fast `weir trace` reads a capture and extracts Pegasus operations, one
-// core. Writes a pcap of N frames (64 clients' gets and puts and their replies), then
+// core; first, the hostile capture shapes that were quadratic (each must be linear). Writes a pcap of N frames (64 clients' gets and puts and their replies), then
 // times reading it alone, and reading with the extraction. Target: 1 M packets/s.
 //   trace_bench [--frames 2000000] [--file /tmp/weir-trace-bench.pcap] [--beaver CAPTURE]
 //               [--capybara CAPTURE]
@@ -71,6 +71,89 @@ void write_capture(const std::string& path, std::uint64_t frames) {
   }
 }
 
+// A pcap (microseconds, Ethernet) written frame by frame.
+struct PcapOut {
+  std::ofstream o;
+  explicit PcapOut(const std::string& path) : o(path, std::ios::binary) {
+    for (std::uint32_t v : {0xa1b2c3d4u, 2u | 4u << 16, 0u, 0u, 262144u, 1u}) put32(o, v);
+  }
+  void frame(std::uint64_t us, const packet::Bytes& f) {
+    for (std::uint32_t v : {static_cast<std::uint32_t>(us / 1'000'000), static_cast<std::uint32_t>(us % 1'000'000),
+                            static_cast<std::uint32_t>(f.size()), static_cast<std::uint32_t>(f.size())})
+      put32(o, v);
+    o.write(reinterpret_cast<const char*>(f.data()), static_cast<std::streamsize>(f.size()));
+  }
+};
+
+packet::Bytes udp_frame(std::uint32_t src, std::uint32_t dst, std::uint16_t sport, std::uint16_t dport, const packet::Bytes& payload) {
+  packet::Ipv4 ip;
+  ip.src = src;
+  ip.dst = dst;
+  return packet::encode_udp({}, ip, packet::Udp{sport, dport}, payload);
+}
+
+template <class F>
+double seconds_of(F&& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The capture shapes that were quadratic (issue 28, section 5): each must take well under
+// 0.1 s. Identical frames seen in two files (deduplication), Capybara connections times
+// migrations, frames under thousands of stacked VLAN tags.
+void shapes() {
+  std::printf("hostile capture shapes (target: each under 0.1 s)\n");
+  const std::string a = "/tmp/weir-trace-bench-a.pcap", b = "/tmp/weir-trace-bench-b.pcap";
+  {
+    const packet::Bytes same = udp_frame(0x0a000201, 0x0a000001, 50000, 8888, packet::Bytes(40, 'x'));
+    PcapOut fa(a), fb(b);
+    for (std::uint64_t i = 0; i < 30'000; ++i) {
+      fa.frame(i, same);
+      fb.frame(i, same);
+    }
+  }
+  trace::Stats st;
+  double t = seconds_of([&] { trace::read({a, b}, [](const trace::Packet&) {}, st); });
+  std::printf("  %-58s %8.3f s  (%llu duplicates dropped)\n", "30,000 identical frames in each of two files, deduplicated", t,
+              static_cast<unsigned long long>(st.duplicates));
+  {
+    namespace pc = packet::capybara;
+    PcapOut f(a);
+    std::uint64_t us = 0;
+    for (std::uint32_t m = 0; m < 200; ++m)
+      for (std::uint32_t c = 0; c < 200; ++c) {
+        pc::Message msg;
+        msg.h = {pc::Stage::Prepare, 0, m * 200 + c, 0x0a000200 + c, static_cast<std::uint16_t>(40000 + c), 8000};
+        const std::uint32_t origin = 0x0a000101 + (m % 2), target = 0x0a000102 - (m % 2);
+        f.frame(us++, udp_frame(origin, target, pc::kControlPort, pc::kControlPort, pc::encode(msg)));
+      }
+  }
+  trace::capybara::Judge judge({0x0a090064, 8000, packet::capybara::kControlPort});
+  std::uint64_t control = 0;
+  t = seconds_of([&] {
+    trace::Stats s2;
+    trace::read({a}, [&](const trace::Packet& p) { judge.add(p); }, s2);
+    control = std::move(judge).finish().control;
+  });
+  std::printf("  %-58s %8.3f s  (%llu control messages judged)\n", "Capybara: 200 connections x 200 migrations, 40,000 PREPAREs", t,
+              static_cast<unsigned long long>(control));
+  {
+    packet::Bytes f = udp_frame(0x0a000201, 0x0a000001, 50000, 8888, packet::Bytes(8, 'x'));
+    packet::Bytes tags;
+    for (int i = 0; i < 16'000; ++i) tags.insert(tags.end(), {0x81, 0x00, 0x00, static_cast<std::uint8_t>(i & 0xff)});
+    f.insert(f.begin() + 12, tags.begin(), tags.end());
+    PcapOut out(a);
+    for (std::uint64_t i = 0; i < 30; ++i) out.frame(i, f);
+  }
+  trace::Stats s3;
+  t = seconds_of([&] { trace::read({a}, [](const trace::Packet&) {}, s3); });
+  std::printf("  %-58s %8.3f s  (%llu frames read)\n", "30 frames under 16,000 stacked VLAN tags each", t,
+              static_cast<unsigned long long>(s3.frames));
+  std::filesystem::remove(a);
+  std::filesystem::remove(b);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,6 +165,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--beaver")) beaver = argv[i + 1];
     if (!std::strcmp(argv[i], "--capybara")) capybara = argv[i + 1];
   }
+  shapes();
   write_capture(file, frames);
   std::printf("trace_bench: %llu frames, %.1f MB (%s), one core; target: 1 M packets/s decoding and extraction\n",
               static_cast<unsigned long long>(frames), static_cast<double>(std::filesystem::file_size(file)) / 1e6, file.c_str());

@@ -1,3 +1,5 @@
+#include <cstdint>
+
 #include "report/detail/page.hpp"
 #include "report/report.hpp"
 
@@ -34,13 +36,23 @@ std::string xml_text(std::string_view text) {
     const char ch = text[i];
     const auto c = static_cast<unsigned char>(ch);
     if (c >= 0x80) {
-      // XML 1.0 holds only characters: a byte that is not UTF-8, and U+FFFE/U+FFFF (which
-      // no XML file may hold), become '?' (the page, drawing or JUnit file stays readable).
+      // XML 1.0 holds only characters: a byte that is not part of well-formed UTF-8 (an
+      // overlong form, a UTF-16 surrogate, past U+10FFFF) becomes '?', byte by byte, and so
+      // does U+FFFE/U+FFFF (which no XML file may hold), whole: the page, drawing or JUnit
+      // file stays readable.
       const std::size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
       bool whole = len > 0 && i + len <= text.size();
-      for (std::size_t k = 1; whole && k < len; ++k) whole = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
-      const bool nonchar = whole && len == 3 && c == 0xef && static_cast<unsigned char>(text[i + 1]) == 0xbf &&
-                           static_cast<unsigned char>(text[i + 2]) >= 0xbe;
+      std::uint32_t cp = len == 4 ? c & 0x07u : len == 3 ? c & 0x0fu : c & 0x1fu;
+      for (std::size_t k = 1; whole && k < len; ++k) {
+        const auto b = static_cast<unsigned char>(text[i + k]);
+        whole = (b & 0xc0) == 0x80;
+        cp = cp << 6 | (b & 0x3fu);
+      }
+      if (whole) {
+        const std::uint32_t least = len == 4 ? 0x10000 : len == 3 ? 0x800 : 0x80;
+        whole = cp >= least && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+      }
+      const bool nonchar = whole && (cp == 0xfffe || cp == 0xffff);
       if (!whole || nonchar) {
         out += '?';
         if (whole) i += len - 1;

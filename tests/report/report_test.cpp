@@ -96,6 +96,25 @@ TEST(LinReport, NoValueCanEndTheDataBlockEarly) {
   EXPECT_EQ(data_of(html)["ops"][0]["after"], "\"</script><script>alert(1)</script>\"");  // a register keeps the JSON token
 }
 
+// "<!--<script>" inside a script block puts the HTML parser in its double-escaped state,
+// where the block's own end tag no longer ends it and nothing is drawn. Every '<' in the
+// data is written \u003c, so that no value, key or process name can open any state.
+TEST(LinReport, NoValueCanOpenAnHtmlCommentOrScriptStateInTheData) {
+  for (const std::string v : {"<!--<script>", "<!--", "<script>", "</SCRIPT >", "<![CDATA["}) {
+    const nlohmann::json value = v;
+    const lin::History h = history("{\"client\": 0, \"call\": 1, \"return\": 2, \"f\": \"put\", \"key\": " + value.dump() +
+                                       ", \"value\": " + value.dump() + "}\n",
+                                   spec::SpecKind::Kv);
+    const std::string html = lin_html(v + ".jsonl", h, checked(h));
+    const std::string open = "<script type=\"application/json\" id=\"data\">";
+    const std::size_t from = html.find(open) + open.size(), to = html.find("</script>", from);
+    ASSERT_NE(to, std::string::npos) << v;
+    EXPECT_EQ(html.substr(from, to - from).find('<'), std::string::npos) << v;
+    // And the data still says exactly what was given.
+    EXPECT_NE(data_of(html).dump().find(nlohmann::json(v).dump().substr(1, v.size())), std::string::npos) << v;
+  }
+}
+
 TEST(LinReport, ALargeHistoryIsCutToTheFailingKeyNearTheFailure) {
   // Key "big" is fine and long; key "bad" has a stale read among many operations.
   std::string text;
@@ -173,6 +192,24 @@ TEST(CutReport, NamesWithMarkupOrControlCharactersStayText) {
   EXPECT_EQ(svg.find('\x01'), std::string::npos);
   EXPECT_NE(svg.find(">a&lt;b&gt;&amp;?&#39;&quot;</text>"), std::string::npos) << svg;
   EXPECT_EQ(xml_text("x\ty\nz\x1f\x7f"), "x\ty\nz?\x7f");  // tab and newline are text; DEL is allowed in XML 1.0
+}
+
+// XML 1.0 cannot carry U+FFFE or U+FFFF either, nor bytes that are not UTF-8: each is one
+// '?', and every other character (U+FFFD, astral ones) passes as it is.
+TEST(CutReport, NoncharactersAndBrokenUtf8NeverReachTheXml) {
+  EXPECT_EQ(xml_text("a\xef\xbf\xbe" "b\xef\xbf\xbf" "c"), "a?b?c");
+  EXPECT_EQ(xml_text("\xef\xbf\xbd\xf0\x9f\x98\x80"), "\xef\xbf\xbd\xf0\x9f\x98\x80");
+  EXPECT_EQ(xml_text("x\xff\xc3"), "x??");
+  EXPECT_EQ(xml_text("\xed\xa0\x80"), "???") << "a UTF-16 surrogate is not a character";
+  EXPECT_EQ(xml_text("\xe0\x80\xaf"), "???") << "an overlong '/' is not UTF-8";
+  EXPECT_EQ(xml_text("\xf4\x90\x80\x80"), "????") << "past U+10FFFF";
+  EXPECT_EQ(xml_text("\xf4\x8f\xbf\xbd"), "\xf4\x8f\xbf\xbd") << "U+10FFFD is a character";
+  const cut::Execution x = execution("{\"process\": \"p\\ufffeq\\uffff\", \"kind\": \"snapshot\", \"ssid\": 1}\n"
+                                     "{\"process\": \"c\", \"kind\": \"snapshot\", \"ssid\": 1}\n");
+  const std::string svg = cut_svg(x, std::get<cut::Result>(cut::check(x)));
+  EXPECT_EQ(svg.find("\xef\xbf\xbe"), std::string::npos);
+  EXPECT_EQ(svg.find("\xef\xbf\xbf"), std::string::npos);
+  EXPECT_NE(svg.find(">p?q?</text>"), std::string::npos) << svg;
 }
 
 TEST(ExploreReport, ActorsAreColumnsInTheOrderTheyFirstActWithTheClockLast) {

@@ -42,7 +42,7 @@ std::optional<std::string> unsupported(core::beaver::Mutant m) {
 struct Backend::Impl {
   bpf_object* obj = nullptr;
   ring_buffer* rb = nullptr;
-  int ssid_fd = -1, stats_fd = -1;
+  int ssid_fd = -1, stats_fd = -1, ingress_fd = -1, egress_fd = -1;
   std::vector<int> xdp_on;  // ifindexes with our XDP program
   std::vector<detail::TcProgram> tc_on;
   std::vector<Event> pending;
@@ -87,8 +87,8 @@ std::variant<std::unique_ptr<Backend>, std::string> Backend::attach(const Config
       },
       raw, nullptr);
   if (!impl->rb) return std::string("cannot open the events ring buffer: ") + std::strerror(errno);
-  const int ingress = bpf_program__fd(bpf_object__find_program_by_name(impl->obj, "beaver_ingress"));
-  const int egress = bpf_program__fd(bpf_object__find_program_by_name(impl->obj, "beaver_egress"));
+  const int ingress = impl->ingress_fd = bpf_program__fd(bpf_object__find_program_by_name(impl->obj, "beaver_ingress"));
+  const int egress = impl->egress_fd = bpf_program__fd(bpf_object__find_program_by_name(impl->obj, "beaver_egress"));
   for (const std::string& dev : c.devices) {
     const int ifindex = static_cast<int>(if_nametoindex(dev.c_str()));
     if (ifindex == 0) return "no device " + dev + " in this network namespace";
@@ -106,6 +106,13 @@ std::variant<std::unique_ptr<Backend>, std::string> Backend::attach(const Config
 std::vector<Event> Backend::poll(int timeout_ms) {
   ring_buffer__poll(impl_->rb, timeout_ms);
   return std::exchange(impl_->pending, {});
+}
+
+std::variant<TestRun, std::string> Backend::run_ingress(const std::vector<std::uint8_t>& frame) const {
+  return detail::test_run(impl_->ingress_fd, frame);
+}
+std::variant<TestRun, std::string> Backend::run_egress(const std::vector<std::uint8_t>& frame) const {
+  return detail::test_run(impl_->egress_fd, frame);
 }
 
 std::uint32_t Backend::ssid() const {

@@ -18,7 +18,7 @@ namespace weir::xdp {
 
 struct CapybaraSwitch::Impl {
   bpf_object* obj = nullptr;
-  int directory_fd = -1, stats_fd = -1;
+  int directory_fd = -1, stats_fd = -1, prog_fd = -1;
   std::vector<detail::TcProgram> tc_on;
   std::mutex updates;  // agents of several servers update entries: read, change, write
 
@@ -47,13 +47,17 @@ std::variant<std::unique_ptr<CapybaraSwitch>, std::string> CapybaraSwitch::attac
   const std::uint32_t zero = 0;
   if (bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY) != 0)
     return std::string("cannot write the switch's configuration: ") + std::strerror(errno);
-  const int prog = bpf_program__fd(bpf_object__find_program_by_name(impl->obj, "capybara_switch"));
+  const int prog = impl->prog_fd = bpf_program__fd(bpf_object__find_program_by_name(impl->obj, "capybara_switch"));
   for (const std::string& dev : c.devices) {
     auto tc = detail::attach_tc(dev, BPF_TC_INGRESS, prog);
     if (auto* e = std::get_if<std::string>(&tc)) return *e;
     impl->tc_on.push_back(std::get<detail::TcProgram>(tc));
   }
   return std::unique_ptr<CapybaraSwitch>(new CapybaraSwitch(std::move(impl)));
+}
+
+std::variant<TestRun, std::string> CapybaraSwitch::run(const std::vector<std::uint8_t>& frame) const {
+  return detail::test_run(impl_->prog_fd, frame);
 }
 
 std::optional<std::string> CapybaraSwitch::set(capybara::Flow f, std::uint32_t owner, bool rewrite, bool frozen) {

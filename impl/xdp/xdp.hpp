@@ -41,6 +41,14 @@ struct Event {
   bool in_group = false;      // learnt from in-group traffic (else from a gateway's packet)
 };
 
+// A program run once on a synthetic frame, attached nowhere (the kernel's
+// BPF_PROG_TEST_RUN): for tests of every branch, map effect and checksum without a
+// network. `verdict` is XDP_* or TC_ACT_*; `frame` is the frame as the program left it.
+struct TestRun {
+  int verdict = 0;
+  std::vector<std::uint8_t> frame;
+};
+
 struct Stats {
   std::uint64_t decapsulated = 0, in_group = 0, adopted = 0, stamped = 0, malformed = 0, events_lost = 0;
 };
@@ -55,6 +63,10 @@ class Backend {
 
   // The events the kernel reported, waiting up to `timeout_ms` for the first.
   std::vector<Event> poll(int timeout_ms);
+  // The XDP ingress or tc egress program run on one frame (Config::devices may be empty:
+  // loaded, attached nowhere); why not, or what it did.
+  std::variant<TestRun, std::string> run_ingress(const std::vector<std::uint8_t>& frame) const;
+  std::variant<TestRun, std::string> run_egress(const std::vector<std::uint8_t>& frame) const;
   std::uint32_t ssid() const;
   Stats stats() const;
 
@@ -100,6 +112,8 @@ class CapybaraSwitch : public capybara::Directory {
   std::optional<std::string> set(capybara::Flow f, std::uint32_t owner, bool rewrite, bool frozen) override;
   std::optional<DirectoryEntry> entry(capybara::Flow f) const;
   SwitchStats stats() const;
+  // The tc program run on one frame (SwitchConfig::devices may be empty); as Backend's.
+  std::variant<TestRun, std::string> run(const std::vector<std::uint8_t>& frame) const;
 
   struct Impl;
 

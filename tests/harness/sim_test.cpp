@@ -70,6 +70,45 @@ TEST(Sim, LossAndDuplicationHappenAndRetriesCopeWithThem) {
 
 // A partition loses what the node sends and what would reach it, and nothing after it
 // heals: the client's pings keep timing out until then, and get through afterwards.
+// Both edges of a partition, with a fixed 10-unit delay: a packet is lost when its sender
+// is cut off as it sends or its receiver is cut off as it arrives, over [from, until).
+// So a packet sent before the cut and arriving inside it is lost, one sent into a cut that
+// heals before it arrives is delivered, and the bounds are exact.
+TEST(Sim, APartitionCutsAtBothEdgesOfEveryMessage) {
+  struct Case {
+    const char* what;
+    bool cut_sender;       // which node is partitioned over [from, until)
+    Time from, until;
+    Time sent;             // arrives at sent + 10
+    bool delivered;
+  };
+  for (const Case c : {Case{"sent before, arrives inside the receiver's cut", false, 15, 100, 10, false},
+                       Case{"sent inside the receiver's cut, arrives after it heals", false, 5, 15, 10, true},
+                       Case{"arrives exactly as the receiver's cut begins", false, 20, 100, 10, false},
+                       Case{"arrives exactly as the receiver's cut ends", false, 5, 20, 10, true},
+                       Case{"sent inside the sender's cut, would arrive after it heals", true, 5, 15, 10, false},
+                       Case{"sent exactly as the sender's cut ends", true, 5, 10, 10, true},
+                       Case{"sent just before the sender's cut, arrives inside it", true, 11, 100, 10, true}}) {
+    RunOptions o;
+    Sim sim(o);
+    sim.default_link(LinkModel{10, 10, 0, 0});
+    std::optional<Time> got;
+    const NodeId receiver = sim.add("receiver", [&](Node& n) {
+      if (n.receive_until(1000)) got = n.now();
+    });
+    const NodeId sender = sim.add("sender", [&](Node& n) {
+      n.sleep_until(c.sent);
+      n.send(receiver, Bytes{1});
+    });
+    sim.partition(c.cut_sender ? sender : receiver, c.from, c.until);
+    sim.run();
+    EXPECT_EQ(got.has_value(), c.delivered) << c.what;
+    if (got) {
+      EXPECT_EQ(*got, c.sent + 10) << c.what;
+    }
+  }
+}
+
 TEST(Sim, APartitionLosesPacketsUntilItHeals) {
   RunOptions o;
   o.keep_trace = true;

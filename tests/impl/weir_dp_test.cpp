@@ -128,6 +128,11 @@ TEST(WeirDp, InterferenceDelaysReordersLosesAndDuplicatesInUserSpace) {
   const auto [plain, in_order] = through("");
   ASSERT_EQ(in_order.size(), 200u);
   EXPECT_TRUE(std::is_sorted(in_order.begin(), in_order.end()));
+  // A constant delay alone reorders nothing: frames due at the same time (a burst taken
+  // at once) leave in the order they came.
+  const auto [delayed, delayed_order] = through("--delay-us 2000");
+  EXPECT_EQ(delayed["hold"]["sent"], 200);
+  EXPECT_EQ(delayed_order, in_order) << "a constant delay reordered frames due at the same time";
   const auto [held, reordered] = through("--delay-us 1000 --jitter-us 20000");
   EXPECT_EQ(held["hold"]["sent"], 200);
   ASSERT_EQ(reordered.size(), 200u);

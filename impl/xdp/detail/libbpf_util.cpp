@@ -1,5 +1,7 @@
-// libbpf's log and tc attachments for impl/xdp's loaders (libbpf_util.hpp).
+// libbpf's log, tc attachments and test runs for impl/xdp's loaders (libbpf_util.hpp).
 #include "impl/xdp/detail/libbpf_util.hpp"
+
+#include <bpf/bpf.h>
 
 #include <net/if.h>
 
@@ -75,6 +77,17 @@ void detach_tc(const TcProgram& t) {
     hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
     bpf_tc_hook_destroy(&hook);
   }
+}
+
+std::variant<TestRun, std::string> test_run(int prog_fd, const std::vector<std::uint8_t>& frame) {
+  // Room for what a program may add in front or behind (XDP's head and tail room).
+  std::vector<std::uint8_t> out(frame.size() + 512);
+  LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_out = out.data(),
+              .data_size_in = static_cast<__u32>(frame.size()), .data_size_out = static_cast<__u32>(out.size()), .repeat = 1);
+  if (int err = bpf_prog_test_run_opts(prog_fd, &opts); err != 0)
+    return std::string("the kernel would not run the program on a test frame: ") + std::strerror(-err) + libbpf_tail();
+  out.resize(opts.data_size_out);
+  return TestRun{static_cast<int>(opts.retval), std::move(out)};
 }
 
 }  // namespace weir::xdp::detail

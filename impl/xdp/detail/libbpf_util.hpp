@@ -1,10 +1,15 @@
 // What the loaders of impl/xdp share (internal): libbpf's messages kept for the error a
-// user sees, and tc programs attached to a clsact hook and taken off again.
+// user sees, tc programs attached to a clsact hook and taken off again, and programs run
+// once on a test frame.
 #pragma once
 
 #include <bpf/libbpf.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "impl/xdp/xdp.hpp"
 #include <variant>
 
 namespace weir::xdp::detail {
@@ -23,5 +28,8 @@ struct TcProgram {
 // Attaches `prog_fd` at `point` of device `dev` (clsact made if missing); why not, or it.
 std::variant<TcProgram, std::string> attach_tc(const std::string& dev, bpf_tc_attach_point point, int prog_fd);
 void detach_tc(const TcProgram& t);
+
+// Runs `prog_fd` once on `frame` (BPF_PROG_TEST_RUN), attached nowhere.
+std::variant<TestRun, std::string> test_run(int prog_fd, const std::vector<std::uint8_t>& frame);
 
 }  // namespace weir::xdp::detail

@@ -86,5 +86,57 @@ TEST(LinBruteForce, OracleSeesBothVerdicts) {
   EXPECT_EQ(check(overlap, {}).verdict, Verdict::Ok);
 }
 
+// Shapes a random seed may or may not draw, as fixed examples (each checked by the search,
+// with and without partitioning, and by brute force): a write of the value already held
+// is still a write, which may be ordered after another write and so bring its value back.
+struct Shape {
+  const char* what;
+  SpecKind spec;
+  // (client, call, return, write?, value); value "" in a read is the initial value.
+  std::vector<std::tuple<int, std::uint64_t, std::uint64_t, bool, const char*>> ops;
+  bool linearizable;
+};
+
+History history_of(const Shape& s) {
+  History h = testing::empty_history(s.spec);
+  for (const auto& [client, call, ret, write, value] : s.ops) {
+    Operation op;
+    op.client = std::to_string(client);
+    op.call = call;
+    op.ret = ret;
+    const bool kv = s.spec == SpecKind::Kv;
+    op.input.kind = write ? (kv ? spec::OpKind::Put : spec::OpKind::Write) : (kv ? spec::OpKind::Get : spec::OpKind::Read);
+    if (kv) op.input.key = h.values->intern("k");
+    const spec::ValueId v = std::string(value).empty() ? h.init : h.values->intern(value);
+    if (write) op.input.arg = v;
+    else op.input.out = v;
+    h.ops.push_back(op);
+  }
+  return h;
+}
+
+TEST(LinShapes, AWriteOfTheHeldValueIsAWrite) {
+  const std::vector<Shape> shapes = {
+      {"w1; then w2 and w1 again overlap; a read of 1 after both: w1 again went last", SpecKind::Register,
+       {{0, 0, 1, true, "1"}, {1, 2, 10, true, "2"}, {2, 3, 10, true, "1"}, {3, 11, 12, false, "1"}}, true},
+      {"the same in a kv store", SpecKind::Kv,
+       {{0, 0, 1, true, "1"}, {1, 2, 10, true, "2"}, {2, 3, 10, true, "1"}, {3, 11, 12, false, "1"}}, true},
+      {"w1, w1 again, then w2, all in sequence: a later read of 1 is stale", SpecKind::Register,
+       {{0, 0, 1, true, "1"}, {1, 2, 3, true, "1"}, {2, 4, 5, true, "2"}, {3, 6, 7, false, "1"}}, false},
+      {"a read of 2 between: w1 again cannot have gone first", SpecKind::Register,
+       {{0, 0, 1, true, "1"}, {1, 2, 3, true, "2"}, {2, 4, 20, true, "1"}, {3, 5, 6, false, "2"}, {4, 21, 22, false, "2"}},
+       false},
+      {"a write of the initial value brings it back after another write", SpecKind::Kv,
+       {{0, 0, 10, true, ""}, {1, 1, 10, true, "2"}, {2, 11, 12, false, ""}}, true},
+  };
+  for (const Shape& s : shapes) {
+    const History h = history_of(s);
+    EXPECT_EQ(testing::brute_force_linearizable(h), s.linearizable) << "oracle: " << s.what;
+    for (bool partition : {false, true})
+      EXPECT_EQ(verdict(h, partition), s.linearizable ? Verdict::Ok : Verdict::Violation) << s.what << (partition ? " (by key)" : "");
+  }
+}
+
 }  // namespace
 }  // namespace weir::lin
+

@@ -1,6 +1,7 @@
 #include "cli/cut_output.hpp"
 
-#include <fstream>
+#include "cli/report_files.hpp"
+
 #include <sstream>
 
 namespace weir::cli {
@@ -112,11 +113,7 @@ void print_cut_human(std::ostream& out, const std::string& file, const cut::Exec
 
 JudgedExecution write_and_judge(const cut::Execution& x, const std::string& file, const std::string& indent) {
   std::string name = "(not written)";
-  if (!file.empty()) {
-    std::ofstream f(file);
-    f << cut::to_jsonl(x);
-    if (f) name = file;
-  }
+  if (!file.empty() && write_file(file, cut::to_jsonl(x), "the execution")) name = file;
   const cut::Result r = std::get<cut::Result>(cut::check(x));  // a program's run has no causal cycle
   JudgedExecution v;
   v.json = cut_json(name, x, r);

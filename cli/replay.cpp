@@ -8,13 +8,13 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "checker/cut/cut.hpp"
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/replay.hpp"
+#include "cli/report_files.hpp"
 #include "harness/beaver/judge.hpp"
 #include "harness/pegasus/judge.hpp"
 
@@ -92,9 +92,9 @@ struct Beaver {
     return std::to_string(t.accepted + t.rejected) + " snapshots (" + std::to_string(t.accepted) + " accepted and consistent, " +
            std::to_string(t.rejected) + " rejected)";
   }
-  static std::string judged(const Run& r, const std::string& dir, nlohmann::json& summary) {
+  static std::optional<std::string> judged(const Run& r, const std::string& dir, nlohmann::json& summary) {
     const std::string file = dir + "/execution.jsonl";
-    std::ofstream(file) << cut::to_jsonl(r.outcome.execution);
+    if (!write_file(file, cut::to_jsonl(r.outcome.execution), "the run's execution")) return std::nullopt;
     summary["execution"] = file;
     summary["accepted"] = r.outcome.accepted;
     summary["rejected"] = r.outcome.rejected;
@@ -126,9 +126,9 @@ struct Pegasus {
   };
   static void count(Tally& t, const Run& r) { t.operations += r.outcome.operations; }
   static std::string said(const Tally& t) { return std::to_string(t.operations) + " operations, linearizable"; }
-  static std::string judged(const Run& r, const std::string& dir, nlohmann::json& summary) {
+  static std::optional<std::string> judged(const Run& r, const std::string& dir, nlohmann::json& summary) {
     const std::string file = dir + "/history.jsonl";
-    std::ofstream(file) << r.outcome.history;
+    if (!write_file(file, r.outcome.history, "the clients' history")) return std::nullopt;
     summary["history"] = file;
     summary["operations"] = r.outcome.operations;
     return "the history for weir check lin --spec kv: " + file;
@@ -150,9 +150,10 @@ std::uint64_t frames(const std::vector<live::PortStats>& ports) {
   return n;
 }
 
-// The run reported again, recorded: deterministic, so it is the same run.
+// The run reported again, recorded: deterministic, so it is the same run. False (the
+// cause said) when a file could not be written.
 template <class P>
-void record(live::Rig& rig, const typename P::Scenario& s, const std::string& dir, const std::optional<std::string>& why) {
+bool record(live::Rig& rig, const typename P::Scenario& s, const std::string& dir, const std::optional<std::string>& why) {
   std::filesystem::create_directories(dir);
   live::Options o;
   o.record_dir = dir;
@@ -163,10 +164,11 @@ void record(live::Rig& rig, const typename P::Scenario& s, const std::string& di
   for (const auto& p : r.ports)
     summary["ports"].push_back({{"name", p.name}, {"received", p.received}, {"sent", p.sent}, {"refused", p.refused},
                                 {"dropped", p.dropped}, {"no_room", p.no_room}, {"tx_full", p.tx_full}});
-  const std::string judged = P::judged(r, dir, summary);
-  std::ofstream(dir + "/summary.json") << summary.dump(2) << "\n";
-  std::cout << "  recorded in " << dir << ": " << r.pcaps.size() << " pcaps (every port in and out, and the nodes' own traffic), " << judged
+  const auto judged = P::judged(r, dir, summary);
+  if (!judged || !write_file(dir + "/summary.json", summary.dump(2) + "\n", "the run's summary")) return false;
+  std::cout << "  recorded in " << dir << ": " << r.pcaps.size() << " pcaps (every port in and out, and the nodes' own traffic), " << *judged
             << ", summary.json\n";
+  return true;
 }
 
 template <class P>
@@ -204,7 +206,7 @@ int replay(const Args& a) {
     } else if (why) {
       std::cout << "  VIOLATION at seed " << s.seed << " (run " << done + 1 << "): " << *why << "\n";
       if (!mix.empty()) std::cout << "  mix: " << mix << "\n";
-      if (!a.record.empty()) record<P>(rig, s, a.record, why);
+      if (!a.record.empty() && !record<P>(rig, s, a.record, why)) return kBadInput;
       else std::cout << "  record it: weir replay --impl " << P::kName << " ... --seed " << s.seed << " --runs 1 --record DIR\n";
       return kViolation;
     }
@@ -221,7 +223,7 @@ int replay(const Args& a) {
             << "; " << through << " frames through DPDK in " << secs << " s, every mbuf back in its pool\n";
   if (!a.no_swarm)
     std::cout << "  each seed drew its own mix of the knobs not given (swarm testing; --no-swarm runs the options as given)\n";
-  if (!a.record.empty() && done > 0) record<P>(rig, s, a.record, std::nullopt);
+  if (!a.record.empty() && done > 0 && !record<P>(rig, s, a.record, std::nullopt)) return kBadInput;
   return kHolds;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/replay.hpp"
+#include "cli/report_files.hpp"
 #include "trace/capybara.hpp"
 
 namespace weir::cli::replay {
@@ -139,12 +140,15 @@ int capybara(const Args& a, unsigned servers) {
           std::cout << "  VIOLATION (" << v.invariant << "): " << v.what << (v.frame.empty() ? "" : " [" + v.frame + "]") << "\n";
         if (!a.record.empty()) std::cout << "  captures kept in " << dir << " (client.pcap, switch.pcap; weir trace check --protocol capybara)\n";
       }
-      if (!a.record.empty()) std::ofstream(dir + "/summary.json") << all.back().dump(2) << "\n";
+      const bool written = a.record.empty() || write_file(dir + "/summary.json", all.back().dump(2) + "\n", "the run's summary");
       cleanup();
-      return kViolation;
+      return written ? kViolation : kBadInput;
     }
   }
-  if (!a.record.empty()) std::ofstream(dir + "/summary.json") << nlohmann::json({{"runs", all}}).dump(2) << "\n";
+  if (!a.record.empty() && !write_file(dir + "/summary.json", nlohmann::json({{"runs", all}}).dump(2) + "\n", "the runs' summary")) {
+    cleanup();
+    return kBadInput;
+  }
   cleanup();
   if (attempted > 0 && moved == 0) {
     // Nothing moved: the invariants held, but of a run that never migrated.

@@ -6,7 +6,6 @@
 // same delays. Theorem 2 predicts no accepted inconsistent snapshot wherever the threshold
 // is at or below that bound; above it, with a skew beyond the chain, they appear.
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <set>
@@ -16,6 +15,7 @@
 #include "checker/cut/cut.hpp"
 #include "cli/cli.hpp"
 #include "cli/replay.hpp"
+#include "cli/report_files.hpp"
 
 namespace weir::cli::replay {
 namespace {
@@ -86,11 +86,11 @@ const char* colour(const Point& p) {
   return "#bbbbbb";                          // all rejected
 }
 
-void write_svg(const std::string& file, const Args& a, const std::vector<unsigned>& skews, const std::vector<unsigned>& chains,
+bool write_svg(const std::string& file, const Args& a, const std::vector<unsigned>& skews, const std::vector<unsigned>& chains,
                const std::vector<Point>& pts) {
   const double cell = 28, left = 70, top = 50;
   const double w = left + cell * static_cast<double>(skews.size()) + 190, h = top + cell * static_cast<double>(chains.size()) + 60;
-  std::ofstream f(file);
+  std::ostringstream f;
   f << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='" << h << "' font-family='sans-serif' font-size='11'>\n";
   f << "<text x='" << left << "' y='20' font-size='14'>Beaver on DPDK: threshold " << a.threshold << " us, " << a.gateways
     << " gateways, " << a.runs << " runs x " << a.snapshots << " snapshots per point</text>\n";
@@ -136,6 +136,7 @@ void write_svg(const std::string& file, const Args& a, const std::vector<unsigne
     f << "<rect x='" << lx << "' y='" << top + 18 * k << "' width='12' height='12' fill='" << colours[k] << "'/><text x='"
       << lx + 16 << "' y='" << top + 18 * k + 10 << "'>" << names[k] << "</text>\n";
   f << "</svg>\n";
+  return write_file(file, f.str(), "the sweep's plot");
 }
 
 }  // namespace
@@ -181,7 +182,7 @@ int sweep(const Args& a) {
                            {"inconsistent", p.inconsistent}, {"rejected", p.rejected}, {"undecided", p.undecided},
                            {"problems", p.problems}, {"agrees_with_bound", !bad}});
   }
-  write_svg(a.svg, a, skews, chains, pts);
+  if (!write_svg(a.svg, a, skews, chains, pts)) return kBadInput;
   if (a.json) {
     j["agrees_with_bound"] = agrees;
     std::cout << json_text(j) << "\n";

@@ -13,6 +13,7 @@
 #include "checker/cut/cut.hpp"
 #include "cli/cli.hpp"
 #include "cli/replay.hpp"
+#include "cli/report_files.hpp"
 
 namespace weir::cli::replay {
 
@@ -83,11 +84,14 @@ int xdp(const Args& a) {
   const cut::Result& res = std::get<cut::Result>(checked);
   if (!why && !res.consistent) why = cut::explain(r.execution, res.violations.front());
   if (!a.record.empty()) {
-    std::ofstream(dir + "/execution.jsonl") << cut::to_jsonl(r.execution);
+    const bool written = write_file(dir + "/execution.jsonl", cut::to_jsonl(r.execution), "the run's execution");
     nlohmann::json summary = {{"impl", "beaver"}, {"backend", "xdp"}, {"mutant", a.mutant}, {"verdict", why ? "violation" : "holds"},
                               {"log", r.log}, {"problems", r.problems}, {"kernel_counters", r.counters}, {"consistent", res.consistent}};
     if (why) summary["witness"] = *why;
-    std::ofstream(dir + "/summary.json") << summary.dump(2) << "\n";
+    if (!written || !write_file(dir + "/summary.json", summary.dump(2) + "\n", "the run's summary")) {
+      cleanup();
+      return kBadInput;
+    }
     std::cout << "  recorded in " << dir << ": the execution for weir check cut (execution.jsonl), summary.json, clients.pcap, "
               << "each program's output and the workers' logs\n";
   }

@@ -54,6 +54,7 @@ struct Beaver {
     f("control-duplicate", s.control_duplicate, 0, 0.9);
     f("via-gateway", s.in_group_via_gateway, 0, 1);
     f("lagging-gateway", s.lagging_gateway, 0, 1);
+    f("rejoining-gateway", s.rejoining_gateway, 0, 1);
     f("dscp-remark", s.dscp_remark, 0, 1);
     f("partitions", s.partitions, 0, 1000);
     f("partition-max", s.partition_max, 1, 1'000'000);

@@ -21,7 +21,7 @@ struct Args {
   double loss = 0, duplicate = 0;
   std::optional<unsigned> clients;
   // Beaver
-  unsigned gateways = 2, backends = 3, services = 1, requests = 20, snapshots = 3;
+  unsigned gateways = 2, backends = 4, services = 2, requests = 20, snapshots = 3;  // weir fuzz beaver's scenario
   std::optional<unsigned> skew;
   unsigned chain = 33, threshold = 33;
   double dscp_remark = 0, lagging_gateway = 0;

@@ -46,6 +46,7 @@ Shrunk shrink(Scenario failing, unsigned seeds_per_step) {
       [](Scenario& s) { return s.control_duplicate > 0 ? (s.control_duplicate = 0, true) : false; },
       [](Scenario& s) { return s.dscp_remark > 0 ? (s.dscp_remark = 0, true) : false; },
       [](Scenario& s) { return s.lagging_gateway > 0 ? (s.lagging_gateway = 0, true) : false; },
+      [](Scenario& s) { return s.rejoining_gateway > 0 ? (s.rejoining_gateway = 0, true) : false; },
       [](Scenario& s) { return s.in_group_via_gateway > 0 ? (s.in_group_via_gateway = 0, true) : false; },
       [](Scenario& s) { return s.duplicate > 0 ? (s.duplicate = 0, true) : false; },
       [](Scenario& s) { return s.in_group_chatter > 0 ? (s.in_group_chatter = 0, true) : false; },

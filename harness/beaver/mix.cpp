@@ -11,6 +11,7 @@ std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed) {
   // On: one gateway starts behind by a lag drawn at the run's start, most often at the
   // edge of the window the 14-bit id can tell apart (draw_start in scenario.cpp).
   m.knob("lagging-gateway", s.lagging_gateway, 0.0, 1.0, 1.0);
+  m.knob("rejoining-gateway", s.rejoining_gateway, 0.0, 1.0, 1.0);
   m.knob("partitions", s.partitions, 0u, 1u, 4u);
   // Timing and traffic, always somewhere in their range: sparse traffic and late entries
   // are where Beaver's race lives, dense traffic and chatter where marking does its work.

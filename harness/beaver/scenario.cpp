@@ -96,6 +96,27 @@ Start draw_start(const Scenario& s) {
   return st;
 }
 
+// Whether gateway g0 rejoins in this run (Scenario::rejoining_gateway), from a generator of
+// the seed's own, so that shrinking other knobs keeps it.
+bool rejoins(const Scenario& s) {
+  std::mt19937_64 g(s.seed ^ 0x72656a6f696e2d67ull);
+  return std::uniform_real_distribution<double>(0, 1)(g) < s.rejoining_gateway;
+}
+
+// The newest started snapshot id when `frame` is in-group traffic carrying it (its 14 low
+// bits) and the gateway, at `current`, has not entered it; else nothing. Only ids at least
+// 8191 are taken, so that the stale id below them is a real one.
+std::optional<std::uint32_t> newest_unentered_id(packet::View frame, const std::set<std::uint32_t>& started, std::uint32_t current) {
+  if (started.empty()) return std::nullopt;
+  const std::uint32_t k = *started.rbegin();
+  if (k < pb::kHalfWindow || current >= k) return std::nullopt;
+  const auto d = packet::decode(frame, packet::Checksums::HeaderOnly);
+  const auto* f = std::get_if<packet::Frame>(&d);
+  if (!f || (f->ip.src & kGroupMask) != kGroup) return std::nullopt;
+  if (pb::ssid_of(f->ip.tos, f->ip.ttl) != k % pb::kSsidSpace) return std::nullopt;
+  return k;
+}
+
 // What the harness records as the run goes, replayed into an execution at the end with
 // the accepted snapshots only.
 struct Record {
@@ -208,8 +229,25 @@ Outcome run(const Scenario& s) {
       c.ssid = g == 0 ? start.base - start.lag : start.base;
       core::Gateway gw(c, s.mutant);
       const GatewayPath path = s.data_plane ? s.data_plane(gw, g) : GatewayPath([&gw](packet::View f, Time) { return gw.forward(f); });
+      bool rejoin = g == 0 && rejoins(s);
       for (;;) {
         const sim::Packet p = n.receive();
+        if (rejoin && p.from != initiator) {
+          auto k = newest_unentered_id(p.bytes, w.started, gw.ssid());
+          if (k) {  // the moment that matters: the packet is bound for a backend that has not entered k
+            core::Gateway probe = gw;
+            const auto m = probe.mark(p.bytes);
+            const auto* marking = std::get_if<core::Marking>(&m);
+            if (!marking || w.recorded[backend_proc[backend_node_of(marking->backend) - first_backend]] >= *k) k.reset();
+          }
+          if (k) {
+            // Scenario::rejoining_gateway: g0 restarts, its id 8191 behind snapshot k.
+            core::GatewayConfig stale = c;
+            stale.ssid = *k - pb::kHalfWindow;
+            gw = core::Gateway(stale, s.mutant);
+            rejoin = false;
+          }
+        }
         if (p.from == initiator) {
           auto reply = gw.request(p.bytes, n.now());
           if (auto* b = std::get_if<Bytes>(&reply)) n.send(initiator, *b);

@@ -53,6 +53,14 @@ struct Scenario {
   // edge: the artifact's controller keeps at most 8191 snapshots in flight, so the first
   // snapshot here is at most 8191 ahead of any node, the last id the wire can tell apart.
   double lagging_gateway = 0.5;
+  // With this probability, gateway g0 crashes and rejoins once, its id restored from a
+  // stale store: just before the first in-group packet carrying the newest started id k
+  // reaches it (before it entered k) bound for a backend that has not entered k either, it
+  // comes back at k - 8191, the most the controller
+  // allows in flight and the last distance the 14-bit wire tells apart. A correct gateway
+  // learns k from that very packet; the wrap edge is where a gateway that compares one
+  // short does not (a fault injected at the adversarial moment, as directed tests do).
+  double rejoining_gateway = 0;
   double drop = 0, duplicate = 0; // on links to and among backends
   // Interference on the control plane: the initiator's requests (and the gateways'
   // replies) duplicated with this probability; their random delays reorder them.

@@ -35,29 +35,30 @@ struct Beaver {
   static auto parse_mutant(std::string_view n) { return core::beaver::parse_mutant(n); }
   template <class F>
   static void knobs(Scenario& s, F&& f) {
-    f("gateways", s.gateways, 1, 16);
-    f("backends", s.backends, 1, 64);
-    f("services", s.services, 0, 16);
-    f("clients", s.clients, 1, 64);
-    f("requests", s.requests, 1, 10000);
-    f("snapshots", s.snapshots, 1, 250);
-    f("request-gap-max", s.request_gap_max, 1, 1'000'000);
-    f("hop-min", s.hop_min, 1, 1'000'000);
-    f("hop-max", s.hop_max, 1, 1'000'000);
-    f("entry-skew-max", s.entry_skew_max, 1, 1'000'000);
-    f("reply-max", s.reply_max, 1, 1'000'000);
-    f("link-max", s.link_max, 1, 1'000'000);
-    f("threshold", s.threshold, 0, 1'000'000);
-    f("chatter", s.in_group_chatter, 0, 1);
-    f("drop", s.drop, 0, 0.9);
-    f("duplicate", s.duplicate, 0, 0.9);
-    f("control-duplicate", s.control_duplicate, 0, 0.9);
-    f("via-gateway", s.in_group_via_gateway, 0, 1);
-    f("lagging-gateway", s.lagging_gateway, 0, 1);
-    f("rejoining-gateway", s.rejoining_gateway, 0, 1);
-    f("dscp-remark", s.dscp_remark, 0, 1);
-    f("partitions", s.partitions, 0, 1000);
-    f("partition-max", s.partition_max, 1, 1'000'000);
+    f("gateways", s.gateways, 1, 16, "gateways that mark the clients' traffic");
+    f("backends", s.backends, 1, 64, "backends: the in-group whose snapshot is taken");
+    f("services", s.services, 0, 16, "out-group services that send what they get back in through a gateway");
+    f("clients", s.clients, 1, 64, "clients");
+    f("requests", s.requests, 1, 10000, "requests per client");
+    f("snapshots", s.snapshots, 1, 250, "snapshots the initiator takes");
+    f("request-gap-max", s.request_gap_max, 1, 1'000'000, "most time between a client's requests, us");
+    f("hop-min", s.hop_min, 1, 1'000'000, "shortest hop of an external chain, us (tau_min: three hops)");
+    f("hop-max", s.hop_max, 1, 1'000'000, "longest hop of an external chain, us");
+    f("entry-skew-max", s.entry_skew_max, 1, 1'000'000, "most time from the initiator to a gateway, us");
+    f("reply-max", s.reply_max, 1, 1'000'000, "most time from a gateway back to the initiator, us");
+    f("link-max", s.link_max, 1, 1'000'000, "most delay on every other link, us");
+    f("threshold", s.threshold, 0, 1'000'000, "the initiator accepts when its gateways entered less than this apart, us");
+    f("chatter", s.in_group_chatter, 0, 1, "probability a backend tells another backend of a request");
+    f("drop", s.drop, 0, 0.9, "probability a packet to or among backends is lost");
+    f("duplicate", s.duplicate, 0, 0.9, "probability a packet to or among backends arrives twice");
+    f("control-duplicate", s.control_duplicate, 0, 0.9, "probability a request or reply of the initiator arrives twice");
+    f("via-gateway", s.in_group_via_gateway, 0, 1, "probability in-group chatter goes through a gateway");
+    f("lagging-gateway", s.lagging_gateway, 0, 1, "probability gateway g0 starts behind (ids at the wrap edge)");
+    f("rejoining-gateway", s.rejoining_gateway, 0, 1,
+      "probability g0 rejoins 8191 behind just before in-group traffic brings a new id");
+    f("dscp-remark", s.dscp_remark, 0, 1, "probability a router hop remarks DSCP (outside Beaver's assumptions)");
+    f("partitions", s.partitions, 0, 1000, "times a gateway, backend or service is cut off");
+    f("partition-max", s.partition_max, 1, 1'000'000, "longest a partition lasts, us");
   }
   static Outcome run(const Scenario& s) { return hb::run(s); }
   static std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed) { return hb::draw_mix(s, fixed); }
@@ -84,19 +85,20 @@ struct Pegasus {
   static auto parse_mutant(std::string_view n) { return core::pegasus::parse_mutant(n); }
   template <class F>
   static void knobs(Scenario& s, F&& f) {
-    f("servers", s.servers, 1, 32);
-    f("clients", s.clients, 1, 200);
-    f("operations", s.operations, 1, core::pegasus::kMaxOperationsPerClient);  // 8-bit request ids
-    f("keys", s.keys, 1, 1000);
-    f("hot", s.hot, 0, 1000);
-    f("reads", s.reads, 0, 1);
-    f("link-min", s.link_min, 1, 1'000'000);
-    f("link-max", s.link_max, 1, 1'000'000);
-    f("retry-after", s.retry_after, 1, 1'000'000);
-    f("drop", s.drop, 0, 0.9);
-    f("duplicate", s.duplicate, 0, 0.9);
-    f("partitions", s.partitions, 0, 1000);
-    f("partition-max", s.partition_max, 1, 1'000'000);
+    f("servers", s.servers, 1, 32, "servers behind the switch");
+    f("clients", s.clients, 1, 200, "clients");
+    f("operations", s.operations, 1, core::pegasus::kMaxOperationsPerClient,
+      "operations per client (at most 128: the header's request id is 8 bits)");
+    f("keys", s.keys, 1, 1000, "keys");
+    f("hot", s.hot, 0, 1000, "keys the switch replicates (the first ones)");
+    f("reads", s.reads, 0, 1, "share of gets; the rest are puts");
+    f("link-min", s.link_min, 1, 1'000'000, "least delay on a link, us");
+    f("link-max", s.link_max, 1, 1'000'000, "most delay on a link, us");
+    f("retry-after", s.retry_after, 1, 1'000'000, "a client resends a request not answered by then, us");
+    f("drop", s.drop, 0, 0.9, "probability a packet is lost");
+    f("duplicate", s.duplicate, 0, 0.9, "probability a packet arrives twice");
+    f("partitions", s.partitions, 0, 1000, "times the switch or a server is cut off");
+    f("partition-max", s.partition_max, 1, 1'000'000, "longest a partition lasts, us");
   }
   static Outcome run(const Scenario& s) { return hp::run(s); }
   static std::string draw_mix(Scenario& s, const sim::FixedKnob& fixed) { return hp::draw_mix(s, fixed); }
@@ -134,7 +136,7 @@ template <class P>
 nlohmann::json to_json(typename P::Scenario s) {
   nlohmann::json j = {{"format", kFormat}, {"version", kVersion}, {"protocol", P::kName}, {"seed", s.seed},
                       {"mutant", mutant_name<P>(s)}};
-  P::knobs(s, [&](const char* name, const auto& v, double, double) { j["scenario"][name] = v; });
+  P::knobs(s, [&](const char* name, const auto& v, double, double, const char*) { j["scenario"][name] = v; });
   return j;
 }
 
@@ -151,7 +153,7 @@ std::variant<typename P::Scenario, std::string> from_json(const nlohmann::json& 
   const auto sc = j.find("scenario");
   if (sc == j.end() || !sc->is_object()) return std::string("\"scenario\" must be an object");
   std::string bad;
-  P::knobs(s, [&](const char* name, auto& v, double lo, double hi) {
+  P::knobs(s, [&](const char* name, auto& v, double lo, double hi, const char*) {
     using T = std::decay_t<decltype(v)>;
     const auto it = sc->find(name);
     if (it == sc->end()) return;
@@ -324,9 +326,9 @@ void add_common(CLI::App* c, Common& a) {
 
 template <class P>
 void add_knobs(CLI::App* c, typename P::Scenario& s, GivenKnobs& given) {
-  P::knobs(s, [&](const char* name, auto& v, double lo, double hi) {
+  P::knobs(s, [&](const char* name, auto& v, double lo, double hi, const char* help) {
     using T = std::decay_t<decltype(v)>;
-    auto* o = c->add_option(std::string("--") + name, v, std::string("scenario: ") + name);
+    auto* o = c->add_option(std::string("--") + name, v, help);
     given[name] = o;
     if constexpr (std::is_floating_point_v<T>) o->check(number_in(lo, hi));
     else o->check(whole_in(static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(hi)));

@@ -100,6 +100,19 @@ TEST(FuzzCli, DefaultsDrawAMixPerSeedKeepWhatIsGivenAndSayIt) {
   EXPECT_NE(ok.out.find("each seed drew its own mix"), std::string::npos) << ok.out;
 }
 
+// Every scenario option says what it does and its unit, not only its name.
+TEST(FuzzCli, EveryScenarioOptionIsExplainedInTheHelp) {
+  for (const std::string protocol : {"beaver", "pegasus"}) {
+    CliRun help = weir("fuzz " + protocol + " --help");
+    EXPECT_EQ(help.exit, 0) << help.err;
+    EXPECT_EQ(help.out.find("scenario: "), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("partitions"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("longest a partition lasts, us"), std::string::npos) << help.out;
+  }
+  EXPECT_NE(weir("fuzz beaver --help").out.find("tau_min: three hops"), std::string::npos);
+  EXPECT_NE(weir("fuzz pegasus --help").out.find("request id is 8 bits"), std::string::npos);
+}
+
 TEST(FuzzCli, TheSameSeedGivesTheSameRunInAnotherProcess) {
   const std::string a = scratch_dir() + "/det-a", b = scratch_dir() + "/det-b";
   fs::create_directories(a);

@@ -206,8 +206,10 @@ int replay(const Args& a) {
     } else if (why) {
       std::cout << "  VIOLATION at seed " << s.seed << " (run " << done + 1 << "): " << *why << "\n";
       if (!mix.empty()) std::cout << "  mix: " << mix << "\n";
-      if (!a.record.empty() && !record<P>(rig, s, a.record, why)) return kBadInput;
-      else std::cout << "  record it: weir replay --impl " << P::kName << " ... --seed " << s.seed << " --runs 1 --record DIR\n";
+      if (a.record.empty())
+        std::cout << "  record it: weir replay --impl " << P::kName << " ... --seed " << s.seed << " --runs 1 --record DIR\n";
+      else if (!record<P>(rig, s, a.record, why))
+        return kBadInput;
       return kViolation;
     }
     P::count(tally, r);

@@ -230,24 +230,24 @@ Outcome run(const Scenario& s) {
       core::Gateway gw(c, s.mutant);
       const GatewayPath path = s.data_plane ? s.data_plane(gw, g) : GatewayPath([&gw](packet::View f, Time) { return gw.forward(f); });
       bool rejoin = g == 0 && rejoins(s);
+      // The moment that matters for a rejoin: the frame is bound for a backend that has not
+      // entered k either (asked of a copy, so that the gateway itself learns nothing).
+      auto bound_for_unentered = [&](const core::Gateway& now, packet::View frame, std::uint32_t k) {
+        core::Gateway probe = now;
+        const auto m = probe.mark(frame);
+        const auto* marking = std::get_if<core::Marking>(&m);
+        return marking && w.recorded[backend_proc[backend_node_of(marking->backend) - first_backend]] < k;
+      };
       for (;;) {
         const sim::Packet p = n.receive();
-        if (rejoin && p.from != initiator) {
-          auto k = newest_unentered_id(p.bytes, w.started, gw.ssid());
-          if (k) {  // the moment that matters: the packet is bound for a backend that has not entered k
-            core::Gateway probe = gw;
-            const auto m = probe.mark(p.bytes);
-            const auto* marking = std::get_if<core::Marking>(&m);
-            if (!marking || w.recorded[backend_proc[backend_node_of(marking->backend) - first_backend]] >= *k) k.reset();
-          }
-          if (k) {
+        if (rejoin && p.from != initiator)
+          if (const auto k = newest_unentered_id(p.bytes, w.started, gw.ssid()); k && bound_for_unentered(gw, p.bytes, *k)) {
             // Scenario::rejoining_gateway: g0 restarts, its id 8191 behind snapshot k.
             core::GatewayConfig stale = c;
             stale.ssid = *k - pb::kHalfWindow;
             gw = core::Gateway(stale, s.mutant);
             rejoin = false;
           }
-        }
         if (p.from == initiator) {
           auto reply = gw.request(p.bytes, n.now());
           if (auto* b = std::get_if<Bytes>(&reply)) n.send(initiator, *b);

@@ -42,6 +42,7 @@ TEST(ReplayCli, EveryBeaverMutantIsCaughtThroughTheDataPlane) {
     SKIP_WITHOUT_DPDK(r);
     ASSERT_EQ(r.exit, 1) << m << "\n" << r.out << r.err;
     EXPECT_NE(r.out.find("VIOLATION at seed"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("record it:"), std::string::npos) << "recorded, so no advice to record it: " << r.out;
     const auto summary = nlohmann::json::parse(std::ifstream(dir + "/" + m + "/summary.json"));
     EXPECT_EQ(summary["verdict"], "violation");
     EXPECT_EQ(summary["buffers_in_use"], 0);
